@@ -1,0 +1,173 @@
+//! The carving loop: find a seam, remove it, update the energy near it, repeat.
+
+use image::RgbImage;
+
+use crate::energy::{energy_map, pixel_energy};
+use crate::error::{Error, Result};
+use crate::seam::{SeamRule, cumulative_cost, trace_seam};
+
+/// One removed seam, in the coordinates of the image it was removed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seam {
+    /// Column of the seam in each row, top row first.
+    pub path: Vec<u32>,
+    /// Sum of the energy along the seam.
+    pub cost: u64,
+}
+
+/// The result of a carve: the smaller image and the seams taken, in removal order.
+#[derive(Clone, Debug)]
+pub struct Carved {
+    /// The carved image.
+    pub image: RgbImage,
+    /// The seams, first removed first.
+    pub seams: Vec<Seam>,
+}
+
+/// Removes vertical seams from an RGB image one at a time, keeping the energy map up to
+/// date by recomputing it only next to each removed seam.
+///
+/// ```
+/// use seam_carver::{Carver, SeamRule};
+/// let image = image::RgbImage::from_fn(8, 4, |x, y| image::Rgb([(x * 30) as u8, (y * 60) as u8, 0]));
+/// let mut carver = Carver::new(&image);
+/// let seam = carver.remove_seam(SeamRule::Optimal);
+/// assert_eq!(seam.path.len(), 4);
+/// assert_eq!(carver.width(), 7);
+/// ```
+pub struct Carver {
+    width: usize,
+    height: usize,
+    stride: usize,
+    rgb: Vec<[u8; 3]>,
+    energy: Vec<u16>,
+    cost: Vec<u32>,
+}
+
+impl Carver {
+    /// Starts a carve of `image`.
+    pub fn new(image: &RgbImage) -> Self {
+        let (width, height) = (image.width() as usize, image.height() as usize);
+        let rgb: Vec<[u8; 3]> = image.pixels().map(|p| p.0).collect();
+        let energy = energy_map(&rgb, width, width, height);
+        Carver {
+            width,
+            height,
+            stride: width,
+            rgb,
+            energy,
+            cost: vec![0; width * height],
+        }
+    }
+
+    /// Current width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width as u32
+    }
+
+    /// Current height in pixels.
+    pub fn height(&self) -> u32 {
+        self.height as u32
+    }
+
+    /// The current energy of every pixel, row by row (`width * height` values).
+    pub fn energy(&self) -> Vec<u16> {
+        (0..self.height)
+            .flat_map(|y| self.energy[y * self.stride..y * self.stride + self.width].iter())
+            .copied()
+            .collect()
+    }
+
+    /// Finds the next seam with `rule`, removes it and returns it. The width must be at
+    /// least 2.
+    pub fn remove_seam(&mut self, rule: SeamRule) -> Seam {
+        assert!(self.width >= 2, "cannot remove a seam from a width below 2");
+        let (w, h, s) = (self.width, self.height, self.stride);
+        cumulative_cost(&self.energy, s, w, h, &mut self.cost);
+        let path = trace_seam(&self.cost, s, w, h, rule);
+        let cost = path
+            .iter()
+            .enumerate()
+            .map(|(y, &x)| self.energy[y * s + x as usize] as u64)
+            .sum();
+        for (y, &x) in path.iter().enumerate() {
+            let x = x as usize;
+            let row = y * s;
+            self.rgb.copy_within(row + x + 1..row + w, row + x);
+            self.energy.copy_within(row + x + 1..row + w, row + x);
+        }
+        self.width -= 1;
+        self.update_energy(&path);
+        Seam { path, cost }
+    }
+
+    /// Recomputes the energy of the pixels whose 3x3 neighbourhood the removal of `path`
+    /// changed: in row `y`, the columns from `min - 1` to `max` of the seam's columns in
+    /// rows `y - 1 ..= y + 1`.
+    fn update_energy(&mut self, path: &[u32]) {
+        let (w, h, s) = (self.width, self.height, self.stride);
+        for y in 0..h {
+            let lo = path[y.saturating_sub(1)..(y + 2).min(h)]
+                .iter()
+                .min()
+                .copied()
+                .unwrap_or(0) as usize;
+            let hi = path[y.saturating_sub(1)..(y + 2).min(h)]
+                .iter()
+                .max()
+                .copied()
+                .unwrap_or(0) as usize;
+            for x in lo.saturating_sub(1)..=hi.min(w - 1) {
+                self.energy[y * s + x] = pixel_energy(&self.rgb, s, w, h, x, y);
+            }
+        }
+    }
+
+    /// The image as it is now.
+    pub fn image(&self) -> RgbImage {
+        let mut raw = Vec::with_capacity(self.width * self.height * 3);
+        for y in 0..self.height {
+            for p in &self.rgb[y * self.stride..y * self.stride + self.width] {
+                raw.extend_from_slice(p);
+            }
+        }
+        RgbImage::from_raw(self.width as u32, self.height as u32, raw)
+            .expect("buffer length matches dimensions")
+    }
+}
+
+/// Checks that `seams` vertical seams can be removed from an image of this size.
+pub fn check_removal(width: u32, height: u32, seams: u32) -> Result<()> {
+    if width < 2 || height < 1 {
+        return Err(Error::Size(format!(
+            "image is {width}x{height}; seam carving needs a width of at least 2"
+        )));
+    }
+    if seams >= width {
+        return Err(Error::Size(format!(
+            "cannot remove {seams} seams from an image {width} pixels wide (at least 1 column must remain)"
+        )));
+    }
+    Ok(())
+}
+
+/// Removes `seams` vertical seams from `image` with `rule`, calling `progress(done, total)`
+/// after each one.
+pub fn carve_width(
+    image: &RgbImage,
+    seams: u32,
+    rule: SeamRule,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Carved> {
+    check_removal(image.width(), image.height(), seams)?;
+    let mut carver = Carver::new(image);
+    let mut removed = Vec::with_capacity(seams as usize);
+    for i in 0..seams {
+        removed.push(carver.remove_seam(rule));
+        progress(i + 1, seams);
+    }
+    Ok(Carved {
+        image: carver.image(),
+        seams: removed,
+    })
+}

@@ -1,0 +1,108 @@
+//! The command line: arguments, their help, and how they become [`Options`].
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::output::Artifact;
+use crate::pipeline::Options;
+use crate::seam::SeamRule;
+use crate::size::SizeSpec;
+
+const AFTER_HELP: &str = "\
+OUTPUTS (flat, in the output directory, for each input NAME.EXT):
+  NAME.original.png             the input as 8-bit RGB
+  NAME.annotated.png            removed seams in red on the grayscale original
+  NAME.gradients.png            the energy map (Sobel gradient magnitude), clamped to 0..255
+  NAME.annotated_gradients.png  removed seams in red on the energy map
+  NAME.carved.png               the carved image
+  NAME.seams.json               sizes, seam rule and every seam's path and cost
+  manifest.json                 SHA-256 of every file written by the run
+
+EXIT STATUS:
+  0 every input carved, 1 some input failed (the others are still written), 2 usage error
+
+EXAMPLES:
+  seam-carver                               carve every image in ./inputs into ./outputs
+  seam-carver photo.jpg --width 80%         remove 20% of the width
+  seam-carver photos/ -o out --width -100   remove 100 columns from every image in photos/
+  seam-carver photo.png --seams imageproc   reproduce the Bacalhau example's output";
+
+/// Content-aware image resizing by seam carving: removes the least noticeable vertical
+/// seams of pixels, identically natively and as a WASI module (wasmtime, Bacalhau).
+#[derive(Debug, Parser)]
+#[command(name = "seam-carver", version, about, after_help = AFTER_HELP)]
+pub struct Args {
+    /// Image files, or directories whose image files (by extension) are carved.
+    #[arg(value_name = "INPUT", default_value = "inputs")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Directory the output files are written to (created if missing).
+    #[arg(short, long, value_name = "DIR", default_value = "outputs")]
+    pub output_dir: PathBuf,
+
+    /// Target width: pixels (500), a change (-100) or a percentage (83%).
+    /// Default: remove width/6 columns, as the Bacalhau example does.
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    pub width: Option<SizeSpec>,
+
+    /// How seams are traced: `optimal` (true minimum-cost seams) or `imageproc`
+    /// (imageproc 0.27's drifting seams, byte-identical to the Bacalhau example).
+    #[arg(long, value_name = "RULE", default_value = "optimal")]
+    pub seams: SeamRule,
+
+    /// Write only these artifacts (comma-separated): original, annotated, gradients,
+    /// annotated_gradients, carved, seams. manifest.json is always written.
+    #[arg(long, value_name = "ARTIFACT,...", value_delimiter = ',')]
+    pub only: Vec<Artifact>,
+
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl Args {
+    /// The carving options these arguments ask for.
+    pub fn options(&self) -> Options {
+        let artifacts: BTreeSet<Artifact> = if self.only.is_empty() {
+            Artifact::ALL.into_iter().collect()
+        } else {
+            self.only.iter().copied().collect()
+        };
+        Options {
+            width: self.width,
+            rule: self.seams,
+            artifacts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn negative_width_is_a_value_not_a_flag() {
+        let args = Args::try_parse_from(["seam-carver", "--width", "-100", "a.png"]).unwrap();
+        assert_eq!(args.width, Some(SizeSpec::Relative(-100)));
+        assert_eq!(args.inputs, vec![PathBuf::from("a.png")]);
+    }
+
+    #[test]
+    fn only_takes_a_list() {
+        let args = Args::try_parse_from(["", "--only", "carved,seams"]).unwrap();
+        let options = args.options();
+        assert_eq!(
+            options.artifacts.into_iter().collect::<Vec<_>>(),
+            vec![Artifact::Carved, Artifact::Seams]
+        );
+        assert!(Args::try_parse_from(["", "--only", "shrunk"]).is_err());
+    }
+}

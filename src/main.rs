@@ -1,0 +1,100 @@
+//! `seam-carver`: the command line over the library. It parses arguments, prints progress
+//! and errors to stderr, and always leaves through `std::process::exit`, because
+//! Bacalhau's wasm executor records a `main` that returns as exit code -1.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use clap::Parser;
+use seam_carver::batch::{self, Reporter};
+use seam_carver::cli::Args;
+use seam_carver::output::OutputFile;
+
+/// Prints a line per input and seam progress on long carves to stderr.
+struct Stderr {
+    quiet: bool,
+    tty: bool,
+    next_report: u32,
+}
+
+impl Stderr {
+    fn say(&self, line: std::fmt::Arguments) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+}
+
+impl Reporter for Stderr {
+    fn skipped(&mut self, path: &Path, reason: &str) {
+        self.say(format_args!("skipping {}: {reason}", path.display()));
+    }
+
+    fn started(&mut self, path: &Path, width: u32, height: u32, seams: u32) {
+        self.next_report = 0;
+        self.say(format_args!(
+            "{}: {width}x{height} -> {}x{height}, removing {seams} seams",
+            path.display(),
+            width - seams
+        ));
+    }
+
+    fn progress(&mut self, done: u32, total: u32) {
+        if self.quiet || total < 50 {
+            return;
+        }
+        if self.tty {
+            eprint!("\r  seam {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+            let _ = std::io::stderr().flush();
+        } else if done >= self.next_report {
+            eprintln!("  seam {done}/{total}");
+            self.next_report = done + total.div_ceil(10);
+        }
+    }
+
+    fn finished(&mut self, _path: &Path, files: &[OutputFile]) {
+        let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+        self.say(format_args!("  wrote {} files ({bytes} bytes)", files.len()));
+    }
+
+    fn failed(&mut self, _path: &Path, error: &str) {
+        eprintln!("error: {error}");
+    }
+}
+
+fn main() {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let mut reporter = Stderr {
+        quiet: args.quiet,
+        tty: std::io::stderr().is_terminal(),
+        next_report: 0,
+    };
+    let code = match batch::run(&args.inputs, &args.output_dir, &args.options(), &mut reporter) {
+        Ok(summary) => {
+            reporter.say(format_args!(
+                "carved {} of {} inputs into {} ({} files and {})",
+                summary.succeeded.len(),
+                summary.succeeded.len() + summary.failed.len(),
+                args.output_dir.display(),
+                summary.manifest.files.len(),
+                seam_carver::output::MANIFEST,
+            ));
+            summary.exit_code()
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    };
+    std::process::exit(code);
+}

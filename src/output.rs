@@ -1,0 +1,211 @@
+//! Output files: their names, PNG encoding, the seams JSON and the run's manifest.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use image::{ExtendedColorType, ImageEncoder, codecs::png::PngEncoder};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// Name of the per-run manifest file.
+pub const MANIFEST: &str = "manifest.json";
+
+/// One kind of output file written for each input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Artifact {
+    /// The input as 8-bit RGB (`NAME.original.png`).
+    Original,
+    /// Removed seams in red on the grayscale original (`NAME.annotated.png`).
+    Annotated,
+    /// The energy map clamped to 0..255 (`NAME.gradients.png`).
+    Gradients,
+    /// Removed seams in red on the energy map (`NAME.annotated_gradients.png`).
+    AnnotatedGradients,
+    /// The carved image (`NAME.carved.png`).
+    Carved,
+    /// Sizes, rule and every seam's path and cost (`NAME.seams.json`).
+    Seams,
+}
+
+impl Artifact {
+    /// Every artifact, in the order they are produced.
+    pub const ALL: [Artifact; 6] = [
+        Artifact::Original,
+        Artifact::Annotated,
+        Artifact::Gradients,
+        Artifact::AnnotatedGradients,
+        Artifact::Carved,
+        Artifact::Seams,
+    ];
+
+    /// The artifact's name, as used by `--only` and in file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Artifact::Original => "original",
+            Artifact::Annotated => "annotated",
+            Artifact::Gradients => "gradients",
+            Artifact::AnnotatedGradients => "annotated_gradients",
+            Artifact::Carved => "carved",
+            Artifact::Seams => "seams",
+        }
+    }
+
+    /// The file name of this artifact for an input whose stem is `stem`.
+    pub fn file_name(self, stem: &str) -> String {
+        let ext = if self == Artifact::Seams { "json" } else { "png" };
+        format!("{stem}.{}.{ext}", self.name())
+    }
+}
+
+impl fmt::Display for Artifact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Artifact {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Artifact::ALL
+            .into_iter()
+            .find(|a| a.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Artifact::ALL.iter().map(|a| a.name()).collect();
+                format!("unknown artifact '{s}' (expected one of {})", names.join(", "))
+            })
+    }
+}
+
+/// A finished output file, held in memory until it is written whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// File name inside the output directory (flat: no directories).
+    pub name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Encodes an 8-bit image as PNG exactly as `image::ImageBuffer::save` does (default
+/// compression and adaptive filtering), so bytes match the example's files.
+pub fn encode_png(
+    name: &str,
+    raw: &[u8],
+    width: u32,
+    height: u32,
+    color: ExtendedColorType,
+) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    PngEncoder::new(&mut bytes)
+        .write_image(raw, width, height, color)
+        .map_err(|source| Error::Encode {
+            name: name.to_string(),
+            source,
+        })?;
+    Ok(bytes)
+}
+
+/// One seam in `seams.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeamRecord {
+    /// `"vertical"`: `path` holds a column for each row, top row first.
+    pub orientation: String,
+    /// Sum of the energy along the seam, in the image it was removed from.
+    pub cost: u64,
+    /// The seam's coordinates in the image it was removed from.
+    pub path: Vec<u32>,
+}
+
+/// The contents of `NAME.seams.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeamsReport {
+    /// The input's file name.
+    pub input: String,
+    /// Input width in pixels.
+    pub width: u32,
+    /// Input height in pixels.
+    pub height: u32,
+    /// Carved width in pixels.
+    pub output_width: u32,
+    /// Carved height in pixels.
+    pub output_height: u32,
+    /// The seam rule used (`optimal` or `imageproc`).
+    pub seam_rule: String,
+    /// The energy function used (`backward`: imageproc's Sobel magnitude).
+    pub energy: String,
+    /// The seams, in removal order.
+    pub seams: Vec<SeamRecord>,
+}
+
+impl SeamsReport {
+    /// The report as compact JSON with a final newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec(self).expect("a seams report always serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+/// The run's `manifest.json`: the SHA-256 of every file written, by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// File name to lowercase hex SHA-256, sorted by name.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// Records a written file.
+    pub fn add(&mut self, name: &str, bytes: &[u8]) {
+        self.files.insert(name.to_string(), sha256_hex(bytes));
+    }
+
+    /// The manifest as pretty JSON with a final newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut bytes =
+            serde_json::to_vec_pretty(self).expect("a manifest always serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn artifact_names_parse_back() {
+        for a in Artifact::ALL {
+            assert_eq!(a.name().parse::<Artifact>().unwrap(), a);
+        }
+        assert!("shrunk".parse::<Artifact>().is_err());
+    }
+
+    #[test]
+    fn file_names_are_flat() {
+        assert_eq!(Artifact::Carved.file_name("cat"), "cat.carved.png");
+        assert_eq!(Artifact::Seams.file_name("cat"), "cat.seams.json");
+        assert_eq!(
+            Artifact::AnnotatedGradients.file_name("a.b"),
+            "a.b.annotated_gradients.png"
+        );
+    }
+
+    #[test]
+    fn sha256_of_empty_input() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}
