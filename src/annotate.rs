@@ -85,7 +85,10 @@ mod tests {
     use super::*;
 
     fn seam(path: &[u32]) -> Seam {
-        Seam { path: path.to_vec(), cost: 0 }
+        Seam {
+            path: path.to_vec(),
+            cost: 0,
+        }
     }
 
     #[test]

@@ -178,8 +178,7 @@ pub fn run(
                 "output names {stem}.* are already taken by {}",
                 first.display()
             )),
-            None => carve_one(&path, &stem, out_dir, options, reporter)
-                .map_err(|e| e.to_string()),
+            None => carve_one(&path, &stem, out_dir, options, reporter).map_err(|e| e.to_string()),
         };
         match outcome {
             Ok(written) => {

@@ -49,7 +49,7 @@ impl Reporter for Stderr {
                 eprintln!();
             }
             let _ = std::io::stderr().flush();
-        } else if done >= self.next_report {
+        } else if done >= self.next_report || done == total {
             eprintln!("  seam {done}/{total}");
             self.next_report = done + total.div_ceil(10);
         }
@@ -57,7 +57,10 @@ impl Reporter for Stderr {
 
     fn finished(&mut self, _path: &Path, files: &[OutputFile]) {
         let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-        self.say(format_args!("  wrote {} files ({bytes} bytes)", files.len()));
+        self.say(format_args!(
+            "  wrote {} files ({bytes} bytes)",
+            files.len()
+        ));
     }
 
     fn failed(&mut self, _path: &Path, error: &str) {
@@ -79,7 +82,12 @@ fn main() {
         tty: std::io::stderr().is_terminal(),
         next_report: 0,
     };
-    let code = match batch::run(&args.inputs, &args.output_dir, &args.options(), &mut reporter) {
+    let code = match batch::run(
+        &args.inputs,
+        &args.output_dir,
+        &args.options(),
+        &mut reporter,
+    ) {
         Ok(summary) => {
             reporter.say(format_args!(
                 "carved {} of {} inputs into {} ({} files and {})",

@@ -55,7 +55,11 @@ impl Artifact {
 
     /// The file name of this artifact for an input whose stem is `stem`.
     pub fn file_name(self, stem: &str) -> String {
-        let ext = if self == Artifact::Seams { "json" } else { "png" };
+        let ext = if self == Artifact::Seams {
+            "json"
+        } else {
+            "png"
+        };
         format!("{stem}.{}.{ext}", self.name())
     }
 }
@@ -75,7 +79,10 @@ impl FromStr for Artifact {
             .find(|a| a.name() == s)
             .ok_or_else(|| {
                 let names: Vec<_> = Artifact::ALL.iter().map(|a| a.name()).collect();
-                format!("unknown artifact '{s}' (expected one of {})", names.join(", "))
+                format!(
+                    "unknown artifact '{s}' (expected one of {})",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -164,8 +171,7 @@ impl Manifest {
 
     /// The manifest as pretty JSON with a final newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut bytes =
-            serde_json::to_vec_pretty(self).expect("a manifest always serialises");
+        let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest always serialises");
         bytes.push(b'\n');
         bytes
     }

@@ -105,9 +105,7 @@ pub fn render(
     for artifact in &options.artifacts {
         let name = artifact.file_name(stem);
         let bytes = match artifact {
-            Artifact::Original => {
-                encode_png(&name, image, width, height, ExtendedColorType::Rgb8)?
-            }
+            Artifact::Original => encode_png(&name, image, width, height, ExtendedColorType::Rgb8)?,
             Artifact::Annotated => {
                 let drawn = draw_seams(&grayscale(image), &columns);
                 encode_png(&name, &drawn, width, height, ExtendedColorType::Rgb8)?

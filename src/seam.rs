@@ -59,7 +59,11 @@ pub fn cumulative_cost(
     }
     for y in 1..height {
         let (above, rest) = cost[(y - 1) * stride..].split_at_mut(stride);
-        cost_row(&energy[y * stride..y * stride + width], &above[..width], &mut rest[..width]);
+        cost_row(
+            &energy[y * stride..y * stride + width],
+            &above[..width],
+            &mut rest[..width],
+        );
     }
 }
 

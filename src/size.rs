@@ -55,7 +55,9 @@ impl FromStr for SizeSpec {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || {
-            format!("invalid size '{s}': expected pixels (500), a change (-100 or +20) or a percentage (83%)")
+            format!(
+                "invalid size '{s}': expected pixels (500), a change (-100 or +20) or a percentage (83%)"
+            )
         };
         let t = s.trim();
         if let Some(p) = t.strip_suffix('%') {

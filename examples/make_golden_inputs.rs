@@ -1,0 +1,88 @@
+//! Regenerates `golden/inputs/`: small crops and downscales of the shared sample photos,
+//! plus generated images. Run once when the golden set changes:
+//!
+//! ```text
+//! cargo run --example make_golden_inputs -- ../shared/images golden/inputs
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use image::imageops::{self, FilterType};
+use image::{DynamicImage, GrayImage, ImageFormat, Luma, Rgb, RgbImage};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args_os().skip(1);
+    let shared = PathBuf::from(
+        args.next()
+            .ok_or("usage: make_golden_inputs SHARED_IMAGES OUT_DIR")?,
+    );
+    let out = PathBuf::from(
+        args.next()
+            .ok_or("usage: make_golden_inputs SHARED_IMAGES OUT_DIR")?,
+    );
+    std::fs::create_dir_all(&out)?;
+    let open = |name: &str| image::open(shared.join(name));
+
+    let coffee = open("coffee.png")?.to_rgb8();
+    save_png(
+        &imageops::resize(&coffee, 60, 40, FilterType::Triangle),
+        &out,
+        "coffee",
+    )?;
+
+    let chelsea = open("chelsea.png")?.to_rgb8();
+    save_png(
+        &imageops::crop_imm(&chelsea, 150, 40, 72, 48).to_image(),
+        &out,
+        "chelsea",
+    )?;
+
+    let astronaut = open("astronaut.png")?.to_rgb8();
+    let tall = imageops::crop_imm(&astronaut, 150, 0, 200, 300).to_image();
+    save_png(
+        &imageops::resize(&tall, 40, 60, FilterType::Triangle),
+        &out,
+        "astronaut",
+    )?;
+
+    let rocket = open("rocket.jpg")?.to_rgb8();
+    let small = imageops::resize(&rocket, 64, 43, FilterType::Triangle);
+    DynamicImage::ImageRgb8(small).save_with_format(out.join("rocket.jpg"), ImageFormat::Jpeg)?;
+
+    let camera = open("camera.png")?.to_luma8();
+    let gray = imageops::resize(&camera, 48, 48, FilterType::Triangle);
+    gray.save(out.join("camera.png"))?;
+
+    // Generated: vertical stripes, a diagonal gradient, seeded noise, a 2-pixel-wide strip.
+    let stripes = RgbImage::from_fn(32, 24, |x, _| {
+        if (x / 3) % 2 == 0 {
+            Rgb([20, 40, 200])
+        } else {
+            Rgb([240, 230, 10])
+        }
+    });
+    save_png(&stripes, &out, "stripes")?;
+    let gradient = RgbImage::from_fn(36, 20, |x, y| {
+        Rgb([(x * 7) as u8, (y * 12) as u8, ((x + y) * 4) as u8])
+    });
+    save_png(&gradient, &out, "gradient")?;
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let noise = RgbImage::from_fn(30, 22, |_, _| {
+        let mut c = [0u8; 3];
+        for v in &mut c {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *v = (state >> 56) as u8;
+        }
+        Rgb(c)
+    });
+    save_png(&noise, &out, "noise")?;
+    let narrow = GrayImage::from_fn(2, 9, |x, y| Luma([(x * 100 + y * 20) as u8]));
+    narrow.save(out.join("narrow.png"))?;
+    Ok(())
+}
+
+fn save_png(image: &RgbImage, dir: &Path, stem: &str) -> image::ImageResult<()> {
+    image.save(dir.join(format!("{stem}.png")))
+}

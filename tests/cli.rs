@@ -1,0 +1,308 @@
+//! The command line as scripts see it: exit codes, error lines, batches with bad inputs,
+//! the flat output names and the manifest.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use seam_carver::output::{Manifest, sha256_hex};
+
+fn bin() -> Command {
+    Command::cargo_bin("seam-carver").unwrap()
+}
+
+fn golden_input(name: &str) -> std::path::PathBuf {
+    support::root().join("golden/inputs").join(name)
+}
+
+fn manifest(dir: &Path) -> Manifest {
+    serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn writes_the_six_flat_files_and_a_manifest_of_them() {
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .arg(golden_input("chelsea.png"))
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .success();
+    let files = support::read_flat_dir(out.path());
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "chelsea.annotated.png",
+            "chelsea.annotated_gradients.png",
+            "chelsea.carved.png",
+            "chelsea.gradients.png",
+            "chelsea.original.png",
+            "chelsea.seams.json",
+            "manifest.json",
+        ]
+    );
+    let manifest = manifest(out.path());
+    assert_eq!(manifest.files.len(), 6);
+    for (name, hash) in &manifest.files {
+        assert_eq!(&sha256_hex(&files[name]), hash, "{name}");
+    }
+    let carved = image::open(out.path().join("chelsea.carved.png")).unwrap();
+    assert_eq!((carved.width(), carved.height()), (72 - 12, 48));
+}
+
+#[test]
+fn seams_json_has_the_documented_fields() {
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .arg(golden_input("noise.png"))
+        .args(["--width", "-3", "--only", "seams", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("noise.seams.json")).unwrap()).unwrap();
+    assert_eq!(json["input"], "noise.png");
+    assert_eq!(json["width"], 30);
+    assert_eq!(json["height"], 22);
+    assert_eq!(json["output_width"], 27);
+    assert_eq!(json["output_height"], 22);
+    assert_eq!(json["seam_rule"], "optimal");
+    assert_eq!(json["energy"], "backward");
+    let seams = json["seams"].as_array().unwrap();
+    assert_eq!(seams.len(), 3);
+    for (i, seam) in seams.iter().enumerate() {
+        assert_eq!(seam["orientation"], "vertical");
+        let path = seam["path"].as_array().unwrap();
+        assert_eq!(path.len(), 22);
+        // Each seam lies inside the image it was removed from and is 8-connected.
+        for w in path.windows(2) {
+            let (a, b) = (w[0].as_i64().unwrap(), w[1].as_i64().unwrap());
+            assert!((a - b).abs() <= 1);
+        }
+        assert!(path.iter().all(|x| x.as_i64().unwrap() < 30 - i as i64));
+        assert!(seam["cost"].as_u64().is_some());
+    }
+}
+
+#[test]
+fn only_writes_just_the_named_artifacts() {
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .arg(golden_input("gradient.png"))
+        .args(["--only", "carved,gradients", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let names: Vec<String> = support::read_flat_dir(out.path()).into_keys().collect();
+    assert_eq!(
+        names,
+        [
+            "gradient.carved.png",
+            "gradient.gradients.png",
+            "manifest.json"
+        ]
+    );
+}
+
+#[test]
+fn width_forms_give_the_expected_sizes() {
+    for (spec, expected) in [("50", 50), ("-10", 62), ("50%", 36), ("72", 72)] {
+        let out = tempfile::tempdir().unwrap();
+        bin()
+            .arg(golden_input("chelsea.png"))
+            .args(["--only", "carved", "--width", spec, "-o"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let carved = image::open(out.path().join("chelsea.carved.png")).unwrap();
+        assert_eq!(carved.width(), expected, "--width {spec}");
+    }
+}
+
+#[test]
+fn a_bad_file_in_a_batch_fails_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    fs::create_dir(&inputs).unwrap();
+    fs::copy(golden_input("noise.png"), inputs.join("a.png")).unwrap();
+    fs::write(inputs.join("b.png"), b"this is not a png").unwrap();
+    fs::copy(golden_input("stripes.png"), inputs.join("c.png")).unwrap();
+    fs::write(inputs.join("notes.txt"), b"ignored").unwrap();
+    let out = dir.path().join("out");
+    let output = bin().arg(&inputs).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].contains("b.png") && errors[0].contains("cannot decode"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("skipping") && stderr.contains("notes.txt"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let names: Vec<String> = support::read_flat_dir(&out).into_keys().collect();
+    assert!(names.iter().all(|n| !n.starts_with("b.")), "{names:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("a.")).count(), 6);
+    assert_eq!(names.iter().filter(|n| n.starts_with("c.")).count(), 6);
+    assert_eq!(manifest(&out).files.len(), 12);
+}
+
+#[test]
+fn missing_input_is_exit_1_with_its_name() {
+    let out = tempfile::tempdir().unwrap();
+    let output = bin()
+        .arg("no/such/photo.png")
+        .arg(golden_input("noise.png"))
+        .arg("-o")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("error: no/such/photo.png: no such file or directory"),
+        "{stderr}"
+    );
+    assert!(out.path().join("noise.carved.png").is_file());
+}
+
+#[test]
+fn too_small_inputs_get_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.png");
+    image::RgbImage::new(1, 5).save(&one).unwrap();
+    let out = dir.path().join("out");
+    let output = bin().arg(&one).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("one.png") && stderr.contains("width of at least 2"),
+        "{stderr}"
+    );
+
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .args(["--width", "-30", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("noise.png") && stderr.contains("at least 1 must remain"),
+        "{stderr}"
+    );
+
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .args(["--width", "31", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains("enlargement is not supported"));
+    // Nothing but the manifest was written for the failed inputs.
+    let names: Vec<String> = support::read_flat_dir(&out).into_keys().collect();
+    assert_eq!(names, ["manifest.json"]);
+}
+
+#[test]
+fn colliding_output_names_fail_the_second_input() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(golden_input("noise.png"), dir.path().join("x.png")).unwrap();
+    fs::copy(golden_input("rocket.jpg"), dir.path().join("x.jpg")).unwrap();
+    let out = dir.path().join("out");
+    let output = bin().arg(dir.path()).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("x.png: output names x.* are already taken"),
+        "{stderr}"
+    );
+    // x.jpg sorts first and keeps its outputs.
+    let seams: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("x.seams.json")).unwrap()).unwrap();
+    assert_eq!(seams["input"], "x.jpg");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        vec!["--seams", "greedy"],
+        vec!["--width", "abc"],
+        vec!["--only", "shrunk"],
+        vec!["--no-such-flag"],
+    ] {
+        let output = bin().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr_of(&output).contains("error:"), "{args:?}");
+    }
+}
+
+#[test]
+fn help_explains_the_outputs_and_exit_codes() {
+    let output = bin().arg("--help").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8(output.stdout).unwrap();
+    for needle in [
+        "--width",
+        "--seams",
+        "--only",
+        "NAME.carved.png",
+        "manifest.json",
+        "EXIT STATUS",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}");
+    }
+}
+
+#[test]
+fn default_input_is_the_inputs_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("inputs")).unwrap();
+    fs::copy(
+        golden_input("gradient.png"),
+        dir.path().join("inputs/g.png"),
+    )
+    .unwrap();
+    bin().current_dir(dir.path()).arg("-q").assert().success();
+    assert!(dir.path().join("outputs/g.carved.png").is_file());
+    assert!(dir.path().join("outputs/manifest.json").is_file());
+}
+
+#[test]
+fn progress_goes_to_stderr_and_quiet_silences_it() {
+    let out = tempfile::tempdir().unwrap();
+    let output = bin()
+        .arg(golden_input("chelsea.png"))
+        .args(["--width", "10", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(output.stdout.is_empty());
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("72x48 -> 10x48, removing 62 seams"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("seam 62/62"), "{stderr}");
+    let quiet = bin()
+        .arg(golden_input("chelsea.png"))
+        .args(["-q", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(quiet.status.success());
+    assert!(quiet.stderr.is_empty());
+}

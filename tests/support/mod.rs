@@ -1,0 +1,185 @@
+//! Test images, generated and real, shared by the test files.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use image::{Rgb, RgbImage};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A seeded xorshift generator, so every run sees the same "random" images.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Generated images covering the awkward cases: noise, flat, gradients, stripes,
+/// few distinct values (many ties), narrow and short shapes.
+pub fn generated() -> Vec<(String, RgbImage)> {
+    let mut out = Vec::new();
+    for (i, (w, h)) in [(9, 7), (16, 12), (31, 17), (2, 6), (3, 1), (40, 3), (5, 40)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut rng = Rng::new(i as u64 + 1);
+        out.push((
+            format!("noise-{w}x{h}"),
+            RgbImage::from_fn(w, h, |_, _| {
+                Rgb([rng.next() as u8, rng.next() as u8, rng.next() as u8])
+            }),
+        ));
+        let mut rng = Rng::new(i as u64 + 100);
+        out.push((
+            format!("ties-{w}x{h}"),
+            RgbImage::from_fn(w, h, |_, _| {
+                let v = (rng.below(3) * 120) as u8;
+                Rgb([v, v, v])
+            }),
+        ));
+    }
+    out.push((
+        "flat".into(),
+        RgbImage::from_pixel(20, 10, Rgb([90, 90, 90])),
+    ));
+    out.push((
+        "gradient".into(),
+        RgbImage::from_fn(25, 14, |x, y| Rgb([(x * 10) as u8, (y * 18) as u8, 128])),
+    ));
+    out.push((
+        "vstripes".into(),
+        RgbImage::from_fn(24, 10, |x, _| {
+            if (x / 2) % 2 == 0 {
+                Rgb([255, 255, 255])
+            } else {
+                Rgb([0, 0, 0])
+            }
+        }),
+    ));
+    out.push((
+        "hstripes".into(),
+        RgbImage::from_fn(18, 16, |_, y| {
+            if y % 3 == 0 {
+                Rgb([200, 10, 10])
+            } else {
+                Rgb([10, 10, 200])
+            }
+        }),
+    ));
+    out.push((
+        "diagonal".into(),
+        RgbImage::from_fn(22, 22, |x, y| {
+            if (x + y) % 7 < 3 {
+                Rgb([250, 250, 0])
+            } else {
+                Rgb([0, 60, 0])
+            }
+        }),
+    ));
+    out.push((
+        "extremes".into(),
+        RgbImage::from_fn(12, 12, |x, y| {
+            if (x + y) % 2 == 0 {
+                Rgb([255, 255, 255])
+            } else {
+                Rgb([0, 0, 0])
+            }
+        }),
+    ));
+    out
+}
+
+/// The golden input photos, decoded to RGB.
+pub fn golden_photos() -> Vec<(String, RgbImage)> {
+    let dir = root().join("golden/inputs");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("golden/inputs exists")
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|p| (file_name(&p), image::open(&p).unwrap().to_rgb8()))
+        .collect()
+}
+
+pub fn file_name(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+/// One golden case from `golden/cases.json`: inputs (file names in `golden/inputs`) and
+/// extra command-line arguments. Its expected files live in `golden/expected/NAME/`.
+#[derive(Debug, serde::Deserialize)]
+pub struct Case {
+    pub name: String,
+    pub inputs: Vec<String>,
+    pub args: Vec<String>,
+}
+
+pub fn golden_cases() -> Vec<Case> {
+    let text = std::fs::read_to_string(root().join("golden/cases.json")).unwrap();
+    serde_json::from_str(&text).expect("golden/cases.json parses")
+}
+
+/// Every file in a flat directory, by name.
+pub fn read_flat_dir(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| {
+            let path = e.unwrap().path();
+            assert!(path.is_file(), "{} is not a file", path.display());
+            (file_name(&path), std::fs::read(&path).unwrap())
+        })
+        .collect()
+}
+
+/// Is this run asked to rewrite the golden files (`SEAM_CARVER_BLESS=1`)?
+pub fn blessing() -> bool {
+    std::env::var_os("SEAM_CARVER_BLESS").is_some_and(|v| v == "1")
+}
+
+/// Compares a run's output directory with a golden case's expected files, exactly; with
+/// `SEAM_CARVER_BLESS=1` it rewrites the expected files instead. `leg` names the engine.
+pub fn check_against_golden(case: &Case, out: &Path, leg: &str) {
+    let expected_dir = root().join("golden/expected").join(&case.name);
+    let got = read_flat_dir(out);
+    if blessing() && leg == "native" {
+        let _ = std::fs::remove_dir_all(&expected_dir);
+        std::fs::create_dir_all(&expected_dir).unwrap();
+        for (name, bytes) in &got {
+            std::fs::write(expected_dir.join(name), bytes).unwrap();
+        }
+        return;
+    }
+    let want = read_flat_dir(&expected_dir);
+    let got_names: Vec<_> = got.keys().collect();
+    let want_names: Vec<_> = want.keys().collect();
+    assert_eq!(
+        got_names, want_names,
+        "{leg} case {}: file names",
+        case.name
+    );
+    for (name, bytes) in &want {
+        assert!(
+            &got[name] == bytes,
+            "{leg} case {}: {name} differs from golden/expected/{}/{name} \
+             (bless deliberate changes with `just bless`)",
+            case.name,
+            case.name
+        );
+    }
+}
