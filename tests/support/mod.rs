@@ -183,3 +183,34 @@ pub fn check_against_golden(case: &Case, out: &Path, leg: &str) {
         );
     }
 }
+
+/// Builds the release `wasm32-wasip1` module (once per test binary) and returns its path.
+/// A missing target is a failure that says how to fix it, never a skip.
+pub fn wasm_module() -> PathBuf {
+    static MODULE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    MODULE
+        .get_or_init(|| {
+            let status = std::process::Command::new(env!("CARGO"))
+                .current_dir(root())
+                .args([
+                    "build",
+                    "--release",
+                    "--target",
+                    "wasm32-wasip1",
+                    "--bin",
+                    "seam-carver",
+                ])
+                .status()
+                .expect("cannot run cargo to build the wasm module");
+            assert!(
+                status.success(),
+                "building the wasm32-wasip1 module failed. If the target is missing, install it \
+                 with `rustup target add wasm32-wasip1` (rust-toolchain.toml lists it, so \
+                 `rustup toolchain install` in the repository also adds it)"
+            );
+            let path = root().join("target/wasm32-wasip1/release/seam-carver.wasm");
+            assert!(path.is_file(), "{} was not built", path.display());
+            path
+        })
+        .clone()
+}
