@@ -1,0 +1,192 @@
+//! `cargo bench` / `just bench`: one table of carving speed, all measured in this run.
+//!
+//! Images: the bundled photo `inputs/coffee.png` upscaled 3x to 1800x1200 (2.16 MP) and
+//! the same turned upright to 1200x1800 (height > width); each removes width/6 seams.
+//! Slow variants (the naive reference, the Bacalhau example's imageproc loop) are timed on
+//! a few seams and reported per seam; the optimised carver and the WASI module under
+//! wasmtime carve the whole width/6.
+
+#[path = "../tests/reference/mod.rs"]
+mod reference;
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::Instant;
+
+use image::RgbImage;
+use image::imageops::{self, FilterType};
+use seam_carver::{SeamRule, carve_width};
+use wasi_runner::{Invocation, Mount, Rules, Runner};
+
+struct Row {
+    variant: &'static str,
+    image: String,
+    seams: u32,
+    seconds: f64,
+    megapixels: f64,
+}
+
+impl Row {
+    fn print(&self) {
+        println!(
+            "| {:<34} | {:<16} | {:>5} | {:>10.1} | {:>10.3} |",
+            self.variant,
+            self.image,
+            self.seams,
+            self.seconds * 1000.0,
+            self.seconds * 1000.0 / self.seams as f64 / self.megapixels
+        );
+    }
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (f64, T) {
+    let start = Instant::now();
+    let out = f();
+    (start.elapsed().as_secs_f64(), out)
+}
+
+fn imageproc_loop(image: &RgbImage, seams: u32) -> RgbImage {
+    use imageproc::seam_carving::{find_vertical_seam, remove_vertical_seam};
+    let mut shrunk = image.clone();
+    for _ in 0..seams {
+        let seam = find_vertical_seam(&shrunk);
+        shrunk = remove_vertical_seam(&shrunk, &seam);
+    }
+    shrunk
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not: then just check it runs.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let photo = image::open(support::root().join("inputs/coffee.png"))
+        .unwrap()
+        .to_rgb8();
+    let scale = if quick { 1 } else { 3 };
+    let wide = imageops::resize(&photo, 600 * scale, 400 * scale, FilterType::CatmullRom);
+    let tall = imageops::rotate90(&wide);
+    let module = support::wasm_module();
+    let runner = Runner::from_file(&module).unwrap();
+
+    println!(
+        "| {:<34} | {:<16} | {:>5} | {:>10} | {:>10} |",
+        "variant", "image", "seams", "total ms", "ms/seam/MP"
+    );
+    println!(
+        "|{:-<36}|{:-<18}|{:-<7}|{:-<12}|{:-<12}|",
+        "", "", "", "", ""
+    );
+    for (name, image) in [("wide", &wide), ("tall", &tall)] {
+        let (w, h) = image.dimensions();
+        let label = format!("{name} {w}x{h}");
+        let mp = (w * h) as f64 / 1e6;
+        let seams = w / 6;
+        let few = if quick { 1 } else { 3 };
+
+        let (s, naive) = time(|| reference::carve(image, few, reference::Rule::Optimal));
+        Row {
+            variant: "naive reference (optimal)",
+            image: label.clone(),
+            seams: few,
+            seconds: s,
+            megapixels: mp,
+        }
+        .print();
+        let (s, example) = time(|| imageproc_loop(image, few));
+        Row {
+            variant: "example's imageproc loop",
+            image: label.clone(),
+            seams: few,
+            seconds: s,
+            megapixels: mp,
+        }
+        .print();
+        // Same seams, so the same pixels, as the slow variants.
+        let check = carve_width(image, few, SeamRule::Imageproc, &mut |_, _| {}).unwrap();
+        assert_eq!(
+            check.image, example,
+            "imageproc rule disagrees with imageproc"
+        );
+        let check = carve_width(image, few, SeamRule::Optimal, &mut |_, _| {}).unwrap();
+        assert_eq!(
+            check.image, naive.0,
+            "optimal rule disagrees with the reference"
+        );
+
+        for rule in [SeamRule::Optimal, SeamRule::Imageproc] {
+            let (s, _) = time(|| carve_width(image, seams, rule, &mut |_, _| {}).unwrap());
+            let variant = if rule == SeamRule::Optimal {
+                "seam-carver native (optimal)"
+            } else {
+                "seam-carver native (imageproc)"
+            };
+            Row {
+                variant,
+                image: label.clone(),
+                seams,
+                seconds: s,
+                megapixels: mp,
+            }
+            .print();
+        }
+
+        // The module under wasmtime, end to end on a PNG, carved image only.
+        let dir = tempfile::tempdir().unwrap();
+        let (inputs, outputs) = (dir.path().join("in"), dir.path().join("out"));
+        std::fs::create_dir_all(&inputs).unwrap();
+        std::fs::create_dir_all(&outputs).unwrap();
+        image.save(inputs.join("photo.png")).unwrap();
+        let invocation = Invocation {
+            args: [
+                "/inputs/photo.png",
+                "-o",
+                "/outputs",
+                "-q",
+                "--only",
+                "carved",
+            ]
+            .map(String::from)
+            .to_vec(),
+            env: vec![],
+            mounts: vec![
+                Mount::input(&inputs, "/inputs"),
+                Mount::output(&outputs, "/outputs"),
+            ],
+            rules: Rules::bacalhau(),
+        };
+        let (s, outcome) = time(|| runner.run(&invocation).unwrap());
+        assert_eq!(
+            outcome.exit_code,
+            0,
+            "{}",
+            String::from_utf8_lossy(&outcome.stderr)
+        );
+        Row {
+            variant: "wasm module, wasmtime, end to end",
+            image: label.clone(),
+            seams,
+            seconds: s,
+            megapixels: mp,
+        }
+        .print();
+        let native_bin = support::root().join("target/release/seam-carver");
+        if native_bin.is_file() {
+            let (s, status) = time(|| {
+                std::process::Command::new(&native_bin)
+                    .arg(inputs.join("photo.png"))
+                    .args(["-q", "--only", "carved", "-o"])
+                    .arg(dir.path().join("native"))
+                    .status()
+                    .unwrap()
+            });
+            assert!(status.success());
+            Row {
+                variant: "native binary, end to end",
+                image: label,
+                seams,
+                seconds: s,
+                megapixels: mp,
+            }
+            .print();
+        }
+    }
+}

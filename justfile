@@ -1,0 +1,53 @@
+# seam-carver: build, test, run natively and as WASI, and check every engine agrees.
+# `just --list` shows these recipes with their arguments.
+
+module := "target/wasm32-wasip1/release/seam-carver.wasm"
+
+# List the recipes.
+default:
+    @just --list
+
+# Build the native release binary (target/release/seam-carver).
+build:
+    cargo build --release -p seam-carver
+
+# Build the WASI module (target/wasm32-wasip1/release/seam-carver.wasm) and print its size.
+build-wasi:
+    cargo build --release -p seam-carver --target wasm32-wasip1
+    @ls -l {{module}} | awk '{print "module: " $NF " (" $5 " bytes)"}'
+
+# Run every test: unit, differential, parity, golden (native, wasmtime, node), CLI.
+test:
+    cargo test
+
+# Carve natively: `just run`, `just run photos/ --width 80%` (default input: inputs/).
+run *ARGS="inputs": build
+    ./target/release/seam-carver {{ARGS}}
+
+# Carve with the wasmtime CLI as Bacalhau would: `just run-wasi photos/ --width 80%`.
+run-wasi INPUT="inputs" *ARGS="": build-wasi
+    #!/usr/bin/env bash
+    set -euo pipefail
+    wasmtime=$(tools/ensure-wasmtime.sh)
+    input="{{INPUT}}"
+    if [ -d "$input" ]; then dir="$input"; target=/inputs; else dir=$(dirname "$input"); target="/inputs/$(basename "$input")"; fi
+    mkdir -p outputs
+    "$wasmtime" run --dir "$dir::/inputs" --dir outputs::/outputs {{module}} "$target" -o /outputs {{ARGS}}
+
+# Check native, wasmtime and node write identical bytes: `just verify ../shared/images -- --seams imageproc`.
+verify *IMAGES="golden/inputs":
+    tools/verify-engines.sh {{IMAGES}}
+
+# Rewrite the golden files and snapshots after a deliberate change (review the diff!).
+bless:
+    SEAM_CARVER_BLESS=1 INSTA_UPDATE=always cargo test --test golden
+    git status --short golden tests/snapshots
+
+# Benchmarks (release build): ms per seam per megapixel, optimised against the naive reference.
+bench:
+    cargo bench -p seam-carver
+
+# Formatting and clippy, warnings as errors.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings

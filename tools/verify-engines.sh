@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Carves the given images (files or directories) natively, on the wasmtime CLI and on
+# Node's node:wasi, and fails naming every file whose bytes differ between engines.
+#
+#   tools/verify-engines.sh IMAGE_OR_DIR... [-- CARVER_OPTIONS...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+images=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do images+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+options=("$@")
+[ ${#images[@]} -gt 0 ] || { echo "usage: $0 IMAGE_OR_DIR... [-- OPTIONS]" >&2; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/inputs"
+for item in "${images[@]}"; do
+  if [ -d "$item" ]; then
+    find "$item" -maxdepth 1 -type f -exec cp {} "$work/inputs/" \;
+  else
+    cp "$item" "$work/inputs/"
+  fi
+done
+echo "verify: $(ls "$work/inputs" | wc -l) input files, options: ${options[*]:-(defaults)}"
+
+cargo build --quiet --release -p seam-carver
+cargo build --quiet --release -p seam-carver --target wasm32-wasip1
+module=target/wasm32-wasip1/release/seam-carver.wasm
+wasmtime=$(tools/ensure-wasmtime.sh)
+
+status=0
+run() {
+  local engine=$1; shift
+  mkdir -p "$work/$engine"
+  local start=$(date +%s.%N)
+  "$@" > "$work/$engine.log" 2>&1 || { echo "  $engine exited with $?"; status=1; }
+  printf '  %-9s %6.2f s\n' "$engine" "$(echo "$(date +%s.%N) - $start" | bc)"
+}
+run native ./target/release/seam-carver "$work/inputs" -o "$work/native" -q "${options[@]}"
+run wasmtime "$wasmtime" run --dir "$work/inputs::/inputs" --dir "$work/wasmtime::/outputs" \
+  "$module" /inputs -o /outputs -q "${options[@]}"
+run node node --no-warnings tools/node-wasi.mjs "$module" "$work/inputs" "$work/node" \
+  /inputs -o /outputs -q "${options[@]}"
+
+for engine in wasmtime node; do
+  if ! diff -u --label native --label "$engine" "$work/native/manifest.json" "$work/$engine/manifest.json"; then
+    echo "verify: $engine and native differ in the files marked above"
+    status=1
+  fi
+done
+if [ $status -eq 0 ]; then
+  echo "verify: native, wasmtime and node wrote identical bytes ($(grep -c '": "' "$work/native/manifest.json") files)"
+fi
+exit $status
