@@ -38,6 +38,32 @@ run-wasi INPUT="inputs" *ARGS="": build-wasi
 verify *IMAGES="golden/inputs":
     tools/verify-engines.sh {{IMAGES}}
 
+# Write Bacalhau job specs and submit them: `just submit photos/ https://x.org/a.jpg -- --width 80%`.
+submit *ARGS: build-wasi
+    cargo build --release -q -p seam-carver --bin bacalhau-job
+    tools/bacalhau-submit.sh {{ARGS}}
+
+# Wait for jobs (default: the last submit), fetch them into results/ID/ and check them.
+get *JOB_IDS:
+    cargo build --release -q -p seam-carver --bin bacalhau-job
+    tools/bacalhau-get.sh {{JOB_IDS}}
+
+# Re-run a fetched job's carve natively and compare every file: `just verify-results results/ID`.
+verify-results DIR:
+    cargo build --release -q -p seam-carver --bin bacalhau-job
+    ./target/release/bacalhau-job verify {{DIR}} --spec {{DIR}}/job.json
+
+# Dry-run a job spec locally on wasmtime as Bacalhau's wasm executor would, then check it.
+run-job SPEC DIR="": build-wasi
+    #!/usr/bin/env bash
+    set -euo pipefail
+    dir="{{DIR}}"; [ -n "$dir" ] || dir="results/dry-run-$(basename "{{SPEC}}" .json)"
+    rm -rf "$dir"
+    cargo build --release -q -p seam-carver --bin bacalhau-job
+    cargo run -q -p wasi-runner --bin run-job -- "{{SPEC}}" "$dir" || true
+    cp "{{SPEC}}" "$dir/job.json"
+    ./target/release/bacalhau-job check "$dir"
+
 # Rewrite the golden files and snapshots after a deliberate change (review the diff!).
 bless:
     SEAM_CARVER_BLESS=1 INSTA_UPDATE=always cargo test --test golden

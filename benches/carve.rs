@@ -136,6 +136,7 @@ fn main() {
         std::fs::create_dir_all(&outputs).unwrap();
         image.save(inputs.join("photo.png")).unwrap();
         let invocation = Invocation {
+            entrypoint: "_start".into(),
             args: [
                 "/inputs/photo.png",
                 "-o",

@@ -21,6 +21,7 @@ pub mod carve;
 pub mod cli;
 pub mod energy;
 pub mod error;
+pub mod job;
 pub mod output;
 pub mod pipeline;
 pub mod seam;

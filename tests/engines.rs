@@ -91,6 +91,7 @@ fn native_wasmtime_and_node_agree_on_the_bundled_photo() {
     let outcome = Runner::from_file(&support::wasm_module())
         .unwrap()
         .run(&Invocation {
+            entrypoint: "_start".into(),
             args: args.clone(),
             env: vec![],
             mounts: vec![

@@ -18,6 +18,7 @@ fn carver() -> &'static Runner {
 fn run_carver(inputs: &Path, outputs: &Path, args: &[String]) -> Outcome {
     carver()
         .run(&Invocation {
+            entrypoint: "_start".into(),
             args: args.to_vec(),
             env: vec![],
             mounts: vec![
@@ -140,6 +141,7 @@ fn probe_module(call: &str) -> Runner {
 fn probe(call: &str, rules: Rules, dir: &Path) -> i32 {
     probe_module(call)
         .run(&Invocation {
+            entrypoint: "_start".into(),
             args: vec![],
             env: vec![],
             mounts: vec![Mount::output(dir, "/outputs")],
@@ -189,6 +191,7 @@ fn harness_records_a_normal_return_as_minus_one() {
     )
     .unwrap();
     let invocation = Invocation {
+        entrypoint: "_start".into(),
         args: vec![],
         env: vec![],
         mounts: vec![],
@@ -214,6 +217,7 @@ fn harness_caps_linear_memory() {
     let mut rules = Rules::bacalhau();
     rules.memory_limit = 8 * 65536;
     let invocation = Invocation {
+        entrypoint: "_start".into(),
         args: vec![],
         env: vec![],
         mounts: vec![],
@@ -222,6 +226,7 @@ fn harness_caps_linear_memory() {
     assert_eq!(grower.run(&invocation).unwrap().exit_code, 1);
     rules.memory_limit = 64 * 65536;
     let invocation = Invocation {
+        entrypoint: "_start".into(),
         args: vec![],
         env: vec![],
         mounts: vec![],

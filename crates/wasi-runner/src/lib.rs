@@ -22,6 +22,8 @@ use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
+pub mod job;
+
 pub use wasmtime::{Error, Result};
 
 /// Bacalhau's default memory limit for a job: 512 MiB.
@@ -32,6 +34,9 @@ pub const ENOSYS: i32 = 52;
 
 /// Exit status Bacalhau records when `_start` returns without calling `proc_exit`.
 pub const RETURNED_NORMALLY: i32 = -1;
+
+/// Exit status Bacalhau records when the module traps.
+pub const TRAPPED: i32 = 1;
 
 const WASI: &str = "wasi_snapshot_preview1";
 
@@ -100,6 +105,8 @@ impl Rules {
 /// One run of the module.
 #[derive(Clone, Debug)]
 pub struct Invocation {
+    /// Exported function to call; WASI commands use `_start`.
+    pub entrypoint: String,
     /// Arguments after `argv[0]` (which is always empty, as on Bacalhau).
     pub args: Vec<String>,
     /// Environment variables.
@@ -119,7 +126,8 @@ pub struct Outcome {
     pub stdout: Vec<u8>,
     /// Everything written to stderr.
     pub stderr: Vec<u8>,
-    /// A trap that ended the run, if any (an abort or out-of-bounds access).
+    /// A trap that ended the run, if any (an abort or out-of-bounds access); the exit
+    /// status is then [`TRAPPED`].
     pub trap: Option<String>,
 }
 
@@ -200,12 +208,15 @@ impl Runner {
         }
 
         let instance = linker.instantiate(&mut store, &self.module)?;
-        let start: TypedFunc<(), ()> = instance.get_typed_func(&mut store, "_start")?;
+        let start: TypedFunc<(), ()> =
+            instance.get_typed_func(&mut store, &invocation.entrypoint)?;
+        // As Bacalhau's executor: the proc_exit status, -1 for a normal return, and 1
+        // for a trap.
         let (exit_code, trap) = match start.call(&mut store, ()) {
             Ok(()) => (RETURNED_NORMALLY, None),
             Err(e) => match e.downcast_ref::<I32Exit>() {
                 Some(exit) => (exit.0, None),
-                None => (RETURNED_NORMALLY, Some(format!("{e:?}"))),
+                None => (TRAPPED, Some(format!("{e:?}"))),
             },
         };
         drop(store);
