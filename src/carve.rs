@@ -42,6 +42,7 @@ pub struct Carver {
     rgb: Vec<[u8; 3]>,
     energy: Vec<u16>,
     cost: Vec<u32>,
+    cost_valid: bool,
 }
 
 impl Carver {
@@ -57,6 +58,7 @@ impl Carver {
             rgb,
             energy,
             cost: vec![0; width * height],
+            cost_valid: false,
         }
     }
 
@@ -78,12 +80,30 @@ impl Carver {
             .collect()
     }
 
+    /// The cumulative cost map the next seam will be traced through, row by row
+    /// (`width * height` values).
+    pub fn cost(&mut self) -> Vec<u32> {
+        self.ensure_cost();
+        (0..self.height)
+            .flat_map(|y| self.cost[y * self.stride..y * self.stride + self.width].iter())
+            .copied()
+            .collect()
+    }
+
+    fn ensure_cost(&mut self) {
+        if !self.cost_valid {
+            let (w, h, s) = (self.width, self.height, self.stride);
+            cumulative_cost(&self.energy, s, w, h, &mut self.cost);
+            self.cost_valid = true;
+        }
+    }
+
     /// Finds the next seam with `rule`, removes it and returns it. The width must be at
     /// least 2.
     pub fn remove_seam(&mut self, rule: SeamRule) -> Seam {
         assert!(self.width >= 2, "cannot remove a seam from a width below 2");
+        self.ensure_cost();
         let (w, h, s) = (self.width, self.height, self.stride);
-        cumulative_cost(&self.energy, s, w, h, &mut self.cost);
         let path = trace_seam(&self.cost, s, w, h, rule);
         let cost = path
             .iter()
@@ -95,10 +115,61 @@ impl Carver {
             let row = y * s;
             self.rgb.copy_within(row + x + 1..row + w, row + x);
             self.energy.copy_within(row + x + 1..row + w, row + x);
+            self.cost.copy_within(row + x + 1..row + w, row + x);
         }
         self.width -= 1;
         self.update_energy(&path);
+        self.update_cost(&path);
         Seam { path, cost }
+    }
+
+    /// Brings the cost map up to date after the removal of `path`, recomputing only the
+    /// cells whose inputs may have changed: in row `y`, the band the seam touched (new
+    /// energy, or new neighbours above) and the cells below any cell of row `y - 1`
+    /// whose cost really changed. Costs are compared exactly, so a change that dies out
+    /// stops spreading.
+    fn update_cost(&mut self, path: &[u32]) {
+        let (w, h, s) = (self.width, self.height, self.stride);
+        let mut changed: Option<(usize, usize)> = None;
+        for y in 0..h {
+            let (lo, hi) = seam_band(path, y, w);
+            let (mut from, mut to) = (lo, hi);
+            if let Some((a, b)) = changed {
+                from = from.min(a.saturating_sub(1));
+                to = to.max((b + 1).min(w - 1));
+            }
+            let row = y * s;
+            let mut first = usize::MAX;
+            let mut last = 0;
+            if y == 0 {
+                for x in from..=to {
+                    let new = self.energy[x] as u32;
+                    if new != self.cost[x] {
+                        self.cost[x] = new;
+                        first = first.min(x);
+                        last = x;
+                    }
+                }
+            } else {
+                let (above, here) = self.cost[row - s..].split_at_mut(s);
+                for x in from..=to {
+                    let mut best = above[x];
+                    if x > 0 {
+                        best = best.min(above[x - 1]);
+                    }
+                    if x + 1 < w {
+                        best = best.min(above[x + 1]);
+                    }
+                    let new = self.energy[row + x] as u32 + best;
+                    if new != here[x] {
+                        here[x] = new;
+                        first = first.min(x);
+                        last = x;
+                    }
+                }
+            }
+            changed = (first != usize::MAX).then_some((first, last));
+        }
     }
 
     /// Recomputes the energy of the pixels whose 3x3 neighbourhood the removal of `path`
@@ -107,17 +178,8 @@ impl Carver {
     fn update_energy(&mut self, path: &[u32]) {
         let (w, h, s) = (self.width, self.height, self.stride);
         for y in 0..h {
-            let lo = path[y.saturating_sub(1)..(y + 2).min(h)]
-                .iter()
-                .min()
-                .copied()
-                .unwrap_or(0) as usize;
-            let hi = path[y.saturating_sub(1)..(y + 2).min(h)]
-                .iter()
-                .max()
-                .copied()
-                .unwrap_or(0) as usize;
-            for x in lo.saturating_sub(1)..=hi.min(w - 1) {
+            let (lo, hi) = seam_band(path, y, w);
+            for x in lo..=hi {
                 self.energy[y * s + x] = pixel_energy(&self.rgb, s, w, h, x, y);
             }
         }
@@ -134,6 +196,17 @@ impl Carver {
         RgbImage::from_raw(self.width as u32, self.height as u32, raw)
             .expect("buffer length matches dimensions")
     }
+}
+
+/// The columns of row `y` (in the narrowed image, `width` wide) next to a removed
+/// seam: from one left of the seam's leftmost column in rows `y - 1 ..= y + 1` to its
+/// rightmost. Their energy may have changed (their 3x3 neighbourhood did), and so may
+/// the cells above them in the cost map.
+fn seam_band(path: &[u32], y: usize, width: usize) -> (usize, usize) {
+    let rows = &path[y.saturating_sub(1)..(y + 2).min(path.len())];
+    let lo = *rows.iter().min().expect("a seam has a row") as usize;
+    let hi = *rows.iter().max().expect("a seam has a row") as usize;
+    (lo.saturating_sub(1), hi.min(width - 1))
 }
 
 /// Checks that `seams` vertical seams can be removed from an image of this size.

@@ -123,3 +123,26 @@ fn imageproc_rule_can_be_worse_than_optimal() {
         "optimal {optimal} vs imageproc {imageproc}"
     );
 }
+
+#[test]
+fn cost_map_after_removal_matches_a_fresh_computation() {
+    // The incremental cost update must leave exactly the cost map of the smaller image.
+    for (name, image) in support::generated()
+        .into_iter()
+        .chain(support::golden_photos())
+    {
+        for rule in [SeamRule::Optimal, SeamRule::Imageproc] {
+            let mut carver = Carver::new(&image);
+            while carver.width() > 1 {
+                carver.remove_seam(rule);
+                let fresh = Carver::new(&carver.image()).cost();
+                assert_eq!(
+                    carver.cost(),
+                    fresh,
+                    "{name} {rule} at width {}",
+                    carver.width()
+                );
+            }
+        }
+    }
+}
