@@ -58,10 +58,11 @@ fn assert_same_manifest(a: (&str, &Path), b: (&str, &Path)) {
 fn golden_cases_node() {
     for case in support::golden_cases() {
         let out = tempfile::tempdir().unwrap();
-        let mut args: Vec<String> = case.inputs.iter().map(|i| format!("/inputs/{i}")).collect();
-        args.extend(case.args.iter().cloned());
-        args.extend(["-o", "/outputs", "-q"].map(String::from));
-        let output = node(&support::root().join("golden/inputs"), out.path(), &args);
+        let output = node(
+            &support::root().join("golden/inputs"),
+            out.path(),
+            &case.guest_args(),
+        );
         assert_eq!(
             output.status.code(),
             Some(0),

@@ -38,10 +38,11 @@ fn strings(items: &[&str]) -> Vec<String> {
 fn golden_cases_wasmtime() {
     for case in support::golden_cases() {
         let out = tempfile::tempdir().unwrap();
-        let mut args: Vec<String> = case.inputs.iter().map(|i| format!("/inputs/{i}")).collect();
-        args.extend(case.args.iter().cloned());
-        args.extend(strings(&["-o", "/outputs", "-q"]));
-        let outcome = run_carver(&support::root().join("golden/inputs"), out.path(), &args);
+        let outcome = run_carver(
+            &support::root().join("golden/inputs"),
+            out.path(),
+            &case.guest_args(),
+        );
         assert_eq!(
             outcome.exit_code,
             0,

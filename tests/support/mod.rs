@@ -130,6 +130,17 @@ pub struct Case {
     pub args: Vec<String>,
 }
 
+impl Case {
+    /// The module's arguments for this case as Bacalhau would run it: inputs under
+    /// `/inputs`, outputs to `/outputs`, quietly.
+    pub fn guest_args(&self) -> Vec<String> {
+        let mut args: Vec<String> = self.inputs.iter().map(|i| format!("/inputs/{i}")).collect();
+        args.extend(self.args.iter().cloned());
+        args.extend(["-o", "/outputs", "-q"].map(String::from));
+        args
+    }
+}
+
 pub fn golden_cases() -> Vec<Case> {
     let text = std::fs::read_to_string(root().join("golden/cases.json")).unwrap();
     serde_json::from_str(&text).expect("golden/cases.json parses")
