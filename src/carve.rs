@@ -43,6 +43,7 @@ pub struct Carver {
     energy: Vec<u16>,
     cost: Vec<u32>,
     cost_valid: bool,
+    scratch: Vec<u32>,
 }
 
 impl Carver {
@@ -59,6 +60,7 @@ impl Carver {
             energy,
             cost: vec![0; width * height],
             cost_valid: false,
+            scratch: Vec::new(),
         }
     }
 
@@ -130,46 +132,40 @@ impl Carver {
     /// stops spreading.
     fn update_cost(&mut self, path: &[u32]) {
         let (w, h, s) = (self.width, self.height, self.stride);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.resize(w, 0);
         let mut changed: Option<(usize, usize)> = None;
         for y in 0..h {
-            let (lo, hi) = seam_band(path, y, w);
-            let (mut from, mut to) = (lo, hi);
+            let (mut from, mut to) = seam_band(path, y, w);
             if let Some((a, b)) = changed {
                 from = from.min(a.saturating_sub(1));
                 to = to.max((b + 1).min(w - 1));
             }
             let row = y * s;
-            let mut first = usize::MAX;
-            let mut last = 0;
+            let fresh = &mut scratch[from..=to];
+            let energy = &self.energy[row + from..=row + to];
             if y == 0 {
-                for x in from..=to {
-                    let new = self.energy[x] as u32;
-                    if new != self.cost[x] {
-                        self.cost[x] = new;
-                        first = first.min(x);
-                        last = x;
-                    }
+                for (c, &e) in fresh.iter_mut().zip(energy) {
+                    *c = e as u32;
                 }
             } else {
-                let (above, here) = self.cost[row - s..].split_at_mut(s);
-                for x in from..=to {
-                    let mut best = above[x];
-                    if x > 0 {
-                        best = best.min(above[x - 1]);
-                    }
-                    if x + 1 < w {
-                        best = best.min(above[x + 1]);
-                    }
-                    let new = self.energy[row + x] as u32 + best;
-                    if new != here[x] {
-                        here[x] = new;
-                        first = first.min(x);
-                        last = x;
-                    }
-                }
+                cost_span(energy, &self.cost[row - s..row - s + w], from, fresh);
             }
-            changed = (first != usize::MAX).then_some((first, last));
+            let here = &mut self.cost[row + from..=row + to];
+            changed = match fresh.iter().zip(here.iter()).position(|(a, b)| a != b) {
+                None => None,
+                Some(first) => {
+                    let last = fresh
+                        .iter()
+                        .zip(here.iter())
+                        .rposition(|(a, b)| a != b)
+                        .unwrap_or(first);
+                    here[first..=last].copy_from_slice(&fresh[first..=last]);
+                    Some((from + first, from + last))
+                }
+            };
         }
+        self.scratch = scratch;
     }
 
     /// Recomputes the energy of the pixels whose 3x3 neighbourhood the removal of `path`
@@ -195,6 +191,41 @@ impl Carver {
         }
         RgbImage::from_raw(self.width as u32, self.height as u32, raw)
             .expect("buffer length matches dimensions")
+    }
+}
+
+/// Costs of the cells `from ..` of a row (`out.len()` of them) from their `energy` and
+/// the whole row `above`; the interior is written so that the compiler vectorises it.
+fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
+    let w = above.len();
+    let to = from + out.len() - 1;
+    let cell = |x: usize| -> u32 {
+        let lo = x.saturating_sub(1);
+        let hi = (x + 1).min(w - 1);
+        above[lo..=hi]
+            .iter()
+            .copied()
+            .min()
+            .expect("a row has a cell")
+    };
+    // Edges (first and last column of the row) take two parents; do them one by one.
+    let inner_from = from.max(1);
+    let inner_to = to.min(w.saturating_sub(2));
+    for x in from..=to {
+        if x < inner_from || x > inner_to {
+            out[x - from] = energy[x - from] as u32 + cell(x);
+        }
+    }
+    if inner_from <= inner_to {
+        let n = inner_to - inner_from + 1;
+        let left = &above[inner_from - 1..inner_from - 1 + n];
+        let mid = &above[inner_from..inner_from + n];
+        let right = &above[inner_from + 1..inner_from + 1 + n];
+        let e = &energy[inner_from - from..inner_from - from + n];
+        let o = &mut out[inner_from - from..inner_from - from + n];
+        for i in 0..n {
+            o[i] = e[i] as u32 + left[i].min(mid[i]).min(right[i]);
+        }
     }
 }
 
