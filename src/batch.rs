@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use image::ImageFormat;
 
 use crate::error::{Error, Result};
-use crate::output::{MANIFEST, Manifest, OutputFile};
+use crate::output::{MANIFEST, Manifest, OutputFile, WrittenFile};
 use crate::pipeline::{Options, plan, render};
 
 /// What a run tells the outside world as it goes; the binary prints, tests record.
@@ -21,7 +21,7 @@ pub trait Reporter {
     /// `done` of `total` seams of the current input are removed.
     fn progress(&mut self, _done: u32, _total: u32) {}
     /// An input's files were all written.
-    fn finished(&mut self, _path: &Path, _files: &[OutputFile]) {}
+    fn finished(&mut self, _path: &Path, _files: &[WrittenFile]) {}
     /// An input failed; none of its files remain.
     fn failed(&mut self, _path: &Path, _error: &str) {}
 }
@@ -136,23 +136,21 @@ pub fn prepare_output_dir(dir: &Path) -> Result<()> {
     }
 }
 
-/// Writes each file once, whole. If one fails, the files already written for this input
-/// are removed again, so an input leaves all of its outputs or none.
-pub fn write_files(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    for (i, file) in files.iter().enumerate() {
-        let path = dir.join(&file.name);
-        let written = fs::File::create(&path).and_then(|mut f| {
-            f.write_all(&file.bytes)?;
-            f.flush()
-        });
-        if let Err(source) = written {
-            for done in &files[..=i] {
-                let _ = fs::remove_file(dir.join(&done.name));
-            }
-            return Err(Error::Write { path, source });
+/// Writes a file once, whole (created, written, never renamed). A file that fails part
+/// way is removed again.
+pub fn write_file(dir: &Path, file: &OutputFile) -> Result<WrittenFile> {
+    let path = dir.join(&file.name);
+    let written = fs::File::create(&path).and_then(|mut f| {
+        f.write_all(&file.bytes)?;
+        f.flush()
+    });
+    match written {
+        Ok(()) => Ok(WrittenFile::of(file)),
+        Err(source) => {
+            let _ = fs::remove_file(&path);
+            Err(Error::Write { path, source })
         }
     }
-    Ok(())
 }
 
 /// Carves every input into `out_dir` and writes `manifest.json` listing every file
@@ -183,7 +181,7 @@ pub fn run(
         match outcome {
             Ok(written) => {
                 for file in &written {
-                    summary.manifest.add(&file.name, &file.bytes);
+                    summary.manifest.add(file);
                 }
                 reporter.finished(&path, &written);
                 stems.insert(stem, path.clone());
@@ -200,27 +198,45 @@ pub fn run(
         name: MANIFEST.to_string(),
         bytes: summary.manifest.to_json(),
     };
-    write_files(out_dir, std::slice::from_ref(&manifest))?;
+    write_file(out_dir, &manifest)?;
     Ok(summary)
 }
 
+/// Carves one input, writing each file as soon as it is rendered. If anything fails,
+/// the files already written for this input are removed: it leaves all or nothing.
 fn carve_one(
     path: &Path,
     stem: &str,
     out_dir: &Path,
     options: &Options,
     reporter: &mut dyn Reporter,
-) -> Result<Vec<OutputFile>> {
-    let bytes = fs::read(path).map_err(Error::Read)?;
-    let plan = plan(&bytes, options)?;
+) -> Result<Vec<WrittenFile>> {
+    // The file's bytes are dropped as soon as they are decoded.
+    let plan = plan(&fs::read(path).map_err(Error::Read)?, options)?;
     reporter.started(path, plan.image.width(), plan.image.height(), plan.seams);
     let input_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let files = render(&plan, &input_name, stem, options, &mut |done, total| {
-        reporter.progress(done, total)
-    })?;
-    write_files(out_dir, &files)?;
-    Ok(files)
+    let mut written = Vec::new();
+    let rendered = render(
+        &plan,
+        &input_name,
+        stem,
+        options,
+        &mut |done, total| reporter.progress(done, total),
+        &mut |file| {
+            written.push(write_file(out_dir, &file)?);
+            Ok(())
+        },
+    );
+    match rendered {
+        Ok(()) => Ok(written),
+        Err(e) => {
+            for file in &written {
+                let _ = fs::remove_file(out_dir.join(&file.name));
+            }
+            Err(e)
+        }
+    }
 }

@@ -57,6 +57,11 @@ pub struct Args {
     #[arg(long, value_name = "ARTIFACT,...", value_delimiter = ',')]
     pub only: Vec<Artifact>,
 
+    /// Refuse images of more than N pixels, from their header, before decoding. The
+    /// default keeps a carve inside Bacalhau's default 512 MiB of wasm memory.
+    #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_PIXELS)]
+    pub max_pixels: u64,
+
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -74,6 +79,7 @@ impl Args {
             width: self.width,
             rule: self.seams,
             artifacts,
+            max_pixels: self.max_pixels,
         }
     }
 }

@@ -15,9 +15,10 @@ use serde_json::{Value, json};
 /// Bacalhau's cap on inline data in one job (10 MB).
 pub const INLINE_CAP: usize = 10_000_000;
 
-/// Bytes of linear memory budgeted per input pixel: the decoded image, its RGB copy,
-/// energy and cost maps, the rendered outputs and their PNG encodings.
-pub const BYTES_PER_PIXEL: u64 = 48;
+/// Bytes of linear memory budgeted per input pixel: the decoded image, the carver's
+/// pixel, energy and cost buffers, and one rendered artifact with its PNG encoding at a
+/// time (a 16 MP noise image, the worst case measured, peaks under 512 MiB).
+pub const BYTES_PER_PIXEL: u64 = 28;
 
 /// Fixed memory for the module itself, its stack and allocator slack.
 pub const BASE_MEMORY: u64 = 64 << 20;
@@ -390,7 +391,8 @@ mod tests {
     #[test]
     fn memory_is_sized_from_pixels() {
         assert_eq!(memory_for(600 * 400).unwrap(), "512Mb");
-        assert_eq!(memory_for(8000 * 6000).unwrap(), "2368Mb");
+        assert_eq!(memory_for(8000 * 6000).unwrap(), "1408Mb");
+        assert_eq!(memory_for(16_000_000).unwrap(), "512Mb");
         assert!(memory_for(20000 * 20000).is_err());
     }
 

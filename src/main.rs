@@ -8,7 +8,7 @@ use std::path::Path;
 use clap::Parser;
 use seam_carver::batch::{self, Reporter};
 use seam_carver::cli::Args;
-use seam_carver::output::OutputFile;
+use seam_carver::output::WrittenFile;
 
 /// Prints a line per input and seam progress on long carves to stderr.
 struct Stderr {
@@ -55,8 +55,8 @@ impl Reporter for Stderr {
         }
     }
 
-    fn finished(&mut self, _path: &Path, files: &[OutputFile]) {
-        let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    fn finished(&mut self, _path: &Path, files: &[WrittenFile]) {
+        let bytes: u64 = files.iter().map(|f| f.size).sum();
         self.say(format_args!(
             "  wrote {} files ({bytes} bytes)",
             files.len()

@@ -96,6 +96,28 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// A file that was written: what the manifest and the progress report need of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrittenFile {
+    /// File name inside the output directory.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Lowercase hex SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+impl WrittenFile {
+    /// Describes `file`, hashing its bytes.
+    pub fn of(file: &OutputFile) -> Self {
+        WrittenFile {
+            name: file.name.clone(),
+            size: file.bytes.len() as u64,
+            sha256: sha256_hex(&file.bytes),
+        }
+    }
+}
+
 /// Encodes an 8-bit image as PNG exactly as `image::ImageBuffer::save` does (default
 /// compression and adaptive filtering), so bytes match the example's files.
 pub fn encode_png(
@@ -165,8 +187,8 @@ pub struct Manifest {
 
 impl Manifest {
     /// Records a written file.
-    pub fn add(&mut self, name: &str, bytes: &[u8]) {
-        self.files.insert(name.to_string(), sha256_hex(bytes));
+    pub fn add(&mut self, file: &WrittenFile) {
+        self.files.insert(file.name.clone(), file.sha256.clone());
     }
 
     /// The manifest as pretty JSON with a final newline.

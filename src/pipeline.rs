@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::io::Cursor;
 
-use image::{ExtendedColorType, ImageReader, RgbImage};
+use image::metadata::Orientation;
+use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageReader, Limits, RgbImage};
 
 use crate::annotate::{draw_seams, gradients, grayscale, original_columns};
 use crate::carve::{Carver, Seam, check_removal};
@@ -12,6 +13,10 @@ use crate::error::{Error, Result};
 use crate::output::{Artifact, OutputFile, SeamRecord, SeamsReport, encode_png};
 use crate::seam::SeamRule;
 use crate::size::SizeSpec;
+
+/// Default `--max-pixels`: the largest image whose carve fits Bacalhau's default 512 MiB
+/// of wasm linear memory with all six artifacts (measured, see README).
+pub const DEFAULT_MAX_PIXELS: u64 = 16_000_000;
 
 /// What to do with every input of a run.
 #[derive(Clone, Debug)]
@@ -22,6 +27,9 @@ pub struct Options {
     pub rule: SeamRule,
     /// Which artifacts to write.
     pub artifacts: BTreeSet<Artifact>,
+    /// Largest image, in pixels, that is decoded at all; larger ones are refused from
+    /// their header, before any pixel memory is allocated.
+    pub max_pixels: u64,
 }
 
 impl Default for Options {
@@ -30,17 +38,55 @@ impl Default for Options {
             width: None,
             rule: SeamRule::default(),
             artifacts: Artifact::ALL.into_iter().collect(),
+            max_pixels: DEFAULT_MAX_PIXELS,
         }
     }
 }
 
-/// Decodes an image file's bytes (format guessed from its contents) into 8-bit RGB.
-pub fn decode(bytes: &[u8]) -> Result<RgbImage> {
-    let reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(Error::Read)?;
-    let image = reader.decode().map_err(Error::Decode)?;
-    Ok(image.to_rgb8())
+/// Decodes an image file's bytes (format guessed from its contents) into 8-bit RGB,
+/// turned upright as its EXIF orientation says (as photo viewers show it).
+///
+/// The header is read first: an image of more than `max_pixels` pixels is refused before
+/// any pixel memory is allocated, and the decoder runs under matching allocation limits,
+/// so a decompression bomb is an error, not an out-of-memory abort.
+pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
+    let reader = || {
+        ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(Error::Read)
+    };
+    // The header alone, without the decoder's own allocation limits (which on wasm32
+    // would already refuse a huge header, with a vaguer message than ours).
+    let mut probe = reader()?;
+    probe.no_limits();
+    let (width, height) = probe.into_dimensions().map_err(|e| match e {
+        // On wasm32 a header whose buffer could not even be addressed fails here.
+        image::ImageError::Limits(_) => Error::Size(format!(
+            "image is too large: its header asks for more memory than can be addressed \
+             (over the limit of {max_pixels} pixels)"
+        )),
+        e => Error::Decode(e),
+    })?;
+    let pixels = width as u64 * height as u64;
+    if pixels > max_pixels {
+        return Err(Error::Size(format!(
+            "image is {width}x{height} ({pixels} pixels), over the limit of {max_pixels} \
+             pixels (raise it with --max-pixels, and the memory with it)"
+        )));
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
+    // Room for the largest decoded layout (16-bit RGBA) plus decoder buffers.
+    limits.max_alloc = Some(pixels * 8 + (64 << 20));
+    let mut reader = reader()?;
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(Error::Decode)?;
+    // A damaged EXIF block is no reason to refuse the pixels: keep them as stored.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(Error::Decode)?;
+    image.apply_orientation(orientation);
+    Ok(image.into_rgb8())
 }
 
 /// How many vertical seams `options` removes from an image `width` pixels wide.
@@ -67,22 +113,24 @@ pub struct Plan {
 
 /// Decodes `bytes` and works out how many seams to remove, refusing impossible carves.
 pub fn plan(bytes: &[u8], options: &Options) -> Result<Plan> {
-    let image = decode(bytes)?;
+    let image = decode(bytes, options.max_pixels)?;
     let seams = seams_to_remove(image.width(), options)?;
     check_removal(image.width(), image.height(), seams)?;
     Ok(Plan { image, seams })
 }
 
 /// Carves a planned image and renders the requested artifacts for an input named
-/// `input_name` whose output files start with `stem`. `progress(done, total)` is called
-/// after each seam.
+/// `input_name` whose output files start with `stem`, handing each finished file to
+/// `emit` as soon as it is encoded (so only one is held in memory at a time).
+/// `progress(done, total)` is called after each seam.
 pub fn render(
     plan: &Plan,
     input_name: &str,
     stem: &str,
     options: &Options,
     progress: &mut dyn FnMut(u32, u32),
-) -> Result<Vec<OutputFile>> {
+    emit: &mut dyn FnMut(OutputFile) -> Result<()>,
+) -> Result<()> {
     let image = &plan.image;
     let (width, height) = image.dimensions();
     let mut carver = Carver::new(image);
@@ -93,6 +141,8 @@ pub fn render(
         progress(i + 1, plan.seams);
     }
     let carved = carver.image();
+    // The carver's pixel, energy and cost buffers are not needed for the pictures.
+    drop(carver);
 
     let wants = |a: Artifact| options.artifacts.contains(&a);
     let columns = if wants(Artifact::Annotated) || wants(Artifact::AnnotatedGradients) {
@@ -101,7 +151,7 @@ pub fn render(
         Vec::new()
     };
     let gradient_image = gradients(&energy, width, height);
-    let mut files = Vec::new();
+    drop(energy);
     for artifact in &options.artifacts {
         let name = artifact.file_name(stem);
         let bytes = match artifact {
@@ -143,7 +193,7 @@ pub fn render(
             }
             .to_json(),
         };
-        files.push(OutputFile { name, bytes });
+        emit(OutputFile { name, bytes })?;
     }
-    Ok(files)
+    Ok(())
 }
