@@ -73,6 +73,14 @@ bless:
 bench:
     cargo bench -p seam-carver
 
+# Fuzz decode-and-carve (or TARGET=job_spec) for SECONDS; needs nightly and cargo-fuzz.
+fuzz TARGET="decode_carve" SECONDS="600":
+    cargo +nightly --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal
+    command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+    mkdir -p fuzz/corpus/{{TARGET}}
+    if [ "{{TARGET}}" = decode_carve ]; then cp golden/inputs/* fuzz/corpus/decode_carve/; fi
+    cd fuzz && cargo +nightly fuzz run -O {{TARGET}} -- -max_total_time={{SECONDS}} -rss_limit_mb=2048
+
 # Formatting and clippy, warnings as errors.
 lint:
     cargo fmt --all -- --check
