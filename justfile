@@ -69,8 +69,15 @@ bless:
     SEAM_CARVER_BLESS=1 INSTA_UPDATE=always cargo test --test golden
     git status --short golden tests/snapshots
 
-# Benchmarks (release build): ms per seam per megapixel, optimised against the naive reference.
+# Speed table: ms per seam per megapixel for the reference, imageproc, ours native and wasm, ImageMagick.
 bench:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! convert -version 2>/dev/null | grep -q lqr && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing ImageMagick (with liblqr) for the comparison row..." >&2
+      apt-get install -y -qq imagemagick >/dev/null || echo "could not install ImageMagick; its row is left out" >&2
+    fi
+    cargo build --release -q -p seam-carver
     cargo bench -p seam-carver
 
 # Fuzz decode-and-carve (or TARGET=job_spec) for SECONDS; needs nightly and cargo-fuzz.

@@ -55,6 +55,14 @@ fn imageproc_loop(image: &RgbImage, seams: u32) -> RgbImage {
     shrunk
 }
 
+fn imagemagick_has_lqr() -> bool {
+    std::process::Command::new("convert")
+        .arg("-version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("lqr"))
+        .unwrap_or(false)
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` does not: then just check it runs.
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -182,12 +190,36 @@ fn main() {
             assert!(status.success());
             Row {
                 variant: "native binary, end to end",
+                image: label.clone(),
+                seams,
+                seconds: s,
+                megapixels: mp,
+            }
+            .print();
+        }
+        // ImageMagick's liquid rescale (liblqr), writing the same single image, when the
+        // installed `convert` has the lqr delegate (`apt-get install imagemagick`).
+        if imagemagick_has_lqr() {
+            let geometry = format!("{}x{}!", w - seams, h);
+            let (s, status) = time(|| {
+                std::process::Command::new("convert")
+                    .arg(inputs.join("photo.png"))
+                    .args(["-liquid-rescale", &geometry])
+                    .arg(dir.path().join("lqr.png"))
+                    .status()
+                    .unwrap()
+            });
+            assert!(status.success());
+            Row {
+                variant: "ImageMagick -liquid-rescale",
                 image: label,
                 seams,
                 seconds: s,
                 megapixels: mp,
             }
             .print();
+        } else if !quick {
+            println!("| (ImageMagick with liblqr is not installed: apt-get install imagemagick) |");
         }
     }
 }
