@@ -66,16 +66,47 @@ pub fn original_columns(seams: &[Seam], width: u32, height: u32, rule: SeamRule)
     }
 }
 
-/// `base` in RGB with every seam (given in original columns) painted `REMOVED`.
-pub fn draw_seams(base: &GrayImage, columns: &[Vec<u32>]) -> RgbImage {
+/// Every removed pixel, in original coordinates `(x, y)`: the vertical seams (mapped as
+/// `rule` maps them, see [`original_columns`]), then the horizontal seams, which were
+/// removed from the image left after the vertical ones and are mapped back exactly.
+pub fn removed_pixels(
+    vertical: &[Seam],
+    horizontal: &[Seam],
+    width: u32,
+    height: u32,
+    rule: SeamRule,
+) -> Vec<(u32, u32)> {
+    let mut pixels: Vec<(u32, u32)> = original_columns(vertical, width, height, rule)
+        .iter()
+        .flat_map(|seam| seam.iter().enumerate().map(|(y, &x)| (x, y as u32)))
+        .collect();
+    if !horizontal.is_empty() {
+        // Original columns that survived the vertical seams, per row.
+        let mut alive: Vec<Vec<u32>> = vec![(0..width).collect(); height as usize];
+        for seam in vertical {
+            for (row, &x) in alive.iter_mut().zip(&seam.path) {
+                row.remove(x as usize);
+            }
+        }
+        let narrowed = width - vertical.len() as u32;
+        // Horizontal seams are vertical seams of the transpose: map their rows back.
+        for seam in original_columns(horizontal, height, narrowed, SeamRule::Optimal) {
+            for (column, &y) in seam.iter().enumerate() {
+                pixels.push((alive[y as usize][column], y));
+            }
+        }
+    }
+    pixels
+}
+
+/// `base` in RGB with the given pixels painted `REMOVED`.
+pub fn draw_seams(base: &GrayImage, pixels: &[(u32, u32)]) -> RgbImage {
     let mut out = RgbImage::from_fn(base.width(), base.height(), |x, y| {
         let Luma([l]) = *base.get_pixel(x, y);
         Rgb([l, l, l])
     });
-    for seam in columns {
-        for (y, &x) in seam.iter().enumerate() {
-            out.put_pixel(x, y as u32, REMOVED);
-        }
+    for &(x, y) in pixels {
+        out.put_pixel(x, y, REMOVED);
     }
     out
 }
@@ -98,6 +129,15 @@ mod tests {
             original_columns(&seams, 5, 1, SeamRule::Optimal),
             vec![vec![0], vec![1], vec![3]]
         );
+    }
+
+    #[test]
+    fn horizontal_seams_map_back_through_the_vertical_ones() {
+        // 4x3 image: remove column 1 everywhere, then the middle row of what is left.
+        let vertical = [seam(&[1, 1, 1])];
+        let horizontal = [seam(&[1, 1, 1])];
+        let pixels = removed_pixels(&vertical, &horizontal, 4, 3, SeamRule::Optimal);
+        assert_eq!(pixels, vec![(1, 0), (1, 1), (1, 2), (0, 1), (2, 1), (3, 1)]);
     }
 
     #[test]

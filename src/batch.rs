@@ -16,8 +16,9 @@ use crate::pipeline::{Options, plan, render};
 pub trait Reporter {
     /// A directory entry was passed over (not an image by its extension, or hidden).
     fn skipped(&mut self, _path: &Path, _reason: &str) {}
-    /// An input was decoded and is about to be carved.
-    fn started(&mut self, _path: &Path, _width: u32, _height: u32, _seams: u32) {}
+    /// An input was decoded and is about to be carved from size `from` to `to`
+    /// (width, height) by removing `seams` seams.
+    fn started(&mut self, _path: &Path, _from: (u32, u32), _to: (u32, u32), _seams: u32) {}
     /// `done` of `total` seams of the current input are removed.
     fn progress(&mut self, _done: u32, _total: u32) {}
     /// An input's files were all written.
@@ -213,7 +214,13 @@ fn carve_one(
 ) -> Result<Vec<WrittenFile>> {
     // The file's bytes are dropped as soon as they are decoded.
     let plan = plan(&fs::read(path).map_err(Error::Read)?, options)?;
-    reporter.started(path, plan.image.width(), plan.image.height(), plan.seams);
+    let (width, height) = plan.image.dimensions();
+    reporter.started(
+        path,
+        (width, height),
+        (width - plan.seams, height - plan.horizontal_seams),
+        plan.seams + plan.horizontal_seams,
+    );
     let input_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

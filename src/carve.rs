@@ -20,8 +20,13 @@ pub struct Seam {
 pub struct Carved {
     /// The carved image.
     pub image: RgbImage,
-    /// The seams, first removed first.
+    /// The vertical seams, first removed first, each in the image it was removed from.
     pub seams: Vec<Seam>,
+    /// The horizontal seams, removed after the vertical ones: each `path` holds the seam's
+    /// row in each column, left to right.
+    pub horizontal: Vec<Seam>,
+    /// The energy map of the input, row by row (the example's gradients picture).
+    pub energy: Vec<u16>,
 }
 
 /// Removes vertical seams from an RGB image one at a time, keeping the energy map up to
@@ -255,6 +260,69 @@ pub fn check_removal(width: u32, height: u32, seams: u32) -> Result<()> {
     Ok(())
 }
 
+/// Checks that `seams` horizontal seams can be removed from an image of this size.
+pub fn check_height_removal(width: u32, height: u32, seams: u32) -> Result<()> {
+    if seams == 0 {
+        return Ok(());
+    }
+    if height < 2 {
+        return Err(Error::Size(format!(
+            "image is {width}x{height}; carving its height needs a height of at least 2"
+        )));
+    }
+    if seams >= height {
+        return Err(Error::Size(format!(
+            "cannot remove {seams} seams from an image {height} pixels high (at least 1 row must remain)"
+        )));
+    }
+    Ok(())
+}
+
+/// The image mirrored along its diagonal: rows become columns. A horizontal seam of an
+/// image is a vertical seam of its transpose (Sobel energy is the same, transposed).
+pub fn transpose(image: &RgbImage) -> RgbImage {
+    RgbImage::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
+}
+
+/// Removes `vertical` seams, then `horizontal` seams (as vertical seams of the
+/// transpose, so ties go straight, then up, then down), calling `progress(done, total)`
+/// after each.
+pub fn carve(
+    image: &RgbImage,
+    vertical: u32,
+    horizontal: u32,
+    rule: SeamRule,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Carved> {
+    check_removal(image.width(), image.height(), vertical)?;
+    check_height_removal(image.width() - vertical, image.height(), horizontal)?;
+    let total = vertical + horizontal;
+    let mut carver = Carver::new(image);
+    let energy = carver.energy();
+    let mut seams = Vec::with_capacity(vertical as usize);
+    for i in 0..vertical {
+        seams.push(carver.remove_seam(rule));
+        progress(i + 1, total);
+    }
+    let mut result = carver.image();
+    drop(carver);
+    let mut horizontal_seams = Vec::with_capacity(horizontal as usize);
+    if horizontal > 0 {
+        let mut carver = Carver::new(&transpose(&result));
+        for i in 0..horizontal {
+            horizontal_seams.push(carver.remove_seam(rule));
+            progress(vertical + i + 1, total);
+        }
+        result = transpose(&carver.image());
+    }
+    Ok(Carved {
+        image: result,
+        seams,
+        horizontal: horizontal_seams,
+        energy,
+    })
+}
+
 /// Removes `seams` vertical seams from `image` with `rule`, calling `progress(done, total)`
 /// after each one.
 pub fn carve_width(
@@ -263,15 +331,5 @@ pub fn carve_width(
     rule: SeamRule,
     progress: &mut dyn FnMut(u32, u32),
 ) -> Result<Carved> {
-    check_removal(image.width(), image.height(), seams)?;
-    let mut carver = Carver::new(image);
-    let mut removed = Vec::with_capacity(seams as usize);
-    for i in 0..seams {
-        removed.push(carver.remove_seam(rule));
-        progress(i + 1, seams);
-    }
-    Ok(Carved {
-        image: carver.image(),
-        seams: removed,
-    })
+    carve(image, seams, 0, rule, progress)
 }

@@ -47,6 +47,12 @@ pub struct Args {
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub width: Option<SizeSpec>,
 
+    /// Target height, reached by removing horizontal seams after the vertical ones:
+    /// pixels (300), a change (-50) or a percentage (90%). Default: keep the height.
+    /// Giving only --height keeps the width.
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    pub height: Option<SizeSpec>,
+
     /// How seams are traced: `optimal` (true minimum-cost seams) or `imageproc`
     /// (imageproc 0.27's drifting seams, byte-identical to the Bacalhau example).
     #[arg(long, value_name = "RULE", default_value = "optimal")]
@@ -77,6 +83,7 @@ impl Args {
         };
         Options {
             width: self.width,
+            height: self.height,
             rule: self.seams,
             artifacts,
             max_pixels: self.max_pixels,

@@ -30,12 +30,15 @@ impl Reporter for Stderr {
         self.say(format_args!("skipping {}: {reason}", path.display()));
     }
 
-    fn started(&mut self, path: &Path, width: u32, height: u32, seams: u32) {
+    fn started(&mut self, path: &Path, from: (u32, u32), to: (u32, u32), seams: u32) {
         self.next_report = 0;
         self.say(format_args!(
-            "{}: {width}x{height} -> {}x{height}, removing {seams} seams",
+            "{}: {}x{} -> {}x{}, removing {seams} seams",
             path.display(),
-            width - seams
+            from.0,
+            from.1,
+            to.0,
+            to.1
         ));
     }
 

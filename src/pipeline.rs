@@ -7,8 +7,8 @@ use std::io::Cursor;
 use image::metadata::Orientation;
 use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageReader, Limits, RgbImage};
 
-use crate::annotate::{draw_seams, gradients, grayscale, original_columns};
-use crate::carve::{Carver, Seam, check_removal};
+use crate::annotate::{draw_seams, gradients, grayscale, removed_pixels};
+use crate::carve::{carve, check_height_removal, check_removal};
 use crate::error::{Error, Result};
 use crate::output::{Artifact, OutputFile, SeamRecord, SeamsReport, encode_png};
 use crate::seam::SeamRule;
@@ -21,8 +21,11 @@ pub const DEFAULT_MAX_PIXELS: u64 = 16_000_000;
 /// What to do with every input of a run.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Target width; `None` removes `width / 6` seams, as the Bacalhau example does.
+    /// Target width; `None` removes `width / 6` seams, as the Bacalhau example does,
+    /// unless a height is given, which then leaves the width alone.
     pub width: Option<SizeSpec>,
+    /// Target height, reached by removing horizontal seams after the vertical ones.
+    pub height: Option<SizeSpec>,
     /// How seams are traced.
     pub rule: SeamRule,
     /// Which artifacts to write.
@@ -36,6 +39,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             width: None,
+            height: None,
             rule: SeamRule::default(),
             artifacts: Artifact::ALL.into_iter().collect(),
             max_pixels: DEFAULT_MAX_PIXELS,
@@ -92,6 +96,7 @@ pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
 /// How many vertical seams `options` removes from an image `width` pixels wide.
 pub fn seams_to_remove(width: u32, options: &Options) -> Result<u32> {
     let target = match options.width {
+        None if options.height.is_some() => width,
         None => width - width / 6,
         Some(spec) => spec.resolve(width)?,
     };
@@ -103,12 +108,28 @@ pub fn seams_to_remove(width: u32, options: &Options) -> Result<u32> {
     Ok(width - target)
 }
 
+/// How many horizontal seams `options` removes from an image `height` pixels high.
+pub fn horizontal_seams_to_remove(height: u32, options: &Options) -> Result<u32> {
+    let Some(spec) = options.height else {
+        return Ok(0);
+    };
+    let target = spec.resolve(height)?;
+    if target > height {
+        return Err(Error::Size(format!(
+            "target height {target} is taller than the image ({height}); enlargement is not supported"
+        )));
+    }
+    Ok(height - target)
+}
+
 /// A decoded image with its plan: what the batch runner reports before carving starts.
 pub struct Plan {
     /// The input as 8-bit RGB.
     pub image: RgbImage,
     /// Vertical seams to remove.
     pub seams: u32,
+    /// Horizontal seams to remove after them.
+    pub horizontal_seams: u32,
 }
 
 /// Decodes `bytes` and works out how many seams to remove, refusing impossible carves.
@@ -116,7 +137,13 @@ pub fn plan(bytes: &[u8], options: &Options) -> Result<Plan> {
     let image = decode(bytes, options.max_pixels)?;
     let seams = seams_to_remove(image.width(), options)?;
     check_removal(image.width(), image.height(), seams)?;
-    Ok(Plan { image, seams })
+    let horizontal_seams = horizontal_seams_to_remove(image.height(), options)?;
+    check_height_removal(image.width() - seams, image.height(), horizontal_seams)?;
+    Ok(Plan {
+        image,
+        seams,
+        horizontal_seams,
+    })
 }
 
 /// Carves a planned image and renders the requested artifacts for an input named
@@ -133,20 +160,25 @@ pub fn render(
 ) -> Result<()> {
     let image = &plan.image;
     let (width, height) = image.dimensions();
-    let mut carver = Carver::new(image);
-    let energy = carver.energy();
-    let mut seams: Vec<Seam> = Vec::with_capacity(plan.seams as usize);
-    for i in 0..plan.seams {
-        seams.push(carver.remove_seam(options.rule));
-        progress(i + 1, plan.seams);
-    }
-    let carved = carver.image();
-    // The carver's pixel, energy and cost buffers are not needed for the pictures.
-    drop(carver);
+    let mut result = carve(
+        image,
+        plan.seams,
+        plan.horizontal_seams,
+        options.rule,
+        progress,
+    )?;
+    let energy = std::mem::take(&mut result.energy);
+    let carved = &result.image;
 
     let wants = |a: Artifact| options.artifacts.contains(&a);
-    let columns = if wants(Artifact::Annotated) || wants(Artifact::AnnotatedGradients) {
-        original_columns(&seams, width, height, options.rule)
+    let removed = if wants(Artifact::Annotated) || wants(Artifact::AnnotatedGradients) {
+        removed_pixels(
+            &result.seams,
+            &result.horizontal,
+            width,
+            height,
+            options.rule,
+        )
     } else {
         Vec::new()
     };
@@ -157,19 +189,19 @@ pub fn render(
         let bytes = match artifact {
             Artifact::Original => encode_png(&name, image, width, height, ExtendedColorType::Rgb8)?,
             Artifact::Annotated => {
-                let drawn = draw_seams(&grayscale(image), &columns);
+                let drawn = draw_seams(&grayscale(image), &removed);
                 encode_png(&name, &drawn, width, height, ExtendedColorType::Rgb8)?
             }
             Artifact::Gradients => {
                 encode_png(&name, &gradient_image, width, height, ExtendedColorType::L8)?
             }
             Artifact::AnnotatedGradients => {
-                let drawn = draw_seams(&gradient_image, &columns);
+                let drawn = draw_seams(&gradient_image, &removed);
                 encode_png(&name, &drawn, width, height, ExtendedColorType::Rgb8)?
             }
             Artifact::Carved => encode_png(
                 &name,
-                &carved,
+                carved,
                 carved.width(),
                 carved.height(),
                 ExtendedColorType::Rgb8,
@@ -182,10 +214,13 @@ pub fn render(
                 output_height: carved.height(),
                 seam_rule: options.rule.name().to_string(),
                 energy: "backward".to_string(),
-                seams: seams
+                seams: result
+                    .seams
                     .iter()
-                    .map(|s| SeamRecord {
-                        orientation: "vertical".to_string(),
+                    .map(|s| ("vertical", s))
+                    .chain(result.horizontal.iter().map(|s| ("horizontal", s)))
+                    .map(|(orientation, s)| SeamRecord {
+                        orientation: orientation.to_string(),
                         cost: s.cost,
                         path: s.path.clone(),
                     })

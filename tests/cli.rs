@@ -306,3 +306,94 @@ fn progress_goes_to_stderr_and_quiet_silences_it() {
     assert!(quiet.status.success());
     assert!(quiet.stderr.is_empty());
 }
+
+#[test]
+fn height_removes_horizontal_seams_and_keeps_the_width() {
+    let out = tempfile::tempdir().unwrap();
+    let output = bin()
+        .arg(golden_input("chelsea.png"))
+        .args(["--height", "-8", "--only", "carved,seams", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(stderr_of(&output).contains("72x48 -> 72x40, removing 8 seams"));
+    let carved = image::open(out.path().join("chelsea.carved.png")).unwrap();
+    assert_eq!((carved.width(), carved.height()), (72, 40));
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("chelsea.seams.json")).unwrap()).unwrap();
+    let seams = json["seams"].as_array().unwrap();
+    assert_eq!(seams.len(), 8);
+    for (i, seam) in seams.iter().enumerate() {
+        assert_eq!(seam["orientation"], "horizontal");
+        let path = seam["path"].as_array().unwrap();
+        assert_eq!(path.len(), 72, "a row for each column");
+        assert!(path.iter().all(|y| y.as_u64().unwrap() < 48 - i as u64));
+    }
+    // Both: widths first, then heights.
+    let both = bin()
+        .arg(golden_input("chelsea.png"))
+        .args(["--width", "60", "--height", "40", "--only", "seams", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(both.status.success());
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("chelsea.seams.json")).unwrap()).unwrap();
+    let kinds: Vec<&str> = json["seams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["orientation"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [vec!["vertical"; 12], vec!["horizontal"; 8]].concat()
+    );
+    assert_eq!(
+        (
+            json["output_width"].as_u64(),
+            json["output_height"].as_u64()
+        ),
+        (Some(60), Some(40))
+    );
+}
+
+#[test]
+fn too_short_for_the_height_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let flat = dir.path().join("flat.png");
+    image::RgbImage::new(10, 1).save(&flat).unwrap();
+    let output = bin()
+        .arg(&flat)
+        .args(["--height", "1", "-o"])
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    // A height of 1 asked of a 1-pixel-high image removes nothing: fine.
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .args(["--height", "-22", "-o"])
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_of(&output).contains("at least 1 must remain"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .args(["--height", "30", "-o"])
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_of(&output).contains("taller than the image"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -146,3 +146,47 @@ fn cost_map_after_removal_matches_a_fresh_computation() {
         }
     }
 }
+
+#[test]
+fn horizontal_seams_match_the_reference_on_the_transpose() {
+    // A horizontal seam is a vertical seam of the transposed image; the reference carves
+    // the width first, then the transpose of what is left.
+    let transpose =
+        |img: &RgbImage| RgbImage::from_fn(img.height(), img.width(), |x, y| *img.get_pixel(y, x));
+    let images = support::generated()
+        .into_iter()
+        .chain(support::golden_photos());
+    for (name, image) in images.filter(|(_, i)| i.height() >= 2 && i.width() >= 2) {
+        for (rule, ref_rule) in rule_pair() {
+            let (v, h) = (image.width() / 3, image.height() / 2);
+            let carved = seam_carver::carve::carve(&image, v, h, rule, &mut |_, _| {}).unwrap();
+            let (narrow, ref_vertical) = reference::carve(&image, v, ref_rule);
+            let (ref_t, ref_horizontal) = reference::carve(&transpose(&narrow), h, ref_rule);
+            let paths = |s: &[seam_carver::Seam]| {
+                s.iter()
+                    .map(|s| (s.path.clone(), s.cost))
+                    .collect::<Vec<_>>()
+            };
+            let ref_paths = |s: &[reference::RefSeam]| {
+                s.iter()
+                    .map(|s| (s.path.clone(), s.cost))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                paths(&carved.seams),
+                ref_paths(&ref_vertical),
+                "{name} {rule}: vertical"
+            );
+            assert_eq!(
+                paths(&carved.horizontal),
+                ref_paths(&ref_horizontal),
+                "{name} {rule}: horizontal"
+            );
+            assert_eq!(carved.image, transpose(&ref_t), "{name} {rule}: pixels");
+            assert_eq!(
+                carved.image.dimensions(),
+                (image.width() - v, image.height() - h)
+            );
+        }
+    }
+}
