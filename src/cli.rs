@@ -8,7 +8,7 @@ use clap::Parser;
 use crate::output::Artifact;
 use crate::pipeline::Options;
 use crate::seam::SeamRule;
-use crate::size::SizeSpec;
+use crate::size::{SizeArg, SizeSpec};
 
 const AFTER_HELP: &str = "\
 OUTPUTS (flat, in the output directory, for each input NAME.EXT):
@@ -42,16 +42,17 @@ pub struct Args {
     #[arg(short, long, value_name = "DIR", default_value = "outputs")]
     pub output_dir: PathBuf,
 
-    /// Target width: pixels (500), a change (-100) or a percentage (83%).
-    /// Default: remove width/6 columns, as the Bacalhau example does.
+    /// Target width: pixels (500), a change (-100) or a percentage (83%); or a geometry
+    /// WxH (500x300, 50%x100%, x300) setting both axes. Default: remove width/6
+    /// columns, as the Bacalhau example does.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
-    pub width: Option<SizeSpec>,
+    pub width: Option<SizeArg>,
 
     /// Target height, reached by removing horizontal seams after the vertical ones:
-    /// pixels (300), a change (-50) or a percentage (90%). Default: keep the height.
-    /// Giving only --height keeps the width.
+    /// pixels (300), a change (-50) or a percentage (90%), or a geometry WxH as for
+    /// --width. Default: keep the height. Giving only --height keeps the width.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
-    pub height: Option<SizeSpec>,
+    pub height: Option<SizeArg>,
 
     /// How seams are traced: `optimal` (true minimum-cost seams) or `imageproc`
     /// (imageproc 0.27's drifting seams, byte-identical to the Bacalhau example).
@@ -74,20 +75,41 @@ pub struct Args {
 }
 
 impl Args {
+    /// The target width and height these arguments ask for; a geometry sets both, and
+    /// may not be combined with the other flag.
+    pub fn sizes(&self) -> Result<(Option<SizeSpec>, Option<SizeSpec>), String> {
+        match (self.width, self.height) {
+            (Some(SizeArg::Geometry(w, h)), None) | (None, Some(SizeArg::Geometry(w, h))) => {
+                Ok((w, h))
+            }
+            (Some(SizeArg::Geometry(..)), Some(_)) | (Some(_), Some(SizeArg::Geometry(..))) => {
+                Err("a geometry (WxH) sets both width and height; give it alone".to_string())
+            }
+            (w, h) => {
+                let axis = |a: Option<SizeArg>| match a {
+                    Some(SizeArg::Axis(s)) => Some(s),
+                    _ => None,
+                };
+                Ok((axis(w), axis(h)))
+            }
+        }
+    }
+
     /// The carving options these arguments ask for.
-    pub fn options(&self) -> Options {
+    pub fn options(&self) -> Result<Options, String> {
+        let (width, height) = self.sizes()?;
         let artifacts: BTreeSet<Artifact> = if self.only.is_empty() {
             Artifact::ALL.into_iter().collect()
         } else {
             self.only.iter().copied().collect()
         };
-        Options {
-            width: self.width,
-            height: self.height,
+        Ok(Options {
+            width,
+            height,
             rule: self.seams,
             artifacts,
             max_pixels: self.max_pixels,
-        }
+        })
     }
 }
 
@@ -104,14 +126,26 @@ mod tests {
     #[test]
     fn negative_width_is_a_value_not_a_flag() {
         let args = Args::try_parse_from(["seam-carver", "--width", "-100", "a.png"]).unwrap();
-        assert_eq!(args.width, Some(SizeSpec::Relative(-100)));
+        assert_eq!(args.width, Some(SizeArg::Axis(SizeSpec::Relative(-100))));
         assert_eq!(args.inputs, vec![PathBuf::from("a.png")]);
+    }
+
+    #[test]
+    fn geometry_sets_both_axes_and_stands_alone() {
+        let args = Args::try_parse_from(["", "--width", "50%x100%"]).unwrap();
+        let options = args.options().unwrap();
+        assert_eq!(options.width, Some(SizeSpec::Percent(50.0)));
+        assert_eq!(options.height, Some(SizeSpec::Percent(100.0)));
+        let args = Args::try_parse_from(["", "--height", "x300"]).unwrap();
+        assert_eq!(args.options().unwrap().height, Some(SizeSpec::Pixels(300)));
+        let args = Args::try_parse_from(["", "--width", "5x5", "--height", "4"]).unwrap();
+        assert!(args.options().is_err());
     }
 
     #[test]
     fn only_takes_a_list() {
         let args = Args::try_parse_from(["", "--only", "carved,seams"]).unwrap();
-        let options = args.options();
+        let options = args.options().unwrap();
         assert_eq!(
             options.artifacts.into_iter().collect::<Vec<_>>(),
             vec![Artifact::Carved, Artifact::Seams]

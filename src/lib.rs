@@ -30,4 +30,4 @@ pub mod size;
 pub use carve::{Carved, Carver, Seam, carve_width};
 pub use error::{Error, Result};
 pub use seam::SeamRule;
-pub use size::SizeSpec;
+pub use size::{SizeArg, SizeSpec};

@@ -80,17 +80,19 @@ fn main() {
             std::process::exit(code);
         }
     };
+    let options = match args.options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::exit(2);
+        }
+    };
     let mut reporter = Stderr {
         quiet: args.quiet,
         tty: std::io::stderr().is_terminal(),
         next_report: 0,
     };
-    let code = match batch::run(
-        &args.inputs,
-        &args.output_dir,
-        &args.options(),
-        &mut reporter,
-    ) {
+    let code = match batch::run(&args.inputs, &args.output_dir, &options, &mut reporter) {
         Ok(summary) => {
             reporter.say(format_args!(
                 "carved {} of {} inputs into {} ({} files and {})",

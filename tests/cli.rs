@@ -397,3 +397,19 @@ fn too_short_for_the_height_is_a_clear_error() {
         stderr_of(&output)
     );
 }
+
+#[test]
+fn geometry_sets_both_axes() {
+    let out = tempfile::tempdir().unwrap();
+    bin()
+        .arg(golden_input("chelsea.png"))
+        .args(["--width", "50%x75%", "--only", "carved", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let carved = image::open(out.path().join("chelsea.carved.png")).unwrap();
+    assert_eq!((carved.width(), carved.height()), (36, 36));
+    let output = bin().args(["--width", "10x10", "--height", "5"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("give it alone"));
+}

@@ -107,7 +107,10 @@ fn spec(
     // Options are checked here, so that a typo fails now rather than on a node.
     let mut probe = vec!["seam-carver".to_string()];
     probe.extend(options.iter().cloned());
-    Args::try_parse_from(&probe).map_err(|e| format!("invalid seam-carver options: {e}"))?;
+    Args::try_parse_from(&probe)
+        .map_err(|e| e.to_string())
+        .and_then(|args| args.options().map(|_| ()))
+        .map_err(|e| format!("invalid seam-carver options: {e}"))?;
     let module_bytes = std::fs::read(module).map_err(|e| {
         format!(
             "{}: cannot read the module ({e}); build it with `just build-wasi`",
@@ -222,8 +225,8 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
         }
         let args =
             Args::try_parse_from(&argv).map_err(|e| format!("the spec's parameters: {e}"))?;
-        run(&args.inputs, &args.output_dir, &args.options(), &mut Silent)
-            .map_err(|e| e.to_string())?;
+        let options = args.options()?;
+        run(&args.inputs, &args.output_dir, &options, &mut Silent).map_err(|e| e.to_string())?;
         let ours = read_manifest(&outputs)?;
         let theirs = read_manifest(&job::outputs_dir(dir))?;
         let mut problems = Vec::new();
