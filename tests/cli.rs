@@ -409,7 +409,10 @@ fn geometry_sets_both_axes() {
         .success();
     let carved = image::open(out.path().join("chelsea.carved.png")).unwrap();
     assert_eq!((carved.width(), carved.height()), (36, 36));
-    let output = bin().args(["--width", "10x10", "--height", "5"]).output().unwrap();
+    let output = bin()
+        .args(["--width", "10x10", "--height", "5"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("give it alone"));
 }

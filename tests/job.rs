@@ -217,6 +217,16 @@ fn missing_and_clashing_inputs_are_clear_errors() {
     );
 }
 
+/// `bacalhau-job check DIR`.
+fn check_results(dir: &Path) -> std::process::Output {
+    Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .arg("check")
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn companion_binary_writes_checks_and_verifies() {
     let work = tempfile::tempdir().unwrap();
@@ -248,12 +258,7 @@ fn companion_binary_writes_checks_and_verifies() {
     let results = work.path().join("results");
     assert_eq!(wasi_runner::job::dry_run(&spec, &results).unwrap(), 0);
 
-    let check = Command::cargo_bin("bacalhau-job")
-        .unwrap()
-        .arg("check")
-        .arg(&results)
-        .output()
-        .unwrap();
+    let check = check_results(&results);
     assert!(
         check.status.success(),
         "{}",
@@ -271,12 +276,7 @@ fn companion_binary_writes_checks_and_verifies() {
 
     // A tampered result is caught, by name.
     std::fs::write(results.join("outputs/noise.carved.png"), b"tampered").unwrap();
-    let check = Command::cargo_bin("bacalhau-job")
-        .unwrap()
-        .arg("check")
-        .arg(&results)
-        .output()
-        .unwrap();
+    let check = check_results(&results);
     assert_eq!(check.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&check.stderr)
@@ -289,12 +289,7 @@ fn companion_binary_writes_checks_and_verifies() {
         "error: /inputs/x.png: cannot decode image",
     )
     .unwrap();
-    let check = Command::cargo_bin("bacalhau-job")
-        .unwrap()
-        .arg("check")
-        .arg(&results)
-        .output()
-        .unwrap();
+    let check = check_results(&results);
     assert!(String::from_utf8_lossy(&check.stderr).contains("cannot decode image"));
 
     // Bad carving options are refused before anything is written.
