@@ -235,3 +235,23 @@ fn harness_caps_linear_memory() {
     };
     assert_eq!(grower.run(&invocation).unwrap().exit_code, 0);
 }
+
+#[test]
+fn more_seams_than_pixels_under_wasm_is_a_clean_error() {
+    let inputs = support::root().join("golden/inputs");
+    let out = tempfile::tempdir().unwrap();
+    let outcome = run_carver(
+        &inputs,
+        out.path(),
+        &strings(&["/inputs/noise.png", "--width", "-40", "--height", "-3"]),
+    );
+    assert_eq!(outcome.exit_code, 1);
+    assert!(outcome.trap.is_none());
+    let stderr = String::from_utf8_lossy(&outcome.stderr);
+    assert!(
+        stderr.contains("error: /inputs/noise.png:") && stderr.contains("at least 1 must remain"),
+        "{stderr}"
+    );
+    let names: Vec<String> = support::read_flat_dir(out.path()).into_keys().collect();
+    assert_eq!(names, ["manifest.json"]);
+}

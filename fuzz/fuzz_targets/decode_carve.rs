@@ -1,5 +1,6 @@
-//! Any bytes as an input file: decode under a small pixel limit, carve a few seams with
-//! both rules and render every artifact. Errors are fine; panics and aborts are not.
+//! Any bytes as an input file: decode under a small pixel limit, carve a few vertical and
+//! horizontal seams with both rules and render every artifact. Errors are fine; panics and
+//! aborts are not.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
     for rule in [SeamRule::Optimal, SeamRule::Imageproc] {
         let options = Options {
             width: Some("-3".parse().unwrap()),
+            height: Some("-2".parse().unwrap()),
             rule,
             max_pixels: 1 << 16,
             ..Options::default()
