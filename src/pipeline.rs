@@ -95,31 +95,37 @@ pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
 
 /// How many vertical seams `options` removes from an image `width` pixels wide.
 pub fn seams_to_remove(width: u32, options: &Options) -> Result<u32> {
-    let target = match options.width {
-        None if options.height.is_some() => width,
-        None => width - width / 6,
-        Some(spec) => spec.resolve(width)?,
+    let default = if options.height.is_some() {
+        width
+    } else {
+        width - width / 6
     };
-    if target > width {
-        return Err(Error::Size(format!(
-            "target width {target} is wider than the image ({width}); enlargement is not supported"
-        )));
-    }
-    Ok(width - target)
+    seams_along(width, options.width, default, "width", "wider")
 }
 
 /// How many horizontal seams `options` removes from an image `height` pixels high.
 pub fn horizontal_seams_to_remove(height: u32, options: &Options) -> Result<u32> {
-    let Some(spec) = options.height else {
-        return Ok(0);
+    seams_along(height, options.height, height, "height", "taller")
+}
+
+/// Seams to remove along an axis `len` pixels long to reach `spec` (or `default`).
+fn seams_along(
+    len: u32,
+    spec: Option<SizeSpec>,
+    default: u32,
+    axis: &str,
+    larger: &str,
+) -> Result<u32> {
+    let target = match spec {
+        None => default,
+        Some(spec) => spec.resolve(len)?,
     };
-    let target = spec.resolve(height)?;
-    if target > height {
+    if target > len {
         return Err(Error::Size(format!(
-            "target height {target} is taller than the image ({height}); enlargement is not supported"
+            "target {axis} {target} is {larger} than the image ({len}); enlargement is not supported"
         )));
     }
-    Ok(height - target)
+    Ok(len - target)
 }
 
 /// A decoded image with its plan: what the batch runner reports before carving starts.
