@@ -1,21 +1,12 @@
 //! The submit → get → check flow of `just submit` / `just get` (tools/bacalhau-*.sh),
-//! against a stand-in `bacalhau` CLI that records its calls and runs the jobs with the
-//! local dry run: the documented commands are issued, and the results are checked.
+//! against a stand-in `bacalhau` CLI that records its calls; the submitted jobs are run
+//! here with the local dry run, as a node would run them: the documented commands are
+//! issued, and the results are checked.
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn run_job_binary() -> PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .current_dir(support::root())
-        .args(["build", "-q", "-p", "wasi-runner", "--bin", "run-job"])
-        .status()
-        .unwrap();
-    assert!(status.success(), "cannot build run-job");
-    support::root().join("target/debug/run-job")
-}
 
 fn script(name: &str, work: &Path, fake_path: bool) -> Command {
     support::wasm_module();
@@ -39,8 +30,7 @@ fn script(name: &str, work: &Path, fake_path: bool) -> Command {
         .env("BACALHAU_JOB", env!("CARGO_BIN_EXE_bacalhau-job"))
         .env("BACALHAU_POLL_SECONDS", "0")
         .env("FAKE_BACALHAU_LOG", work.join("calls.log"))
-        .env("FAKE_BACALHAU_STATE", work.join("state"))
-        .env("FAKE_RUN_JOB", run_job_binary());
+        .env("FAKE_BACALHAU_STATE", work.join("state"));
     cmd
 }
 
@@ -63,6 +53,14 @@ fn submit_then_get_issues_the_documented_commands_and_checks_results() {
         .trim()
         .to_string();
     assert!(id.starts_with("j-"));
+    // The "node" runs the job it was given.
+    let state = work.path().join("state");
+    let spec_text = std::fs::read_to_string(state.join(format!("{id}.spec"))).unwrap();
+    let spec: serde_json::Value = serde_json::from_str(&spec_text).unwrap();
+    assert_eq!(
+        wasi_runner::job::dry_run(&spec, &state.join(&id)).unwrap(),
+        0
+    );
 
     let get = script("bacalhau-get.sh", work.path(), true)
         .output()
