@@ -4,7 +4,7 @@ use image::RgbImage;
 
 use crate::energy::{energy_map, pixel_energy};
 use crate::error::{Error, Result};
-use crate::seam::{SeamRule, cumulative_cost, trace_seam};
+use crate::seam::{SeamRule, cost_span, cumulative_cost, trace_seam};
 
 /// One removed seam, in the coordinates of the image it was removed from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,41 +196,6 @@ impl Carver {
         }
         RgbImage::from_raw(self.width as u32, self.height as u32, raw)
             .expect("buffer length matches dimensions")
-    }
-}
-
-/// Costs of the cells `from ..` of a row (`out.len()` of them) from their `energy` and
-/// the whole row `above`; the interior is written so that the compiler vectorises it.
-fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
-    let w = above.len();
-    let to = from + out.len() - 1;
-    let cell = |x: usize| -> u32 {
-        let lo = x.saturating_sub(1);
-        let hi = (x + 1).min(w - 1);
-        above[lo..=hi]
-            .iter()
-            .copied()
-            .min()
-            .expect("a row has a cell")
-    };
-    // Edges (first and last column of the row) take two parents; do them one by one.
-    let inner_from = from.max(1);
-    let inner_to = to.min(w.saturating_sub(2));
-    for x in from..=to {
-        if x < inner_from || x > inner_to {
-            out[x - from] = energy[x - from] as u32 + cell(x);
-        }
-    }
-    if inner_from <= inner_to {
-        let n = inner_to - inner_from + 1;
-        let left = &above[inner_from - 1..inner_from - 1 + n];
-        let mid = &above[inner_from..inner_from + n];
-        let right = &above[inner_from + 1..inner_from + 1 + n];
-        let e = &energy[inner_from - from..inner_from - from + n];
-        let o = &mut out[inner_from - from..inner_from - from + n];
-        for i in 0..n {
-            o[i] = e[i] as u32 + left[i].min(mid[i]).min(right[i]);
-        }
     }
 }
 

@@ -59,28 +59,48 @@ pub fn cumulative_cost(
     }
     for y in 1..height {
         let (above, rest) = cost[(y - 1) * stride..].split_at_mut(stride);
-        cost_row(
+        cost_span(
             &energy[y * stride..y * stride + width],
             &above[..width],
+            0,
             &mut rest[..width],
         );
     }
 }
 
-/// One row of the cost map from the row above; written so that the compiler vectorises
-/// the interior.
-#[inline]
-pub fn cost_row(energy: &[u16], above: &[u32], out: &mut [u32]) {
-    let width = out.len();
-    if width == 1 {
-        out[0] = energy[0] as u32 + above[0];
-        return;
+/// Costs of the cells `from ..` of a row (`out.len()` of them) from their `energy` and
+/// the whole row `above`; the interior is written so that the compiler vectorises it.
+pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
+    let w = above.len();
+    let to = from + out.len() - 1;
+    let cell = |x: usize| -> u32 {
+        let lo = x.saturating_sub(1);
+        let hi = (x + 1).min(w - 1);
+        above[lo..=hi]
+            .iter()
+            .copied()
+            .min()
+            .expect("a row has a cell")
+    };
+    // Edges (first and last column of the row) take two parents; do them one by one.
+    let inner_from = from.max(1);
+    let inner_to = to.min(w.saturating_sub(2));
+    for x in from..=to {
+        if x < inner_from || x > inner_to {
+            out[x - from] = energy[x - from] as u32 + cell(x);
+        }
     }
-    out[0] = energy[0] as u32 + above[0].min(above[1]);
-    for x in 1..width - 1 {
-        out[x] = energy[x] as u32 + above[x - 1].min(above[x]).min(above[x + 1]);
+    if inner_from <= inner_to {
+        let n = inner_to - inner_from + 1;
+        let left = &above[inner_from - 1..inner_from - 1 + n];
+        let mid = &above[inner_from..inner_from + n];
+        let right = &above[inner_from + 1..inner_from + 1 + n];
+        let e = &energy[inner_from - from..inner_from - from + n];
+        let o = &mut out[inner_from - from..inner_from - from + n];
+        for i in 0..n {
+            o[i] = e[i] as u32 + left[i].min(mid[i]).min(right[i]);
+        }
     }
-    out[width - 1] = energy[width - 1] as u32 + above[width - 2].min(above[width - 1]);
 }
 
 /// Traces a vertical seam through a finished cost map with the given rule; returns the
