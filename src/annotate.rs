@@ -1,5 +1,5 @@
-//! The example's pictures: seams drawn in red on the grayscale original and on the
-//! gradient image, with seams mapped back to the columns of the original image.
+//! The example's pictures: seams drawn on the grayscale original and on the gradient
+//! image (removed ones in red, inserted ones in green), mapped back to original pixels.
 
 use image::{GrayImage, Luma, Pixel, Rgb, RgbImage};
 
@@ -8,6 +8,9 @@ use crate::seam::SeamRule;
 
 /// Colour of a removed seam in the annotated images.
 pub const REMOVED: Rgb<u8> = Rgb([255, 0, 0]);
+
+/// Colour of an inserted seam (the pixels it doubled) in the annotated images.
+pub const INSERTED: Rgb<u8> = Rgb([0, 255, 0]);
 
 /// The original in grayscale, with the image crate's luma weights (as the example does).
 pub fn grayscale(image: &RgbImage) -> GrayImage {
@@ -66,47 +69,108 @@ pub fn original_columns(seams: &[Seam], width: u32, height: u32, rule: SeamRule)
     }
 }
 
-/// Every removed pixel, in original coordinates `(x, y)`: the vertical seams (mapped as
-/// `rule` maps them, see [`original_columns`]), then the horizontal seams, which were
-/// removed from the image left after the vertical ones and are mapped back exactly.
-pub fn removed_pixels(
+/// Pixels of the original that the carve touched, in original coordinates `(x, y)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// Pixels removed by a seam.
+    pub removed: Vec<(u32, u32)>,
+    /// Pixels that were duplicated by an inserted seam (each as the original pixel the
+    /// new one copies; a pixel doubled in several passes appears once per pass).
+    pub inserted: Vec<(u32, u32)>,
+}
+
+/// Maps every seam back to the pixels of the original `width` x `height` image: the
+/// vertical seams (removed ones mapped as `rule` maps them, see [`original_columns`]),
+/// then the horizontal seams, which were taken from the image the vertical ones left and
+/// are mapped back exactly through it.
+pub fn marks(
     vertical: &[Seam],
     horizontal: &[Seam],
     width: u32,
     height: u32,
     rule: SeamRule,
-) -> Vec<(u32, u32)> {
-    let mut pixels: Vec<(u32, u32)> = original_columns(vertical, width, height, rule)
-        .iter()
-        .flat_map(|seam| seam.iter().enumerate().map(|(y, &x)| (x, y as u32)))
-        .collect();
-    if !horizontal.is_empty() {
-        // Original columns that survived the vertical seams, per row.
-        let mut alive: Vec<Vec<u32>> = vec![(0..width).collect(); height as usize];
-        for seam in vertical {
-            for (row, &x) in alive.iter_mut().zip(&seam.path) {
-                row.remove(x as usize);
-            }
-        }
-        let narrowed = width - vertical.len() as u32;
-        // Horizontal seams are vertical seams of the transpose: map their rows back.
-        for seam in original_columns(horizontal, height, narrowed, SeamRule::Optimal) {
-            for (column, &y) in seam.iter().enumerate() {
-                pixels.push((alive[y as usize][column], y));
-            }
-        }
+) -> Marks {
+    let mut marks = Marks::default();
+    // The original column of every pixel, row by row, as the vertical seams go.
+    let mut rows: Vec<Vec<u32>> = vec![(0..width).collect(); height as usize];
+    replay(vertical, &mut rows, &mut |y, x, inserted| {
+        let list = if inserted {
+            &mut marks.inserted
+        } else {
+            &mut marks.removed
+        };
+        list.push((x, y as u32));
+    });
+    if rule == SeamRule::Imageproc {
+        // Only removal is possible with this rule; draw it as imageproc does.
+        marks.removed = original_columns(vertical, width, height, rule)
+            .iter()
+            .flat_map(|seam| seam.iter().enumerate().map(|(y, &x)| (x, y as u32)))
+            .collect();
     }
-    pixels
+    if !horizontal.is_empty() {
+        let columns = rows.first().map_or(0, |row| row.len());
+        // Horizontal seams are vertical seams of the transpose: a line per column.
+        let mut lines: Vec<Vec<u32>> = vec![(0..height).collect(); columns];
+        replay(horizontal, &mut lines, &mut |column, y, inserted| {
+            let pixel = (rows[y as usize][column], y);
+            if inserted {
+                marks.inserted.push(pixel);
+            } else {
+                marks.removed.push(pixel);
+            }
+        });
+    }
+    marks
 }
 
-/// `base` in RGB with the given pixels painted `REMOVED`.
-pub fn draw_seams(base: &GrayImage, pixels: &[(u32, u32)]) -> RgbImage {
+/// Replays `seams` on `lines` (for each line of the image, the original position of each
+/// of its pixels), calling `mark(line, original position, inserted)` for every pixel a
+/// seam removes or doubles. Removed seams are taken one by one; the seams of one
+/// insertion pass are all in the coordinates from before the pass.
+fn replay(seams: &[Seam], lines: &mut [Vec<u32>], mark: &mut dyn FnMut(usize, u32, bool)) {
+    let mut i = 0;
+    while i < seams.len() {
+        let Some(pass) = seams[i].inserted else {
+            for (l, (line, &x)) in lines.iter_mut().zip(&seams[i].path).enumerate() {
+                mark(l, line.remove(x as usize), false);
+            }
+            i += 1;
+            continue;
+        };
+        let end = i + seams[i..]
+            .iter()
+            .take_while(|s| s.inserted == Some(pass))
+            .count();
+        for (l, line) in lines.iter_mut().enumerate() {
+            let mut doubled = vec![false; line.len()];
+            for seam in &seams[i..end] {
+                let x = seam.path[l] as usize;
+                doubled[x] = true;
+                mark(l, line[x], true);
+            }
+            *line = line
+                .iter()
+                .zip(&doubled)
+                .flat_map(|(&v, &d)| std::iter::repeat_n(v, 1 + d as usize))
+                .collect();
+        }
+        i = end;
+    }
+}
+
+/// `base` in RGB with the marked pixels painted: removed ones [`REMOVED`], then inserted
+/// ones [`INSERTED`].
+pub fn draw_seams(base: &GrayImage, marks: &Marks) -> RgbImage {
     let mut out = RgbImage::from_fn(base.width(), base.height(), |x, y| {
         let Luma([l]) = *base.get_pixel(x, y);
         Rgb([l, l, l])
     });
-    for &(x, y) in pixels {
+    for &(x, y) in &marks.removed {
         out.put_pixel(x, y, REMOVED);
+    }
+    for &(x, y) in &marks.inserted {
+        out.put_pixel(x, y, INSERTED);
     }
     out
 }
@@ -119,6 +183,7 @@ mod tests {
         Seam {
             path: path.to_vec(),
             cost: 0,
+            inserted: None,
         }
     }
 
@@ -136,8 +201,26 @@ mod tests {
         // 4x3 image: remove column 1 everywhere, then the middle row of what is left.
         let vertical = [seam(&[1, 1, 1])];
         let horizontal = [seam(&[1, 1, 1])];
-        let pixels = removed_pixels(&vertical, &horizontal, 4, 3, SeamRule::Optimal);
-        assert_eq!(pixels, vec![(1, 0), (1, 1), (1, 2), (0, 1), (2, 1), (3, 1)]);
+        let marks = marks(&vertical, &horizontal, 4, 3, SeamRule::Optimal);
+        assert_eq!(
+            marks.removed,
+            vec![(1, 0), (1, 1), (1, 2), (0, 1), (2, 1), (3, 1)]
+        );
+    }
+
+    #[test]
+    fn inserted_passes_map_through_the_pixels_they_doubled() {
+        // 3x1 image: pass 1 doubles column 2; pass 2 doubles columns 3 (the copy of 2)
+        // and 0; then a removed seam takes column 1.
+        let pass = |n, x| Seam {
+            path: vec![x],
+            cost: 0,
+            inserted: Some(n),
+        };
+        let seams = [pass(1, 2), pass(2, 3), pass(2, 0), seam(&[1])];
+        let marks = marks(&seams, &[], 3, 1, SeamRule::Optimal);
+        assert_eq!(marks.inserted, vec![(2, 0), (2, 0), (0, 0)]);
+        assert_eq!(marks.removed, vec![(0, 0)]);
     }
 
     #[test]

@@ -2,35 +2,30 @@
 
 use image::RgbImage;
 
-use crate::energy::{energy_map, pixel_energy};
+use crate::energy::{EnergyKind, energy_map, pixel_energy};
 use crate::error::{Error, Result};
+use crate::guided::{Field, Key, REMOVE};
 use crate::seam::{SeamRule, cost_span, cumulative_cost, trace_seam};
 
-/// One removed seam, in the coordinates of the image it was removed from.
+/// One seam, in the coordinates of the image it was removed from (or, for an inserted
+/// seam, of the image it was inserted into).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Seam {
     /// Column of the seam in each row, top row first.
     pub path: Vec<u32>,
-    /// Sum of the energy along the seam.
+    /// Sum of the energy along the seam (or of the forward-energy steps).
     pub cost: u64,
-}
-
-/// The result of a carve: the smaller image and the seams taken, in removal order.
-#[derive(Clone, Debug)]
-pub struct Carved {
-    /// The carved image.
-    pub image: RgbImage,
-    /// The vertical seams, first removed first, each in the image it was removed from.
-    pub seams: Vec<Seam>,
-    /// The horizontal seams, removed after the vertical ones: each `path` holds the seam's
-    /// row in each column, left to right.
-    pub horizontal: Vec<Seam>,
-    /// The energy map of the input, row by row (the example's gradients picture).
-    pub energy: Vec<u16>,
+    /// For an inserted seam, the insertion pass it belongs to (1, 2, ...): the seams of a
+    /// pass are all given in the image as it was before that pass, and after each of their
+    /// pixels a new one was inserted. `None` for a removed seam.
+    pub inserted: Option<u32>,
 }
 
 /// Removes vertical seams from an RGB image one at a time, keeping the energy map up to
 /// date by recomputing it only next to each removed seam.
+///
+/// With plain backward energy the cost map is updated incrementally too; with forward
+/// energy or masks ([`Carver::guided`]) each seam is found by [`Field::seam`].
 ///
 /// ```
 /// use seam_carver::{Carver, SeamRule};
@@ -49,24 +44,65 @@ pub struct Carver {
     cost: Vec<u32>,
     cost_valid: bool,
     scratch: Vec<u32>,
+    kind: EnergyKind,
+    flags: Vec<u8>,
+    keys: Vec<Key>,
+    to_remove: usize,
 }
 
 impl Carver {
-    /// Starts a carve of `image`.
+    /// Starts a carve of `image` with backward energy and no masks.
     pub fn new(image: &RgbImage) -> Self {
+        Self::guided(image, EnergyKind::Backward, Vec::new())
+    }
+
+    /// Starts a carve of `image` under `kind` of energy, with per-pixel `flags`
+    /// ([`crate::guided::PROTECT`], [`REMOVE`]; empty for none, else one per pixel).
+    pub fn guided(image: &RgbImage, kind: EnergyKind, flags: Vec<u8>) -> Self {
         let (width, height) = (image.width() as usize, image.height() as usize);
+        assert!(flags.is_empty() || flags.len() == width * height);
         let rgb: Vec<[u8; 3]> = image.pixels().map(|p| p.0).collect();
         let energy = energy_map(&rgb, width, width, height);
+        let fast = kind == EnergyKind::Backward && flags.is_empty();
         Carver {
             width,
             height,
             stride: width,
             rgb,
             energy,
-            cost: vec![0; width * height],
+            cost: if fast {
+                vec![0; width * height]
+            } else {
+                Vec::new()
+            },
             cost_valid: false,
             scratch: Vec::new(),
+            kind,
+            to_remove: flags.iter().filter(|&&f| f & REMOVE != 0).count(),
+            flags,
+            keys: Vec::new(),
         }
+    }
+
+    /// Whether seams are found by the guided (mask or forward-energy) path.
+    fn is_guided(&self) -> bool {
+        self.kind == EnergyKind::Forward || !self.flags.is_empty()
+    }
+
+    /// Pixels marked [`REMOVE`] that are still in the image.
+    pub fn to_remove(&self) -> usize {
+        self.to_remove
+    }
+
+    /// The current flags of every pixel, row by row (empty without masks).
+    pub fn flags(&self) -> Vec<u8> {
+        if self.flags.is_empty() {
+            return Vec::new();
+        }
+        (0..self.height)
+            .flat_map(|y| self.flags[y * self.stride..y * self.stride + self.width].iter())
+            .copied()
+            .collect()
     }
 
     /// Current width in pixels.
@@ -106,28 +142,61 @@ impl Carver {
     }
 
     /// Finds the next seam with `rule`, removes it and returns it. The width must be at
-    /// least 2.
+    /// least 2. A guided carve (forward energy or masks) always takes the optimal rule.
     pub fn remove_seam(&mut self, rule: SeamRule) -> Seam {
         assert!(self.width >= 2, "cannot remove a seam from a width below 2");
-        self.ensure_cost();
         let (w, h, s) = (self.width, self.height, self.stride);
-        let path = trace_seam(&self.cost, s, w, h, rule);
-        let cost = path
-            .iter()
-            .enumerate()
-            .map(|(y, &x)| self.energy[y * s + x as usize] as u64)
-            .sum();
+        let guided = self.is_guided();
+        let (path, cost) = if guided {
+            let field = Field {
+                rgb: &self.rgb,
+                energy: &self.energy,
+                flags: &self.flags,
+                stride: s,
+                width: w,
+                height: h,
+                kind: self.kind,
+            };
+            let (path, key) = field.seam(&mut self.keys);
+            (path, key.energy)
+        } else {
+            self.ensure_cost();
+            let path = trace_seam(&self.cost, s, w, h, rule);
+            let cost = path
+                .iter()
+                .enumerate()
+                .map(|(y, &x)| self.energy[y * s + x as usize] as u64)
+                .sum();
+            (path, cost)
+        };
+        let backward = self.kind == EnergyKind::Backward;
         for (y, &x) in path.iter().enumerate() {
             let x = x as usize;
             let row = y * s;
             self.rgb.copy_within(row + x + 1..row + w, row + x);
-            self.energy.copy_within(row + x + 1..row + w, row + x);
-            self.cost.copy_within(row + x + 1..row + w, row + x);
+            if backward {
+                self.energy.copy_within(row + x + 1..row + w, row + x);
+            }
+            if !guided {
+                self.cost.copy_within(row + x + 1..row + w, row + x);
+            }
+            if !self.flags.is_empty() {
+                self.to_remove -= (self.flags[row + x] & REMOVE != 0) as usize;
+                self.flags.copy_within(row + x + 1..row + w, row + x);
+            }
         }
         self.width -= 1;
-        self.update_energy(&path);
-        self.update_cost(&path);
-        Seam { path, cost }
+        if backward {
+            self.update_energy(&path);
+        }
+        if !guided {
+            self.update_cost(&path);
+        }
+        Seam {
+            path,
+            cost,
+            inserted: None,
+        }
     }
 
     /// Brings the cost map up to date after the removal of `path`, recomputing only the
@@ -241,60 +310,4 @@ pub fn check_height_removal(width: u32, height: u32, seams: u32) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// The image mirrored along its diagonal: rows become columns. A horizontal seam of an
-/// image is a vertical seam of its transpose (Sobel energy is the same, transposed).
-pub fn transpose(image: &RgbImage) -> RgbImage {
-    RgbImage::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
-}
-
-/// Removes `vertical` seams, then `horizontal` seams (as vertical seams of the
-/// transpose, so ties go straight, then up, then down), calling `progress(done, total)`
-/// after each.
-pub fn carve(
-    image: &RgbImage,
-    vertical: u32,
-    horizontal: u32,
-    rule: SeamRule,
-    progress: &mut dyn FnMut(u32, u32),
-) -> Result<Carved> {
-    check_removal(image.width(), image.height(), vertical)?;
-    check_height_removal(image.width() - vertical, image.height(), horizontal)?;
-    let total = vertical + horizontal;
-    let mut carver = Carver::new(image);
-    let energy = carver.energy();
-    let mut seams = Vec::with_capacity(vertical as usize);
-    for i in 0..vertical {
-        seams.push(carver.remove_seam(rule));
-        progress(i + 1, total);
-    }
-    let mut result = carver.image();
-    drop(carver);
-    let mut horizontal_seams = Vec::with_capacity(horizontal as usize);
-    if horizontal > 0 {
-        let mut carver = Carver::new(&transpose(&result));
-        for i in 0..horizontal {
-            horizontal_seams.push(carver.remove_seam(rule));
-            progress(vertical + i + 1, total);
-        }
-        result = transpose(&carver.image());
-    }
-    Ok(Carved {
-        image: result,
-        seams,
-        horizontal: horizontal_seams,
-        energy,
-    })
-}
-
-/// Removes `seams` vertical seams from `image` with `rule`, calling `progress(done, total)`
-/// after each one.
-pub fn carve_width(
-    image: &RgbImage,
-    seams: u32,
-    rule: SeamRule,
-    progress: &mut dyn FnMut(u32, u32),
-) -> Result<Carved> {
-    carve(image, seams, 0, rule, progress)
 }

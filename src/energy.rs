@@ -71,6 +71,78 @@ pub fn energy_map(rgb: &[[u8; 3]], stride: usize, width: usize, height: usize) -
     energy
 }
 
+/// Which energy a seam's cost is measured in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum EnergyKind {
+    /// The energy of the pixels removed: imageproc's Sobel magnitude (the example's).
+    #[default]
+    Backward,
+    /// The energy a removal creates (Rubinstein, Shamir and Avidan 2008): the RGB
+    /// differences between the pixels that become neighbours, which avoids the jagged
+    /// edges backward energy leaves in smooth objects.
+    Forward,
+}
+
+impl EnergyKind {
+    /// The name on the command line and in `seams.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EnergyKind::Backward => "backward",
+            EnergyKind::Forward => "forward",
+        }
+    }
+}
+
+impl std::fmt::Display for EnergyKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for EnergyKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "backward" => Ok(EnergyKind::Backward),
+            "forward" => Ok(EnergyKind::Forward),
+            other => Err(format!(
+                "unknown energy '{other}' (expected 'backward' or 'forward')"
+            )),
+        }
+    }
+}
+
+/// Sum of the absolute differences of two pixels' R, G and B.
+#[inline]
+fn rgb_distance(a: [u8; 3], b: [u8; 3]) -> u32 {
+    (0..3).map(|c| a[c].abs_diff(b[c]) as u32).sum()
+}
+
+/// Forward energy of removing the pixel at `(x, y)`, for each parent the seam may come
+/// from in the row above: `[up-left, up, up-right]`.
+///
+/// Removing the pixel joins its left and right neighbours (`|R - L|`); coming from the
+/// left parent also joins the pixel above with the left neighbour (`|U - L|`), from the
+/// right parent the pixel above with the right neighbour (`|U - R|`). Neighbours outside
+/// the image are the nearest border pixel; in the top row all three are `|R - L|`.
+#[inline]
+pub fn forward_steps(rgb: &[[u8; 3]], stride: usize, width: usize, x: usize, y: usize) -> [u32; 3] {
+    let row = &rgb[y * stride..y * stride + width];
+    let left = row[x.saturating_sub(1)];
+    let right = row[(x + 1).min(width - 1)];
+    let across = rgb_distance(left, right);
+    if y == 0 {
+        return [across; 3];
+    }
+    let up = rgb[(y - 1) * stride + x];
+    [
+        across + rgb_distance(up, left),
+        across,
+        across + rgb_distance(up, right),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +162,20 @@ mod tests {
     #[test]
     fn max_energy_is_reachable_bound() {
         assert_eq!(isqrt(2 * 1020 * 1020), MAX_ENERGY as u32);
+    }
+
+    #[test]
+    fn forward_steps_measure_the_new_edges() {
+        // Row 0: 10 20 40; row 1: 0 30 90 (gray, so each distance is 3x the difference).
+        let g = |v: u8| [v; 3];
+        let rgb = [g(10), g(20), g(40), g(0), g(30), g(90)];
+        assert_eq!(forward_steps(&rgb, 3, 3, 1, 0), [90; 3]);
+        // Removing (1,1): left 0 and right 90 meet (270); above is 20.
+        assert_eq!(forward_steps(&rgb, 3, 3, 1, 1), [270 + 60, 270, 270 + 210]);
+        // At the left border the left neighbour is the pixel itself.
+        assert_eq!(forward_steps(&rgb, 3, 3, 0, 1), [90 + 30, 90, 90 + 60]);
+        assert_eq!("forward".parse::<EnergyKind>(), Ok(EnergyKind::Forward));
+        assert!("sobel".parse::<EnergyKind>().is_err());
     }
 
     #[test]

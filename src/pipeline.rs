@@ -7,10 +7,11 @@ use std::io::Cursor;
 use image::metadata::Orientation;
 use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageReader, Limits, RgbImage};
 
-use crate::annotate::{draw_seams, gradients, grayscale, removed_pixels};
-use crate::carve::{carve, check_height_removal, check_removal};
+use crate::annotate::{Marks, draw_seams, gradients, grayscale, marks};
+use crate::carve::{check_height_removal, check_removal};
 use crate::error::{Error, Result};
 use crate::output::{Artifact, OutputFile, SeamRecord, SeamsReport, encode_png};
+use crate::resize::carve;
 use crate::seam::SeamRule;
 use crate::size::SizeSpec;
 
@@ -178,7 +179,7 @@ pub fn render(
 
     let wants = |a: Artifact| options.artifacts.contains(&a);
     let removed = if wants(Artifact::Annotated) || wants(Artifact::AnnotatedGradients) {
-        removed_pixels(
+        marks(
             &result.seams,
             &result.horizontal,
             width,
@@ -186,7 +187,7 @@ pub fn render(
             options.rule,
         )
     } else {
-        Vec::new()
+        Marks::default()
     };
     let gradient_image = gradients(&energy, width, height);
     drop(energy);

@@ -159,7 +159,7 @@ fn horizontal_seams_match_the_reference_on_the_transpose() {
     for (name, image) in images.filter(|(_, i)| i.height() >= 2 && i.width() >= 2) {
         for (rule, ref_rule) in rule_pair() {
             let (v, h) = (image.width() / 3, image.height() / 2);
-            let carved = seam_carver::carve::carve(&image, v, h, rule, &mut |_, _| {}).unwrap();
+            let carved = seam_carver::resize::carve(&image, v, h, rule, &mut |_, _| {}).unwrap();
             let (narrow, ref_vertical) = reference::carve(&image, v, ref_rule);
             let (ref_t, ref_horizontal) = reference::carve(&transpose(&narrow), h, ref_rule);
             let paths = |s: &[seam_carver::Seam]| {

@@ -1,0 +1,186 @@
+//! Seams guided by masks and forward energy: a lexicographic cost over the whole image.
+//!
+//! A seam's [`Key`] counts, in this order of importance, the protected pixels it crosses,
+//! the pixels it crosses that are *not* marked for removal, and its energy. The cheapest
+//! key therefore avoids protected pixels whenever any seam can, then takes as many
+//! pixels of the object being removed as it can, and only then looks at energy. Keys
+//! never overflow and need no magic weights. The map is rebuilt for every seam: this path
+//! is exact and simple, and slower than the incremental one for plain backward energy.
+
+use crate::energy::{EnergyKind, forward_steps};
+
+/// Flag of a pixel that seams avoid (`--protect`).
+pub const PROTECT: u8 = 1;
+/// Flag of a pixel that seams go through until none is left (`--remove`).
+pub const REMOVE: u8 = 2;
+
+/// The lexicographic cost of a seam or of a path to a cell; compared field by field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    /// Protected pixels crossed.
+    pub protected: u32,
+    /// Pixels crossed that are not marked for removal.
+    pub kept: u32,
+    /// Sum of the energy (backward) or of the step costs (forward).
+    pub energy: u64,
+}
+
+impl Key {
+    /// This key extended by one pixel with `flags` and an energy step of `step`.
+    #[inline]
+    fn then(self, flags: u8, step: u32) -> Key {
+        Key {
+            protected: self.protected + (flags & PROTECT != 0) as u32,
+            kept: self.kept + (flags & REMOVE == 0) as u32,
+            energy: self.energy + step as u64,
+        }
+    }
+}
+
+/// The pixels and their state a guided seam is found in: `width` x `height` cells stored
+/// `stride` apart; `flags` is empty when no mask is in use.
+pub struct Field<'a> {
+    /// The pixels.
+    pub rgb: &'a [[u8; 3]],
+    /// Their Sobel energy (read for backward energy only).
+    pub energy: &'a [u16],
+    /// [`PROTECT`] and [`REMOVE`] bits per pixel, or empty.
+    pub flags: &'a [u8],
+    /// Distance between rows.
+    pub stride: usize,
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    /// Backward (pixel energy) or forward (new edges) cost.
+    pub kind: EnergyKind,
+}
+
+impl Field<'_> {
+    /// Step costs into `(x, y)` from its `[up-left, up, up-right]` parents.
+    #[inline]
+    fn steps(&self, x: usize, y: usize) -> [u32; 3] {
+        match self.kind {
+            EnergyKind::Backward => [self.energy[y * self.stride + x] as u32; 3],
+            EnergyKind::Forward => forward_steps(self.rgb, self.stride, self.width, x, y),
+        }
+    }
+
+    #[inline]
+    fn flags(&self, x: usize, y: usize) -> u8 {
+        self.flags.get(y * self.stride + x).copied().unwrap_or(0)
+    }
+
+    /// The cheapest way into `(x, y)`, `y >= 1`, from the row above in `above`: the
+    /// parent's column and the key before this pixel's flags. Ties go straight up, then
+    /// left, then right.
+    #[inline]
+    fn best_parent(&self, above: &[Key], x: usize, y: usize) -> (usize, Key) {
+        let [left, up, right] = self.steps(x, y);
+        let mut best = (x, add(above[x], up));
+        if x > 0 {
+            let k = add(above[x - 1], left);
+            if k < best.1 {
+                best = (x - 1, k);
+            }
+        }
+        if x + 1 < self.width {
+            let k = add(above[x + 1], right);
+            if k < best.1 {
+                best = (x + 1, k);
+            }
+        }
+        best
+    }
+
+    /// Finds the cheapest seam, using `keys` as scratch for the key map; returns its
+    /// column in each row (top row first) and its key.
+    pub fn seam(&self, keys: &mut Vec<Key>) -> (Vec<u32>, Key) {
+        let (w, h) = (self.width, self.height);
+        keys.clear();
+        keys.resize(w * h, Key::default());
+        for (x, cell) in keys[..w].iter_mut().enumerate() {
+            *cell = Key::default().then(self.flags(x, 0), self.steps(x, 0)[1]);
+        }
+        for y in 1..h {
+            let (above, row) = keys[(y - 1) * w..(y + 1) * w].split_at_mut(w);
+            for (x, cell) in row.iter_mut().enumerate() {
+                let (_, key) = self.best_parent(above, x, y);
+                *cell = key.then(self.flags(x, y), 0);
+            }
+        }
+        let bottom = &keys[(h - 1) * w..h * w];
+        let mut x = 0;
+        for (i, k) in bottom.iter().enumerate() {
+            if *k < bottom[x] {
+                x = i;
+            }
+        }
+        let key = bottom[x];
+        let mut path = vec![0u32; h];
+        path[h - 1] = x as u32;
+        for y in (1..h).rev() {
+            x = self.best_parent(&keys[(y - 1) * w..y * w], x, y).0;
+            path[y - 1] = x as u32;
+        }
+        (path, key)
+    }
+}
+
+#[inline]
+fn add(key: Key, step: u32) -> Key {
+    Key {
+        energy: key.energy + step as u64,
+        ..key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field<'a>(energy: &'a [u16], flags: &'a [u8], w: usize, h: usize) -> Field<'a> {
+        Field {
+            rgb: &[],
+            energy,
+            flags,
+            stride: w,
+            width: w,
+            height: h,
+            kind: EnergyKind::Backward,
+        }
+    }
+
+    #[test]
+    fn keys_order_protection_then_removal_then_energy() {
+        let k = |protected, kept, energy| Key {
+            protected,
+            kept,
+            energy,
+        };
+        assert!(k(0, 9, 9999) < k(1, 0, 0));
+        assert!(k(0, 1, 9999) < k(0, 2, 0));
+        assert!(k(0, 1, 5) < k(0, 1, 6));
+    }
+
+    #[test]
+    fn protected_pixels_are_avoided_even_when_cheap() {
+        // Column 0 is free but protected; column 2 costs 100 a pixel.
+        let energy = [0u16, 500, 100, 0, 500, 100];
+        let flags = [PROTECT, 0, 0, PROTECT, 0, 0];
+        let (path, key) = field(&energy, &flags, 3, 2).seam(&mut Vec::new());
+        assert_eq!(path, vec![2, 2]);
+        assert_eq!(key.energy, 200);
+        assert_eq!(key.protected, 0);
+    }
+
+    #[test]
+    fn removal_pixels_attract_the_seam() {
+        // Column 1 is expensive but marked for removal in both rows.
+        let energy = [0u16, 900, 0, 0, 900, 0];
+        let flags = [0, REMOVE, 0, 0, REMOVE, 0];
+        let (path, key) = field(&energy, &flags, 3, 2).seam(&mut Vec::new());
+        assert_eq!(path, vec![1, 1]);
+        assert_eq!((key.kept, key.energy), (0, 1800));
+    }
+}

@@ -1,0 +1,396 @@
+//! Resizing to a target size: seams removed or inserted along each axis (width first,
+//! then height as vertical seams of the transpose), under masks and forward energy, and
+//! object removal.
+
+use image::{Rgb, RgbImage};
+
+use crate::annotate::original_columns;
+use crate::carve::{Carver, Seam, check_height_removal, check_removal};
+use crate::energy::EnergyKind;
+use crate::error::{Error, Result};
+use crate::mask::{self, Mask};
+use crate::seam::SeamRule;
+
+/// The result of a carve: the new image and the seams taken, in order.
+#[derive(Clone, Debug)]
+pub struct Carved {
+    /// The carved (or enlarged) image.
+    pub image: RgbImage,
+    /// The vertical seams, in order, each in the image it was removed from (inserted
+    /// seams: in the image before their pass, see [`Seam::inserted`]).
+    pub seams: Vec<Seam>,
+    /// The horizontal seams, taken after the vertical ones: each `path` holds the seam's
+    /// row in each column, left to right.
+    pub horizontal: Vec<Seam>,
+    /// The energy map of the input, row by row (the example's gradients picture).
+    pub energy: Vec<u16>,
+}
+
+/// What a resize should do to one image.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// Target width: smaller removes seams, larger inserts them.
+    pub width: u32,
+    /// Target height, reached after the width.
+    pub height: u32,
+    /// How seams are traced (`Imageproc` only for plain removal with backward energy).
+    pub rule: SeamRule,
+    /// The energy seams are measured in.
+    pub energy: EnergyKind,
+    /// Pixels no seam crosses while any other seam exists.
+    pub protect: Option<&'a Mask>,
+    /// An object to remove: vertical seams are carved through it until none of it is
+    /// left, and the width target is ignored.
+    pub remove: Option<&'a Mask>,
+    /// After an object removal, insert as many seams as were removed.
+    pub keep_size: bool,
+}
+
+impl<'a> Request<'a> {
+    /// A plain request: remove or insert seams to reach `width` x `height`.
+    pub fn new(width: u32, height: u32, rule: SeamRule) -> Self {
+        Request {
+            width,
+            height,
+            rule,
+            energy: EnergyKind::Backward,
+            protect: None,
+            remove: None,
+            keep_size: false,
+        }
+    }
+
+    /// Whether anything beyond the example's plain removal is asked for.
+    fn is_guided(&self) -> bool {
+        self.energy == EnergyKind::Forward || self.protect.is_some() || self.remove.is_some()
+    }
+
+    /// Checks that this request can be carried out on an image of `width` x `height`.
+    pub fn check(&self, width: u32, height: u32) -> Result<()> {
+        let grows = self.width > width || self.height > height || self.keep_size;
+        if self.rule == SeamRule::Imageproc && (self.is_guided() || grows) {
+            return Err(Error::Size(
+                "--seams imageproc reproduces the example's removal only; forward energy, \
+                 masks and enlargement use the optimal rule"
+                    .to_string(),
+            ));
+        }
+        for mask in [self.protect, self.remove].into_iter().flatten() {
+            mask.check_size(width, height)?;
+        }
+        if self.keep_size && self.remove.is_none() {
+            return Err(Error::Size("--keep-size needs --remove".to_string()));
+        }
+        if self.remove.is_some() {
+            if width < 2 {
+                return Err(Error::Size(format!(
+                    "image is {width}x{height}; removing an object needs a width of at least 2"
+                )));
+            }
+        } else if self.width < width {
+            check_removal(width, height, width - self.width)?;
+        } else if self.width > width && width < 2 {
+            return Err(Error::Size(format!(
+                "image is {width}x{height}; enlarging needs a width of at least 2"
+            )));
+        }
+        if self.height < height {
+            let narrowed = if self.remove.is_some() { 1 } else { self.width };
+            check_height_removal(narrowed, height, height - self.height)?;
+        } else if self.height > height && height < 2 {
+            return Err(Error::Size(format!(
+                "image is {width}x{height}; enlarging the height needs a height of at least 2"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Seams this request takes, or for an object removal a lower bound (the most
+    /// masked pixels in one row), for progress reports.
+    pub fn seams(&self, width: u32, height: u32) -> u32 {
+        let vertical = match self.remove {
+            Some(mask) => {
+                let most = mask
+                    .bits
+                    .chunks(mask.width as usize)
+                    .map(|row| row.iter().filter(|&&b| b).count() as u32)
+                    .max()
+                    .unwrap_or(0);
+                if self.keep_size { 2 * most } else { most }
+            }
+            None => self.width.abs_diff(width),
+        };
+        vertical + self.height.abs_diff(height)
+    }
+}
+
+/// Counts seams for `progress(done, total)`; `total` grows if an estimate was low.
+struct Ticker<'p> {
+    done: u32,
+    total: u32,
+    progress: &'p mut dyn FnMut(u32, u32),
+}
+
+impl Ticker<'_> {
+    fn tick(&mut self) {
+        self.done += 1;
+        self.total = self.total.max(self.done);
+        (self.progress)(self.done, self.total);
+    }
+}
+
+/// An image with its per-pixel mask flags (empty without masks).
+struct Layer {
+    image: RgbImage,
+    flags: Vec<u8>,
+}
+
+/// Resizes `image` as `request` says, calling `progress(done, total)` after each seam.
+///
+/// ```
+/// use seam_carver::resize::{Request, resize};
+/// use seam_carver::SeamRule;
+/// let image = image::RgbImage::from_fn(12, 6, |x, y| image::Rgb([(x * y) as u8, 0, 0]));
+/// let grown = resize(&image, &Request::new(15, 5, SeamRule::Optimal), &mut |_, _| {}).unwrap();
+/// assert_eq!(grown.image.dimensions(), (15, 5));
+/// assert_eq!(grown.seams.iter().filter(|s| s.inserted.is_some()).count(), 3);
+/// ```
+pub fn resize(
+    image: &RgbImage,
+    request: &Request,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Carved> {
+    let (width, height) = image.dimensions();
+    request.check(width, height)?;
+    let mut ticker = Ticker {
+        done: 0,
+        total: request.seams(width, height),
+        progress,
+    };
+    let flags = mask::flags(width, height, request.protect, request.remove)?;
+    let carver = Carver::guided(image, request.energy, flags);
+    let energy = carver.energy();
+    let (layer, seams) = match request.remove {
+        Some(mask) => remove_object(carver, mask, request, &mut ticker)?,
+        None => along(carver, request.width, request, &mut ticker)?,
+    };
+    let mut result = layer;
+    let mut horizontal = Vec::new();
+    if request.height != height {
+        let turned = Layer {
+            image: transpose(&result.image),
+            flags: transpose_flags(&result.flags, result.image.width(), height),
+        };
+        let carver = Carver::guided(&turned.image, request.energy, turned.flags);
+        let (done, taken) = along(carver, request.height, request, &mut ticker)?;
+        result = Layer {
+            image: transpose(&done.image),
+            flags: Vec::new(),
+        };
+        horizontal = taken;
+    }
+    Ok(Carved {
+        image: result.image,
+        seams,
+        horizontal,
+        energy,
+    })
+}
+
+/// Removes `vertical` seams, then `horizontal` seams (as vertical seams of the
+/// transpose, so ties go straight, then up, then down), calling `progress(done, total)`
+/// after each.
+pub fn carve(
+    image: &RgbImage,
+    vertical: u32,
+    horizontal: u32,
+    rule: SeamRule,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Carved> {
+    check_removal(image.width(), image.height(), vertical)?;
+    check_height_removal(image.width() - vertical, image.height(), horizontal)?;
+    let request = Request::new(image.width() - vertical, image.height() - horizontal, rule);
+    resize(image, &request, progress)
+}
+
+/// Removes `seams` vertical seams from `image` with `rule`, calling `progress(done, total)`
+/// after each one.
+pub fn carve_width(
+    image: &RgbImage,
+    seams: u32,
+    rule: SeamRule,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Carved> {
+    carve(image, seams, 0, rule, progress)
+}
+
+/// Brings the carver's image to `target` columns by removing or inserting seams.
+fn along(
+    mut carver: Carver,
+    target: u32,
+    request: &Request,
+    ticker: &mut Ticker,
+) -> Result<(Layer, Vec<Seam>)> {
+    let width = carver.width();
+    let mut seams = Vec::new();
+    while carver.width() > target {
+        seams.push(carver.remove_seam(request.rule));
+        ticker.tick();
+    }
+    let layer = Layer {
+        image: carver.image(),
+        flags: carver.flags(),
+    };
+    drop(carver);
+    if target > width {
+        enlarge(layer, target - width, request.energy, ticker)
+    } else {
+        Ok((layer, seams))
+    }
+}
+
+/// Carves vertical seams through the pixels of `mask` until none is left, then, with
+/// `keep_size`, inserts as many seams as were removed.
+fn remove_object(
+    mut carver: Carver,
+    mask: &Mask,
+    request: &Request,
+    ticker: &mut Ticker,
+) -> Result<(Layer, Vec<Seam>)> {
+    let width = carver.width();
+    let mut seams = Vec::new();
+    while carver.to_remove() > 0 {
+        let left = carver.to_remove();
+        if carver.width() < 2 {
+            return Err(Error::Size(format!(
+                "cannot remove the object of mask {}: {left} of its pixels are left in a \
+                 1-pixel-wide image",
+                mask.name
+            )));
+        }
+        seams.push(carver.remove_seam(SeamRule::Optimal));
+        if carver.to_remove() == left {
+            return Err(Error::Size(format!(
+                "cannot remove the object of mask {}: its last {left} pixels can only be \
+                 reached through protected pixels",
+                mask.name
+            )));
+        }
+        ticker.tick();
+    }
+    let removed = width - carver.width();
+    let layer = Layer {
+        image: carver.image(),
+        flags: carver.flags(),
+    };
+    drop(carver);
+    if request.keep_size && removed > 0 {
+        let (layer, inserted) = enlarge(layer, removed, request.energy, ticker)?;
+        seams.extend(inserted);
+        Ok((layer, seams))
+    } else {
+        Ok((layer, seams))
+    }
+}
+
+/// Inserts `count` vertical seams (Avidan and Shamir 2007): finds the seams removal would
+/// take, then after each of their pixels inserts the rounded average of that pixel and
+/// its right neighbour. A pass inserts at most half the current width, so larger growth
+/// takes several passes, each on the image the previous one made.
+fn enlarge(
+    mut layer: Layer,
+    count: u32,
+    kind: EnergyKind,
+    ticker: &mut Ticker,
+) -> Result<(Layer, Vec<Seam>)> {
+    let mut seams = Vec::new();
+    let mut left = count;
+    let mut pass = 0;
+    while left > 0 {
+        pass += 1;
+        let (width, height) = layer.image.dimensions();
+        if width < 2 {
+            return Err(Error::Size(format!(
+                "cannot insert seams into an image {width} pixel wide (seams are found by \
+                 removal, which needs a width of at least 2)"
+            )));
+        }
+        let n = left.min(width / 2);
+        let mut carver = Carver::guided(&layer.image, kind, layer.flags.clone());
+        let found: Vec<Seam> = (0..n)
+            .map(|_| {
+                let seam = carver.remove_seam(SeamRule::Optimal);
+                ticker.tick();
+                seam
+            })
+            .collect();
+        drop(carver);
+        let columns = original_columns(&found, width, height, SeamRule::Optimal);
+        layer = insert_columns(&layer, &columns);
+        seams.extend(found.into_iter().zip(columns).map(|(seam, path)| Seam {
+            path,
+            cost: seam.cost,
+            inserted: Some(pass),
+        }));
+        left -= n;
+    }
+    Ok((layer, seams))
+}
+
+/// The layer with a new pixel after every pixel the seams (columns per row) name: the
+/// rounded average of that pixel and its right neighbour (itself at the right edge),
+/// with the pixel's flags.
+fn insert_columns(layer: &Layer, seams: &[Vec<u32>]) -> Layer {
+    let (width, height) = layer.image.dimensions();
+    let (w, h) = (width as usize, height as usize);
+    let mut doubled = vec![false; w * h];
+    for seam in seams {
+        for (y, &x) in seam.iter().enumerate() {
+            doubled[y * w + x as usize] = true;
+        }
+    }
+    let new_width = width + seams.len() as u32;
+    let mut raw = Vec::with_capacity(new_width as usize * h * 3);
+    let mut flags = Vec::with_capacity(if layer.flags.is_empty() {
+        0
+    } else {
+        new_width as usize * h
+    });
+    for y in 0..h {
+        for x in 0..w {
+            let Rgb(p) = *layer.image.get_pixel(x as u32, y as u32);
+            raw.extend_from_slice(&p);
+            if !layer.flags.is_empty() {
+                flags.push(layer.flags[y * w + x]);
+            }
+            if doubled[y * w + x] {
+                let Rgb(q) = *layer.image.get_pixel((x + 1).min(w - 1) as u32, y as u32);
+                raw.extend((0..3).map(|c| (p[c] as u16 + q[c] as u16).div_ceil(2) as u8));
+                if !layer.flags.is_empty() {
+                    flags.push(layer.flags[y * w + x]);
+                }
+            }
+        }
+    }
+    Layer {
+        image: RgbImage::from_raw(new_width, height, raw).expect("buffer matches the new size"),
+        flags,
+    }
+}
+
+/// The image mirrored along its diagonal: rows become columns. A horizontal seam of an
+/// image is a vertical seam of its transpose (Sobel energy is the same, transposed).
+pub fn transpose(image: &RgbImage) -> RgbImage {
+    RgbImage::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
+}
+
+/// Per-pixel flags of a `width` x `height` image, transposed like [`transpose`].
+fn transpose_flags(flags: &[u8], width: u32, height: u32) -> Vec<u8> {
+    if flags.is_empty() {
+        return Vec::new();
+    }
+    let (w, h) = (width as usize, height as usize);
+    (0..w)
+        .flat_map(|x| (0..h).map(move |y| flags[y * w + x]))
+        .collect()
+}
