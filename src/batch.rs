@@ -10,16 +10,17 @@ use image::ImageFormat;
 
 use crate::error::{Error, Result};
 use crate::output::{MANIFEST, Manifest, OutputFile, WrittenFile};
-use crate::pipeline::{Options, plan, render};
+use crate::mask::Mask;
+use crate::pipeline::{Options, decode_mask, plan, render};
 
 /// What a run tells the outside world as it goes; the binary prints, tests record.
 pub trait Reporter {
     /// A directory entry was passed over (not an image by its extension, or hidden).
     fn skipped(&mut self, _path: &Path, _reason: &str) {}
-    /// An input was decoded and is about to be carved from size `from` to `to`
-    /// (width, height) by removing `seams` seams.
-    fn started(&mut self, _path: &Path, _from: (u32, u32), _to: (u32, u32), _seams: u32) {}
-    /// `done` of `total` seams of the current input are removed.
+    /// An input was decoded and its carve, described in one line by `plan` (sizes and
+    /// what happens), is about to take `seams` seams.
+    fn started(&mut self, _path: &Path, _plan: &str, _seams: u32) {}
+    /// `done` of `total` seams of the current input are removed (or inserted).
     fn progress(&mut self, _done: u32, _total: u32) {}
     /// An input's files were all written.
     fn finished(&mut self, _path: &Path, _files: &[WrittenFile]) {}
@@ -154,6 +155,16 @@ pub fn write_file(dir: &Path, file: &OutputFile) -> Result<WrittenFile> {
     }
 }
 
+/// Reads and decodes a mask file (`--protect`, `--remove`); errors name the file.
+pub fn load_mask(path: &Path, max_pixels: u64) -> std::result::Result<Mask, String> {
+    let name = path.display().to_string();
+    let bytes = fs::read(path).map_err(|e| format!("{name}: cannot read mask: {e}"))?;
+    let mut mask =
+        decode_mask(&name, &bytes, max_pixels).map_err(|e| format!("{name}: {e}"))?;
+    mask.source = Some(path.to_path_buf());
+    Ok(mask)
+}
+
 /// Carves every input into `out_dir` and writes `manifest.json` listing every file
 /// written. Failures are collected, never fatal to the other inputs.
 pub fn run(
@@ -163,7 +174,20 @@ pub fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<Summary> {
     prepare_output_dir(out_dir)?;
-    let (files, failed) = expand_inputs(inputs, reporter);
+    let (mut files, failed) = expand_inputs(inputs, reporter);
+    let masks: Vec<PathBuf> = [&options.protect, &options.remove]
+        .into_iter()
+        .flatten()
+        .filter_map(|mask| mask.source.as_ref())
+        .filter_map(|path| fs::canonicalize(path).ok())
+        .collect();
+    files.retain(|path| {
+        let is_mask = fs::canonicalize(path).is_ok_and(|p| masks.contains(&p));
+        if is_mask {
+            reporter.skipped(path, "a mask (--protect or --remove), not an input");
+        }
+        !is_mask
+    });
     let mut summary = Summary::default();
     for (path, message) in failed {
         reporter.failed(&path, &message);
@@ -214,13 +238,7 @@ fn carve_one(
 ) -> Result<Vec<WrittenFile>> {
     // The file's bytes are dropped as soon as they are decoded.
     let plan = plan(&fs::read(path).map_err(Error::Read)?, options)?;
-    let (width, height) = plan.image.dimensions();
-    reporter.started(
-        path,
-        (width, height),
-        (width - plan.seams, height - plan.horizontal_seams),
-        plan.seams + plan.horizontal_seams,
-    );
+    reporter.started(path, &plan.describe(options), plan.seams);
     let input_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::batch::load_mask;
+use crate::energy::EnergyKind;
 use crate::output::Artifact;
 use crate::pipeline::Options;
 use crate::seam::SeamRule;
@@ -13,11 +15,12 @@ use crate::size::{SizeArg, SizeSpec};
 const AFTER_HELP: &str = "\
 OUTPUTS (flat, in the output directory, for each input NAME.EXT):
   NAME.original.png             the input as 8-bit RGB
-  NAME.annotated.png            removed seams in red on the grayscale original
+  NAME.annotated.png            removed seams in red, inserted ones in green, on the
+                                grayscale original
   NAME.gradients.png            the energy map (Sobel gradient magnitude), clamped to 0..255
-  NAME.annotated_gradients.png  removed seams in red on the energy map
-  NAME.carved.png               the carved image
-  NAME.seams.json               sizes, seam rule and every seam's path and cost
+  NAME.annotated_gradients.png  the same seams on the energy map
+  NAME.carved.png               the carved (or enlarged) image
+  NAME.seams.json               sizes, seam rule, energy, every seam's path and cost
   manifest.json                 SHA-256 of every file written by the run
 
 EXIT STATUS:
@@ -27,9 +30,18 @@ EXAMPLES:
   seam-carver                               carve every image in ./inputs into ./outputs
   seam-carver photo.jpg --width 80%         remove 20% of the width
   seam-carver photos/ -o out --width -100   remove 100 columns from every image in photos/
-  seam-carver photo.png --seams imageproc   reproduce the Bacalhau example's output";
+  seam-carver photo.png --seams imageproc   reproduce the Bacalhau example's output
+  seam-carver photo.jpg --width 120%        enlarge by inserting seams
+  seam-carver photo.jpg --width 800x600     both axes (widths first)
+  seam-carver photo.jpg --energy forward    forward energy: fewer broken edges
+  seam-carver photo.jpg --protect face.png  never cut the mask's non-zero pixels
+  seam-carver photo.jpg --remove bin.png --keep-size
+                                            carve an object away, then grow back
 
-/// Content-aware image resizing by seam carving: removes the least noticeable vertical
+MASKS are images the size of the input: a pixel is set when it is not black and not
+fully transparent. A mask inside an input directory is not carved itself.";
+
+/// Content-aware image resizing by seam carving: removes (or inserts) the least noticeable
 /// seams of pixels, identically natively and as a WASI module (wasmtime, Bacalhau).
 #[derive(Debug, Parser)]
 #[command(name = "seam-carver", version, about, after_help = AFTER_HELP)]
@@ -43,14 +55,14 @@ pub struct Args {
     pub output_dir: PathBuf,
 
     /// Target width: pixels (500), a change (-100) or a percentage (83%); or a geometry
-    /// WxH (500x300, 50%x100%, x300) setting both axes. Default: remove width/6
-    /// columns, as the Bacalhau example does.
+    /// WxH (500x300, 50%x100%, x300) setting both axes. Larger than the image inserts
+    /// seams. Default: remove width/6 columns, as the Bacalhau example does.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub width: Option<SizeArg>,
 
-    /// Target height, reached by removing horizontal seams after the vertical ones:
-    /// pixels (300), a change (-50) or a percentage (90%), or a geometry WxH as for
-    /// --width. Default: keep the height. Giving only --height keeps the width.
+    /// Target height, reached by removing or inserting horizontal seams after the
+    /// vertical ones: pixels (300), a change (-50) or a percentage (90%), or a geometry
+    /// WxH as for --width. Default: keep the height. Giving only --height keeps the width.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub height: Option<SizeArg>,
 
@@ -58,6 +70,24 @@ pub struct Args {
     /// (imageproc 0.27's drifting seams, byte-identical to the Bacalhau example).
     #[arg(long, value_name = "RULE", default_value = "optimal")]
     pub seams: SeamRule,
+
+    /// What a seam costs: `backward` (the energy of the pixels removed, as the example)
+    /// or `forward` (the colour differences the removal creates; keeps edges straighter).
+    #[arg(long, value_name = "ENERGY", default_value = "backward")]
+    pub energy: EnergyKind,
+
+    /// Mask image of pixels no seam may cross while any other seam exists.
+    #[arg(long, value_name = "MASK")]
+    pub protect: Option<PathBuf>,
+
+    /// Mask image of an object to remove: vertical seams are carved through it until
+    /// none of it is left (the width follows; --height still applies).
+    #[arg(long, value_name = "MASK", conflicts_with = "width")]
+    pub remove: Option<PathBuf>,
+
+    /// With --remove: insert as many seams as were removed, back to the original width.
+    #[arg(long, requires = "remove")]
+    pub keep_size: bool,
 
     /// Write only these artifacts (comma-separated): original, annotated, gradients,
     /// annotated_gradients, carved, seams. manifest.json is always written.
@@ -103,13 +133,40 @@ impl Args {
         } else {
             self.only.iter().copied().collect()
         };
+        let guided = self.energy == EnergyKind::Forward
+            || self.protect.is_some()
+            || self.remove.is_some();
+        if self.seams == SeamRule::Imageproc && guided {
+            return Err("--seams imageproc reproduces the example's removal only; \
+                 --energy forward, --protect and --remove use the optimal rule"
+                .to_string());
+        }
         Ok(Options {
             width,
             height,
             rule: self.seams,
+            energy: self.energy,
+            protect: None,
+            remove: None,
+            keep_size: self.keep_size,
             artifacts,
             max_pixels: self.max_pixels,
         })
+    }
+
+    /// [`Args::options`] with the masks read and decoded; errors name the mask file.
+    pub fn load_options(&self) -> Result<Options, String> {
+        let mut options = self.options()?;
+        let load = |path: &Option<PathBuf>| {
+            path.as_deref()
+                .map(|p| load_mask(p, options.max_pixels))
+                .transpose()
+        };
+        let protect = load(&self.protect)?;
+        let remove = load(&self.remove)?;
+        options.protect = protect;
+        options.remove = remove;
+        Ok(options)
     }
 }
 
@@ -140,6 +197,19 @@ mod tests {
         assert_eq!(args.options().unwrap().height, Some(SizeSpec::Pixels(300)));
         let args = Args::try_parse_from(["", "--width", "5x5", "--height", "4"]).unwrap();
         assert!(args.options().is_err());
+    }
+
+    #[test]
+    fn mask_and_energy_flags_are_checked() {
+        let args = Args::try_parse_from(["", "--energy", "forward"]).unwrap();
+        assert_eq!(args.options().unwrap().energy, EnergyKind::Forward);
+        assert!(Args::try_parse_from(["", "--keep-size"]).is_err());
+        assert!(Args::try_parse_from(["", "--remove", "m.png", "--width", "5"]).is_err());
+        let args = Args::try_parse_from(["", "--energy", "forward", "--seams", "imageproc"]);
+        assert!(args.unwrap().options().is_err());
+        let args = Args::try_parse_from(["", "--protect", "/no/such/mask.png"]).unwrap();
+        let err = args.load_options().unwrap_err();
+        assert!(err.starts_with("/no/such/mask.png: cannot read mask"), "{err}");
     }
 
     #[test]

@@ -30,16 +30,9 @@ impl Reporter for Stderr {
         self.say(format_args!("skipping {}: {reason}", path.display()));
     }
 
-    fn started(&mut self, path: &Path, from: (u32, u32), to: (u32, u32), seams: u32) {
+    fn started(&mut self, path: &Path, plan: &str, _seams: u32) {
         self.next_report = 0;
-        self.say(format_args!(
-            "{}: {}x{} -> {}x{}, removing {seams} seams",
-            path.display(),
-            from.0,
-            from.1,
-            to.0,
-            to.1
-        ));
+        self.say(format_args!("{}: {plan}", path.display()));
     }
 
     fn progress(&mut self, done: u32, total: u32) {
@@ -80,7 +73,7 @@ fn main() {
             std::process::exit(code);
         }
     };
-    let options = match args.options() {
+    let options = match args.load_options() {
         Ok(options) => options,
         Err(message) => {
             eprintln!("error: {message}");

@@ -10,6 +10,8 @@ use crate::guided::{PROTECT, REMOVE};
 pub struct Mask {
     /// Where the mask came from, for messages (usually its file name).
     pub name: String,
+    /// The file it was read from, if any: a batch does not carve its own masks.
+    pub source: Option<std::path::PathBuf>,
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
@@ -25,6 +27,7 @@ impl Mask {
         let la = image.to_luma_alpha8();
         Mask {
             name: name.to_string(),
+            source: None,
             width: la.width(),
             height: la.height(),
             bits: la.pixels().map(|p| p.0[0] != 0 && p.0[1] != 0).collect(),
@@ -93,6 +96,7 @@ mod tests {
     fn size_mismatch_names_the_mask() {
         let mask = Mask {
             name: "hole.png".into(),
+            source: None,
             width: 2,
             height: 2,
             bits: vec![true; 4],

@@ -140,9 +140,18 @@ pub fn encode_png(
 /// One seam in `seams.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeamRecord {
-    /// `"vertical"`: `path` holds a column for each row, top row first.
+    /// `"vertical"`: `path` holds a column for each row, top row first; `"horizontal"`:
+    /// a row for each column, left to right.
     pub orientation: String,
-    /// Sum of the energy along the seam, in the image it was removed from.
+    /// `true` for an inserted seam (left out of the JSON for a removed one).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inserted: bool,
+    /// The insertion pass of an inserted seam: its `path` is in the image as it was
+    /// before that pass, and a new pixel follows each of its pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<u32>,
+    /// The seam's cost under the report's `energy`: the sum of its pixels' energy
+    /// (backward) or of the new edges' differences (forward).
     pub cost: u64,
     /// The seam's coordinates in the image it was removed from.
     pub path: Vec<u32>,
@@ -163,7 +172,8 @@ pub struct SeamsReport {
     pub output_height: u32,
     /// The seam rule used (`optimal` or `imageproc`).
     pub seam_rule: String,
-    /// The energy function used (`backward`: imageproc's Sobel magnitude).
+    /// The energy function used (`backward`: imageproc's Sobel magnitude; `forward`: the
+    /// RGB differences a removal creates).
     pub energy: String,
     /// The seams, in removal order.
     pub seams: Vec<SeamRecord>,

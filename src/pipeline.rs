@@ -8,10 +8,11 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageReader, Limits, RgbImage};
 
 use crate::annotate::{Marks, draw_seams, gradients, grayscale, marks};
-use crate::carve::{check_height_removal, check_removal};
+use crate::energy::EnergyKind;
 use crate::error::{Error, Result};
+use crate::mask::Mask;
 use crate::output::{Artifact, OutputFile, SeamRecord, SeamsReport, encode_png};
-use crate::resize::carve;
+use crate::resize::{Request, resize};
 use crate::seam::SeamRule;
 use crate::size::SizeSpec;
 
@@ -23,12 +24,22 @@ pub const DEFAULT_MAX_PIXELS: u64 = 16_000_000;
 #[derive(Clone, Debug)]
 pub struct Options {
     /// Target width; `None` removes `width / 6` seams, as the Bacalhau example does,
-    /// unless a height is given, which then leaves the width alone.
+    /// unless a height or an object removal is asked for, which leave the width alone.
+    /// Larger than the image inserts seams.
     pub width: Option<SizeSpec>,
-    /// Target height, reached by removing horizontal seams after the vertical ones.
+    /// Target height, reached by removing or inserting horizontal seams after the
+    /// vertical ones.
     pub height: Option<SizeSpec>,
     /// How seams are traced.
     pub rule: SeamRule,
+    /// The energy seams are measured in.
+    pub energy: EnergyKind,
+    /// Pixels seams avoid.
+    pub protect: Option<Mask>,
+    /// An object to carve away (the width follows from it).
+    pub remove: Option<Mask>,
+    /// After removing the object, insert seams back to the original width.
+    pub keep_size: bool,
     /// Which artifacts to write.
     pub artifacts: BTreeSet<Artifact>,
     /// Largest image, in pixels, that is decoded at all; larger ones are refused from
@@ -42,6 +53,10 @@ impl Default for Options {
             width: None,
             height: None,
             rule: SeamRule::default(),
+            energy: EnergyKind::default(),
+            protect: None,
+            remove: None,
+            keep_size: false,
             artifacts: Artifact::ALL.into_iter().collect(),
             max_pixels: DEFAULT_MAX_PIXELS,
         }
@@ -55,6 +70,11 @@ impl Default for Options {
 /// any pixel memory is allocated, and the decoder runs under matching allocation limits,
 /// so a decompression bomb is an error, not an out-of-memory abort.
 pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
+    Ok(decode_oriented(bytes, max_pixels)?.into_rgb8())
+}
+
+/// [`decode`], keeping the decoded colour type.
+fn decode_oriented(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage> {
     let reader = || {
         ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()
@@ -91,66 +111,106 @@ pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(Error::Decode)?;
     image.apply_orientation(orientation);
-    Ok(image.into_rgb8())
+    Ok(image)
 }
 
-/// How many vertical seams `options` removes from an image `width` pixels wide.
-pub fn seams_to_remove(width: u32, options: &Options) -> Result<u32> {
-    let default = if options.height.is_some() {
-        width
-    } else {
-        width - width / 6
-    };
-    seams_along(width, options.width, default, "width", "wider")
-}
-
-/// How many horizontal seams `options` removes from an image `height` pixels high.
-pub fn horizontal_seams_to_remove(height: u32, options: &Options) -> Result<u32> {
-    seams_along(height, options.height, height, "height", "taller")
-}
-
-/// Seams to remove along an axis `len` pixels long to reach `spec` (or `default`).
-fn seams_along(
-    len: u32,
-    spec: Option<SizeSpec>,
-    default: u32,
-    axis: &str,
-    larger: &str,
-) -> Result<u32> {
-    let target = match spec {
-        None => default,
-        Some(spec) => spec.resolve(len)?,
-    };
-    if target > len {
-        return Err(Error::Size(format!(
-            "target {axis} {target} is {larger} than the image ({len}); enlargement is not supported"
-        )));
+impl Options {
+    /// The target width for an image `width` pixels wide.
+    pub fn target_width(&self, width: u32) -> Result<u32> {
+        match self.width {
+            Some(spec) => spec.resolve(width),
+            None if self.height.is_some() || self.remove.is_some() => Ok(width),
+            None => Ok(width - width / 6),
+        }
     }
-    Ok(len - target)
+
+    /// The target height for an image `height` pixels high.
+    pub fn target_height(&self, height: u32) -> Result<u32> {
+        self.height.map_or(Ok(height), |spec| spec.resolve(height))
+    }
+
+    /// The resize request for one image, with its targets.
+    pub fn request(&self, width: u32, height: u32) -> Request<'_> {
+        Request {
+            width,
+            height,
+            rule: self.rule,
+            energy: self.energy,
+            protect: self.protect.as_ref(),
+            remove: self.remove.as_ref(),
+            keep_size: self.keep_size,
+        }
+    }
 }
 
 /// A decoded image with its plan: what the batch runner reports before carving starts.
 pub struct Plan {
     /// The input as 8-bit RGB.
     pub image: RgbImage,
-    /// Vertical seams to remove.
+    /// Target width (the input's own for an object removal, which decides it itself).
+    pub width: u32,
+    /// Target height.
+    pub height: u32,
+    /// Seams the carve takes (for an object removal, a lower bound).
     pub seams: u32,
-    /// Horizontal seams to remove after them.
-    pub horizontal_seams: u32,
 }
 
-/// Decodes `bytes` and works out how many seams to remove, refusing impossible carves.
+impl Plan {
+    /// One line saying what the carve will do, for progress reports.
+    pub fn describe(&self, options: &Options) -> String {
+        let (w, h) = self.image.dimensions();
+        if let Some(mask) = &options.remove {
+            let back = if options.keep_size {
+                ", then inserting as many to keep the size"
+            } else {
+                ""
+            };
+            return format!(
+                "{w}x{h}: removing the {} pixels of mask {} (at least {} seams){back}",
+                mask.count(),
+                mask.name,
+                self.seams / if options.keep_size { 2 } else { 1 },
+            );
+        }
+        let removing = w.saturating_sub(self.width) + h.saturating_sub(self.height);
+        let inserting = self.width.saturating_sub(w) + self.height.saturating_sub(h);
+        let what = match (removing, inserting) {
+            (r, 0) => format!("removing {r} seams"),
+            (0, i) => format!("inserting {i} seams"),
+            (r, i) => format!("removing {r} and inserting {i} seams"),
+        };
+        format!("{w}x{h} -> {}x{}, {what}", self.width, self.height)
+    }
+}
+
+/// Decodes `bytes` and works out the target size, refusing impossible carves and results
+/// larger than `max_pixels`.
 pub fn plan(bytes: &[u8], options: &Options) -> Result<Plan> {
     let image = decode(bytes, options.max_pixels)?;
-    let seams = seams_to_remove(image.width(), options)?;
-    check_removal(image.width(), image.height(), seams)?;
-    let horizontal_seams = horizontal_seams_to_remove(image.height(), options)?;
-    check_height_removal(image.width() - seams, image.height(), horizontal_seams)?;
+    let (w, h) = image.dimensions();
+    let width = options.target_width(w)?;
+    let height = options.target_height(h)?;
+    let pixels = width as u64 * height as u64;
+    if pixels > options.max_pixels {
+        return Err(Error::Size(format!(
+            "the result would be {width}x{height} ({pixels} pixels), over the limit of {} \
+             pixels (raise it with --max-pixels, and the memory with it)",
+            options.max_pixels
+        )));
+    }
+    let request = options.request(width, height);
+    request.check(w, h)?;
     Ok(Plan {
+        seams: request.seams(w, h),
         image,
-        seams,
-        horizontal_seams,
+        width,
+        height,
     })
+}
+
+/// Decodes a mask file's bytes (oriented like an input) into a [`Mask`] called `name`.
+pub fn decode_mask(name: &str, bytes: &[u8], max_pixels: u64) -> Result<Mask> {
+    Ok(Mask::from_image(name, &decode_oriented(bytes, max_pixels)?))
 }
 
 /// Carves a planned image and renders the requested artifacts for an input named
@@ -167,13 +227,8 @@ pub fn render(
 ) -> Result<()> {
     let image = &plan.image;
     let (width, height) = image.dimensions();
-    let mut result = carve(
-        image,
-        plan.seams,
-        plan.horizontal_seams,
-        options.rule,
-        progress,
-    )?;
+    let request = options.request(plan.width, plan.height);
+    let mut result = resize(image, &request, progress)?;
     let energy = std::mem::take(&mut result.energy);
     let carved = &result.image;
 
@@ -220,7 +275,7 @@ pub fn render(
                 output_width: carved.width(),
                 output_height: carved.height(),
                 seam_rule: options.rule.name().to_string(),
-                energy: "backward".to_string(),
+                energy: options.energy.name().to_string(),
                 seams: result
                     .seams
                     .iter()
@@ -228,6 +283,8 @@ pub fn render(
                     .chain(result.horizontal.iter().map(|s| ("horizontal", s)))
                     .map(|(orientation, s)| SeamRecord {
                         orientation: orientation.to_string(),
+                        inserted: s.inserted.is_some(),
+                        pass: s.inserted,
                         cost: s.cost,
                         path: s.path.clone(),
                     })

@@ -271,8 +271,8 @@ fn remove_object(
         seams.push(carver.remove_seam(SeamRule::Optimal));
         if carver.to_remove() == left {
             return Err(Error::Size(format!(
-                "cannot remove the object of mask {}: its last {left} pixels can only be \
-                 reached through protected pixels",
+                "cannot remove the object of mask {}: every seam through its last {left} \
+                 pixel(s) crosses a protected pixel",
                 mask.name
             )));
         }

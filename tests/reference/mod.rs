@@ -167,3 +167,186 @@ pub fn brute_force_min_cost(e: &[Vec<u32>]) -> u64 {
     }
     (0..e[0].len()).map(|x| walk(e, 0, x)).min().unwrap()
 }
+
+/// Flags per pixel for the guided oracle: bit 1 protect, bit 2 remove.
+pub type Flags = Vec<Vec<u8>>;
+
+pub const PROTECT: u8 = 1;
+pub const REMOVE: u8 = 2;
+
+/// Which energy the guided oracle measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Energy {
+    Backward,
+    Forward,
+}
+
+/// Forward step costs into (x, y) from [up-left, up, up-right], straight from the paper:
+/// C_U = |I(x+1,y) - I(x-1,y)|, C_L = C_U + |I(x,y-1) - I(x-1,y)|,
+/// C_R = C_U + |I(x,y-1) - I(x+1,y)|, RGB summed, borders repeated.
+pub fn forward_steps(p: &Pixels, x: usize, y: usize) -> [u64; 3] {
+    let w = p[0].len() as i64;
+    let at = |x: i64, y: usize| p[y][x.clamp(0, w - 1) as usize];
+    let d = |a: [u8; 3], b: [u8; 3]| -> u64 {
+        (0..3)
+            .map(|c| (a[c] as i64 - b[c] as i64).unsigned_abs())
+            .sum()
+    };
+    let xi = x as i64;
+    let cu = d(at(xi + 1, y), at(xi - 1, y));
+    if y == 0 {
+        return [cu, cu, cu];
+    }
+    let up = p[y - 1][x];
+    [cu + d(up, at(xi - 1, y)), cu, cu + d(up, at(xi + 1, y))]
+}
+
+/// A key as a tuple: (protected pixels, pixels not marked for removal, energy).
+pub type Key = (u64, u64, u64);
+
+/// The cheapest seam under masks and either energy, by the lexicographic key; ties go
+/// straight, then left, then right; the leftmost cheapest bottom cell. Returns the path
+/// (top first) and the seam's energy.
+pub fn guided_seam(p: &Pixels, flags: &Flags, energy: Energy) -> (Vec<u32>, u64) {
+    let h = p.len();
+    let w = p[0].len();
+    let sobel = self::energy(p);
+    let step = |x: usize, y: usize| -> [u64; 3] {
+        match energy {
+            Energy::Backward => [sobel[y][x] as u64; 3],
+            Energy::Forward => forward_steps(p, x, y),
+        }
+    };
+    let own = |x: usize, y: usize| -> Key {
+        let f = flags[y][x];
+        ((f & PROTECT != 0) as u64, (f & REMOVE == 0) as u64, 0)
+    };
+    let plus = |a: Key, b: Key, e: u64| (a.0 + b.0, a.1 + b.1, a.2 + b.2 + e);
+    let mut m: Vec<Vec<Key>> = vec![vec![(0, 0, 0); w]; h];
+    // choice[y][x]: parent column, for tracing.
+    let mut choice = vec![vec![0usize; w]; h];
+    for x in 0..w {
+        m[0][x] = plus(own(x, 0), (0, 0, 0), step(x, 0)[1]);
+    }
+    for y in 1..h {
+        for x in 0..w {
+            let s = step(x, y);
+            // (key, tie order, parent)
+            let mut candidates = vec![(plus(m[y - 1][x], own(x, y), s[1]), 0, x)];
+            if x > 0 {
+                candidates.push((plus(m[y - 1][x - 1], own(x, y), s[0]), 1, x - 1));
+            }
+            if x + 1 < w {
+                candidates.push((plus(m[y - 1][x + 1], own(x, y), s[2]), 2, x + 1));
+            }
+            candidates.sort();
+            m[y][x] = candidates[0].0;
+            choice[y][x] = candidates[0].2;
+        }
+    }
+    let min = *m[h - 1].iter().min().unwrap();
+    let mut x = m[h - 1].iter().position(|&k| k == min).unwrap();
+    let mut path = vec![x as u32];
+    for y in (1..h).rev() {
+        x = choice[y][x];
+        path.push(x as u32);
+    }
+    path.reverse();
+    (path, min.2)
+}
+
+/// Removes one guided seam from pixels and flags; returns it.
+fn remove_guided(p: &mut Pixels, flags: &mut Flags, energy: Energy) -> RefSeam {
+    let (path, cost) = guided_seam(p, flags, energy);
+    for (y, &x) in path.iter().enumerate() {
+        p[y].remove(x as usize);
+        flags[y].remove(x as usize);
+    }
+    RefSeam { path, cost }
+}
+
+/// Removes `n` guided seams, recomputing everything each time.
+pub fn guided_carve(
+    image: &RgbImage,
+    n: u32,
+    flags: &Flags,
+    energy: Energy,
+) -> (RgbImage, Vec<RefSeam>) {
+    let mut p = to_pixels(image);
+    let mut f = flags.clone();
+    let seams = (0..n)
+        .map(|_| remove_guided(&mut p, &mut f, energy))
+        .collect();
+    (to_image(&p), seams)
+}
+
+/// Inserts `k` seams: passes of at most half the width; in each, the seams removal would
+/// take (tracked to their columns before the pass), each doubled by the rounded average
+/// of the pixel and its right neighbour. Returns the image, the flags and, per seam, its
+/// pass, its columns before the pass and its cost.
+pub fn enlarge(
+    image: &RgbImage,
+    k: u32,
+    flags: &Flags,
+    energy: Energy,
+) -> (RgbImage, Flags, Vec<(u32, Vec<u32>, u64)>) {
+    let mut p = to_pixels(image);
+    let mut f = flags.clone();
+    let mut seams = Vec::new();
+    let mut left = k as usize;
+    let mut pass = 0;
+    while left > 0 {
+        pass += 1;
+        let w = p[0].len();
+        let n = left.min(w / 2);
+        // Work on a copy whose pixels remember their column.
+        let mut copy = p.clone();
+        let mut copy_flags = f.clone();
+        let mut index: Vec<Vec<usize>> = p.iter().map(|row| (0..row.len()).collect()).collect();
+        let mut doubled = vec![vec![false; w]; p.len()];
+        for _ in 0..n {
+            let seam = remove_guided(&mut copy, &mut copy_flags, energy);
+            let mut columns = Vec::new();
+            for (y, &x) in seam.path.iter().enumerate() {
+                let original = index[y].remove(x as usize);
+                doubled[y][original] = true;
+                columns.push(original as u32);
+            }
+            seams.push((pass, columns, seam.cost));
+        }
+        for y in 0..p.len() {
+            let mut row = Vec::new();
+            let mut frow = Vec::new();
+            for x in 0..w {
+                row.push(p[y][x]);
+                frow.push(f[y][x]);
+                if doubled[y][x] {
+                    let a = p[y][x];
+                    let b = p[y][(x + 1).min(w - 1)];
+                    let avg = |c: usize| ((a[c] as u32 + b[c] as u32 + 1) / 2) as u8;
+                    row.push([avg(0), avg(1), avg(2)]);
+                    frow.push(f[y][x]);
+                }
+            }
+            p[y] = row;
+            f[y] = frow;
+        }
+        left -= n;
+    }
+    (to_image(&p), f, seams)
+}
+
+/// Object removal: guided seams until no pixel flagged REMOVE is left.
+pub fn remove_object(
+    image: &RgbImage,
+    flags: &Flags,
+    energy: Energy,
+) -> (RgbImage, Flags, Vec<RefSeam>) {
+    let mut p = to_pixels(image);
+    let mut f = flags.clone();
+    let mut seams = Vec::new();
+    while f.iter().flatten().any(|&b| b & REMOVE != 0) {
+        seams.push(remove_guided(&mut p, &mut f, energy));
+    }
+    (to_image(&p), f, seams)
+}
