@@ -64,6 +64,10 @@ run-job SPEC DIR="": build-wasi
     cp "{{SPEC}}" "$dir/job.json"
     ./target/release/bacalhau-job check "$dir"
 
+# Regenerate the README gallery (docs/gallery/) and print its energy table.
+gallery INPUT="inputs/coffee.png":
+    cargo run --release -q --example gallery -- {{INPUT}} docs/gallery
+
 # Rewrite the golden files and snapshots after a deliberate change (review the diff!).
 bless:
     SEAM_CARVER_BLESS=1 INSTA_UPDATE=always cargo test --test golden

@@ -1,5 +1,5 @@
 //! Regenerates `golden/inputs/`: small crops and downscales of the shared sample photos,
-//! plus generated images. Run once when the golden set changes:
+//! plus generated images and masks. Run once when the golden set changes:
 //!
 //! ```text
 //! cargo run --example make_golden_inputs -- ../shared/images golden/inputs
@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use image::imageops::{self, FilterType};
-use image::{DynamicImage, GrayImage, ImageFormat, Luma, Rgb, RgbImage};
+use image::{DynamicImage, GrayImage, ImageFormat, Luma, Rgb, RgbImage, Rgba, RgbaImage};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args_os().skip(1);
@@ -80,6 +80,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     save_png(&noise, &out, "noise")?;
     let narrow = GrayImage::from_fn(2, 9, |x, y| Luma([(x * 100 + y * 20) as u8]));
     narrow.save(out.join("narrow.png"))?;
+
+    // Masks for the 60x40 coffee: the cup to protect (gray, 255 inside) and the spoon to
+    // remove (RGBA, opaque white inside, transparent white outside, to exercise alpha).
+    let inside = |x: u32, y: u32, cx: f64, cy: f64, rx: f64, ry: f64| {
+        let (dx, dy) = ((x as f64 - cx) / rx, (y as f64 - cy) / ry);
+        dx * dx + dy * dy <= 1.0
+    };
+    let cup = GrayImage::from_fn(60, 40, |x, y| {
+        Luma([if inside(x, y, 29.0, 12.0, 10.0, 9.0) {
+            255
+        } else {
+            0
+        }])
+    });
+    cup.save(out.join("coffee-cup.mask.png"))?;
+    let spoon = RgbaImage::from_fn(60, 40, |x, y| {
+        // The bowl, and the handle as a thin band from (41, 7) down to (38, 23).
+        let handle = (7..=23).contains(&y) && {
+            let centre = 41.0 - 3.0 * (y as f64 - 7.0) / 16.0;
+            (x as f64 - centre).abs() <= 1.0
+        };
+        let set = handle || inside(x, y, 36.0, 28.0, 4.5, 5.0);
+        Rgba([255, 255, 255, if set { 255 } else { 0 }])
+    });
+    spoon.save(out.join("coffee-spoon.mask.png"))?;
     Ok(())
 }
 

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use image::ImageFormat;
 
 use crate::error::{Error, Result};
-use crate::output::{MANIFEST, Manifest, OutputFile, WrittenFile};
 use crate::mask::Mask;
+use crate::output::{MANIFEST, Manifest, OutputFile, WrittenFile};
 use crate::pipeline::{Options, decode_mask, plan, render};
 
 /// What a run tells the outside world as it goes; the binary prints, tests record.
@@ -159,8 +159,7 @@ pub fn write_file(dir: &Path, file: &OutputFile) -> Result<WrittenFile> {
 pub fn load_mask(path: &Path, max_pixels: u64) -> std::result::Result<Mask, String> {
     let name = path.display().to_string();
     let bytes = fs::read(path).map_err(|e| format!("{name}: cannot read mask: {e}"))?;
-    let mut mask =
-        decode_mask(&name, &bytes, max_pixels).map_err(|e| format!("{name}: {e}"))?;
+    let mut mask = decode_mask(&name, &bytes, max_pixels).map_err(|e| format!("{name}: {e}"))?;
     mask.source = Some(path.to_path_buf());
     Ok(mask)
 }

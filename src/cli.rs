@@ -133,9 +133,8 @@ impl Args {
         } else {
             self.only.iter().copied().collect()
         };
-        let guided = self.energy == EnergyKind::Forward
-            || self.protect.is_some()
-            || self.remove.is_some();
+        let guided =
+            self.energy == EnergyKind::Forward || self.protect.is_some() || self.remove.is_some();
         if self.seams == SeamRule::Imageproc && guided {
             return Err("--seams imageproc reproduces the example's removal only; \
                  --energy forward, --protect and --remove use the optimal rule"
@@ -209,7 +208,10 @@ mod tests {
         assert!(args.unwrap().options().is_err());
         let args = Args::try_parse_from(["", "--protect", "/no/such/mask.png"]).unwrap();
         let err = args.load_options().unwrap_err();
-        assert!(err.starts_with("/no/such/mask.png: cannot read mask"), "{err}");
+        assert!(
+            err.starts_with("/no/such/mask.png: cannot read mask"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -134,6 +134,52 @@ pub fn memory_for(pixels: u64) -> Result<String, String> {
     Ok(format!("{}Mb", mib.max(512)))
 }
 
+/// A file's name and bytes.
+pub type NamedFile = (String, Vec<u8>);
+
+/// Options that name a mask file: it travels inline with every job, at `/masks/NAME`.
+pub const MASK_OPTIONS: [&str; 2] = ["--protect", "--remove"];
+
+/// The options with every mask file (`--protect FILE`, `--remove=FILE`) read and its
+/// path replaced by `/masks/NAME`; returns the new options and the masks' names and bytes.
+pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<NamedFile>), String> {
+    let mut out = Vec::new();
+    let mut masks: Vec<NamedFile> = Vec::new();
+    let mut args = options.iter();
+    while let Some(arg) = args.next() {
+        let (flag, path) = match arg.split_once('=') {
+            Some((flag, path)) if MASK_OPTIONS.contains(&flag) => (flag, path.to_string()),
+            _ if MASK_OPTIONS.contains(&arg.as_str()) => match args.next() {
+                Some(path) => (arg.as_str(), path.clone()),
+                None => return Err(format!("{arg} needs a mask file")),
+            },
+            _ => {
+                out.push(arg.clone());
+                continue;
+            }
+        };
+        if matches!(
+            Input::parse(&path)?,
+            Input::Url(_) | Input::S3 { .. } | Input::Ipfs(_)
+        ) {
+            return Err(format!(
+                "{flag} {path}: masks travel inline with the job; give a local file"
+            ));
+        }
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("{flag} {path}: cannot read mask: {e}"))?;
+        let name = Input::File(PathBuf::from(&path)).file_name();
+        if masks.iter().any(|(n, b)| n == &name && b != &bytes) {
+            return Err(format!("{flag} {path}: another mask is also named {name}"));
+        }
+        if !masks.iter().any(|(n, _)| n == &name) {
+            masks.push((name.clone(), bytes));
+        }
+        out.extend([flag.to_string(), format!("/masks/{name}")]);
+    }
+    Ok((out, masks))
+}
+
 /// Builds one or more job specs for `request`, splitting inline inputs across jobs so
 /// that none exceeds [`INLINE_CAP`]. Local inputs are read and checked here: a missing
 /// file, an undecodable header or a file too large to inline is an error naming it.
@@ -141,10 +187,16 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
     if request.inputs.is_empty() {
         return Err("no inputs given".to_string());
     }
-    let module_len = inline_len(request.module.len());
+    let (options, masks) = extract_masks(&request.options)?;
+    // Every job carries the module and the masks.
+    let module_len = inline_len(request.module.len())
+        + masks
+            .iter()
+            .map(|(_, b)| inline_len(b.len()))
+            .sum::<usize>();
     if module_len > INLINE_CAP {
         return Err(format!(
-            "the module is {} bytes, too large to send inline",
+            "the module ({} bytes) and masks are too large to send inline",
             request.module.len()
         ));
     }
@@ -208,7 +260,15 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
     let count = groups.len();
     let mut jobs = Vec::new();
     for (i, group) in groups.into_iter().enumerate() {
-        let mut sources = Vec::new();
+        let mut sources: Vec<Value> = masks
+            .iter()
+            .map(|(name, bytes)| {
+                json!({
+                    "Target": format!("/masks/{name}"),
+                    "Source": {"Type": "inline", "Params": {"URL": data_url("application/octet-stream", bytes)}}
+                })
+            })
+            .collect();
         let mut names = Vec::new();
         let mut largest = 0u64;
         for (name, bytes, pixels) in &group {
@@ -235,7 +295,7 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
         };
         let mut parameters: Vec<String> = names.iter().map(|n| format!("/inputs/{n}")).collect();
         parameters.extend(["-o".to_string(), "/outputs".to_string()]);
-        parameters.extend(request.options.iter().cloned());
+        parameters.extend(options.iter().cloned());
         let name = if count == 1 {
             "seam-carver".to_string()
         } else {
@@ -400,5 +460,33 @@ mod tests {
     fn data_urls_round_trip() {
         let url = data_url("image/png", b"\x00\x01hello");
         assert_eq!(decode_data_url(&url).unwrap(), b"\x00\x01hello");
+    }
+
+    #[test]
+    fn masks_travel_inline_under_masks() {
+        let dir = tempfile::tempdir().unwrap();
+        let mask = dir.path().join("cup.png");
+        std::fs::write(&mask, b"mask bytes").unwrap();
+        let m = mask.to_string_lossy().into_owned();
+        let options: Vec<String> = ["--width", "50%", "--protect", &m, &format!("--remove={m}")]
+            .map(String::from)
+            .to_vec();
+        let (rewritten, masks) = extract_masks(&options).unwrap();
+        assert_eq!(
+            rewritten,
+            [
+                "--width",
+                "50%",
+                "--protect",
+                "/masks/cup.png",
+                "--remove",
+                "/masks/cup.png"
+            ]
+        );
+        assert_eq!(masks, vec![("cup.png".to_string(), b"mask bytes".to_vec())]);
+        let err = extract_masks(&["--remove".into(), "https://x.org/m.png".into()]).unwrap_err();
+        assert!(err.contains("give a local file"), "{err}");
+        let err = extract_masks(&["--protect".into()]).unwrap_err();
+        assert!(err.contains("needs a mask file"), "{err}");
     }
 }

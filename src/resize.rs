@@ -87,9 +87,9 @@ impl<'a> Request<'a> {
                     "image is {width}x{height}; removing an object needs a width of at least 2"
                 )));
             }
-        } else if self.width < width {
+        } else if self.width <= width {
             check_removal(width, height, width - self.width)?;
-        } else if self.width > width && width < 2 {
+        } else if width < 2 {
             return Err(Error::Size(format!(
                 "image is {width}x{height}; enlarging needs a width of at least 2"
             )));

@@ -205,12 +205,12 @@ fn too_small_inputs_get_one_clear_line() {
 
     let output = bin()
         .arg(golden_input("noise.png"))
-        .args(["--width", "31", "-o"])
+        .args(["--width", "4000000000", "-o"])
         .arg(&out)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr_of(&output).contains("enlargement is not supported"));
+    assert!(stderr_of(&output).contains("over the limit"));
     // Nothing but the manifest was written for the failed inputs.
     let names: Vec<String> = support::read_flat_dir(&out).into_keys().collect();
     assert_eq!(names, ["manifest.json"]);
@@ -386,13 +386,14 @@ fn too_short_for_the_height_is_a_clear_error() {
     );
     let output = bin()
         .arg(golden_input("noise.png"))
-        .args(["--height", "30", "-o"])
+        .args(["--height", "1000000", "-o"])
         .arg(dir.path().join("o"))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr_of(&output).contains("taller than the image"),
+        stderr_of(&output)
+            .contains("the result would be 30x1000000 (30000000 pixels), over the limit"),
         "{}",
         stderr_of(&output)
     );
@@ -415,4 +416,109 @@ fn geometry_sets_both_axes() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("give it alone"));
+}
+
+#[test]
+fn a_mask_of_the_wrong_size_fails_that_input_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = bin()
+        .arg(golden_input("coffee.png"))
+        .arg(golden_input("noise.png"))
+        .arg("--protect")
+        .arg(golden_input("coffee-cup.mask.png"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("noise.png: mask ")
+            && stderr.contains("coffee-cup.mask.png is 60x40 but the image is 30x22"),
+        "{stderr}"
+    );
+    // The matching input is carved; the other leaves no file behind.
+    let names: Vec<String> = manifest(&out).files.into_keys().collect();
+    assert!(names.iter().any(|n| n == "coffee.carved.png"), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("noise.")), "{names:?}");
+    assert!(!out.join("noise.carved.png").exists());
+}
+
+#[test]
+fn mask_usage_errors_exit_2_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (args, message) in [
+        (
+            vec!["--protect", "no/such/mask.png"],
+            "no/such/mask.png: cannot read mask",
+        ),
+        (vec!["--keep-size"], "--remove"),
+        (
+            vec!["--energy", "forward", "--seams", "imageproc"],
+            "optimal rule",
+        ),
+        (vec!["--energy", "sideways"], "unknown energy 'sideways'"),
+    ] {
+        let output = bin()
+            .arg(golden_input("coffee.png"))
+            .args(&args)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr_of(&output).contains(message),
+            "{args:?}: {}",
+            stderr_of(&output)
+        );
+    }
+    assert!(!out.exists(), "no output directory after a usage error");
+}
+
+#[test]
+fn masks_inside_an_input_directory_are_not_carved() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    fs::create_dir(&inputs).unwrap();
+    for name in ["coffee.png", "coffee-spoon.mask.png"] {
+        fs::copy(golden_input(name), inputs.join(name)).unwrap();
+    }
+    let out = dir.path().join("out");
+    let output = bin()
+        .arg(&inputs)
+        .arg("--remove")
+        .arg(inputs.join("coffee-spoon.mask.png"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("coffee-spoon.mask.png: a mask"), "{stderr}");
+    assert!(
+        stderr.contains("removing the 107 pixels of mask"),
+        "{stderr}"
+    );
+    let names: Vec<String> = manifest(&out).files.into_keys().collect();
+    assert!(names.iter().all(|n| !n.contains("spoon")), "{names:?}");
+}
+
+#[test]
+fn enlargement_is_refused_under_the_imageproc_rule() {
+    let out = tempfile::tempdir().unwrap();
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .args(["--width", "+5", "--seams", "imageproc", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_of(&output).contains("optimal rule"),
+        "{}",
+        stderr_of(&output)
+    );
 }

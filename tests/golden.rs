@@ -23,7 +23,7 @@ fn golden_cases_native() {
         Command::cargo_bin("seam-carver")
             .unwrap()
             .args(inputs)
-            .args(&case.args)
+            .args(case.native_options())
             .arg("--output-dir")
             .arg(out.path())
             .arg("--quiet")
@@ -52,8 +52,12 @@ fn snapshot(case: &support::Case, out: &std::path::Path) {
         ));
         for (i, seam) in report.seams.iter().enumerate() {
             let path: Vec<String> = seam.path.iter().map(|x| x.to_string()).collect();
+            let kind = match seam.pass {
+                Some(pass) => format!(" inserted in pass {pass},"),
+                None => String::new(),
+            };
             text.push_str(&format!(
-                "  {i:3} {} cost {:5}: {}\n",
+                "  {i:3} {}{kind} cost {:5}: {}\n",
                 seam.orientation,
                 seam.cost,
                 path.join(" ")

@@ -131,7 +131,8 @@ fn golden_cases_dry_run_through_generated_specs() {
     let module = std::fs::read(support::wasm_module()).unwrap();
     for case in support::golden_cases() {
         let inputs = case.inputs.iter().map(|n| golden(n)).collect();
-        let options: Vec<&str> = case.args.iter().map(String::as_str).collect();
+        let native = case.native_options();
+        let options: Vec<&str> = native.iter().map(String::as_str).collect();
         let jobs = build_jobs(&request(module.clone(), inputs, &options)).unwrap();
         assert_eq!(jobs.len(), 1, "case {}", case.name);
         assert_eq!(jobs[0].spec["Tasks"][0]["Resources"]["Memory"], "512Mb");

@@ -2,6 +2,8 @@
 //! with nothing shared with the library. It recomputes everything for every seam, keeps
 //! images as nested vectors and takes the square root in f32 as imageproc does.
 #![allow(dead_code)]
+// Written straight from the definitions, index by index, on purpose.
+#![allow(clippy::needless_range_loop, clippy::manual_div_ceil)]
 
 use image::RgbImage;
 
@@ -280,16 +282,14 @@ pub fn guided_carve(
     (to_image(&p), seams)
 }
 
+/// An enlarged image, its flags and per inserted seam: pass, columns, cost.
+pub type Enlarged = (RgbImage, Flags, Vec<(u32, Vec<u32>, u64)>);
+
 /// Inserts `k` seams: passes of at most half the width; in each, the seams removal would
 /// take (tracked to their columns before the pass), each doubled by the rounded average
 /// of the pixel and its right neighbour. Returns the image, the flags and, per seam, its
 /// pass, its columns before the pass and its cost.
-pub fn enlarge(
-    image: &RgbImage,
-    k: u32,
-    flags: &Flags,
-    energy: Energy,
-) -> (RgbImage, Flags, Vec<(u32, Vec<u32>, u64)>) {
+pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlarged {
     let mut p = to_pixels(image);
     let mut f = flags.clone();
     let mut seams = Vec::new();

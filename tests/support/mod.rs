@@ -103,12 +103,13 @@ pub fn generated() -> Vec<(String, RgbImage)> {
     out
 }
 
-/// The golden input photos, decoded to RGB.
+/// The golden input photos, decoded to RGB (masks, `*.mask.png`, left out).
 pub fn golden_photos() -> Vec<(String, RgbImage)> {
     let dir = root().join("golden/inputs");
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .expect("golden/inputs exists")
         .map(|e| e.unwrap().path())
+        .filter(|p| !file_name(p).contains(".mask."))
         .collect();
     names.sort();
     names
@@ -122,7 +123,8 @@ pub fn file_name(path: &Path) -> String {
 }
 
 /// One golden case from `golden/cases.json`: inputs (file names in `golden/inputs`) and
-/// extra command-line arguments. Its expected files live in `golden/expected/NAME/`.
+/// extra command-line arguments, where `{inputs}` stands for the inputs directory (for
+/// mask files). Its expected files live in `golden/expected/NAME/`.
 #[derive(Debug, serde::Deserialize)]
 pub struct Case {
     pub name: String,
@@ -135,9 +137,22 @@ impl Case {
     /// `/inputs`, outputs to `/outputs`, quietly.
     pub fn guest_args(&self) -> Vec<String> {
         let mut args: Vec<String> = self.inputs.iter().map(|i| format!("/inputs/{i}")).collect();
-        args.extend(self.args.iter().cloned());
+        args.extend(self.options_with_inputs_at("/inputs"));
         args.extend(["-o", "/outputs", "-q"].map(String::from));
         args
+    }
+
+    /// The case's options for a native run (mask paths in `golden/inputs`).
+    pub fn native_options(&self) -> Vec<String> {
+        let dir = root().join("golden/inputs");
+        self.options_with_inputs_at(&dir.to_string_lossy())
+    }
+
+    fn options_with_inputs_at(&self, dir: &str) -> Vec<String> {
+        self.args
+            .iter()
+            .map(|a| a.replace("{inputs}", dir))
+            .collect()
     }
 }
 
