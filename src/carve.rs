@@ -3,6 +3,7 @@
 use image::RgbImage;
 
 use crate::energy::{EnergyKind, energy_map, pixel_energy};
+use crate::rows::Rows;
 use crate::error::{Error, Result};
 use crate::guided::{Field, Key, REMOVE};
 use crate::seam::{SeamRule, cost_span, cumulative_cost, trace_seam};
@@ -36,9 +37,7 @@ pub struct Seam {
 /// assert_eq!(carver.width(), 7);
 /// ```
 pub struct Carver {
-    width: usize,
-    height: usize,
-    stride: usize,
+    rows: Rows,
     rgb: Vec<[u8; 3]>,
     energy: Vec<u16>,
     cost: Vec<u32>,
@@ -62,12 +61,10 @@ impl Carver {
         let (width, height) = (image.width() as usize, image.height() as usize);
         assert!(flags.is_empty() || flags.len() == width * height);
         let rgb: Vec<[u8; 3]> = image.pixels().map(|p| p.0).collect();
-        let energy = energy_map(&rgb, width, width, height);
+        let energy = energy_map(&rgb, width, height);
         let fast = kind == EnergyKind::Backward && flags.is_empty();
         Carver {
-            width,
-            height,
-            stride: width,
+            rows: Rows::packed(width, height),
             rgb,
             energy,
             cost: if fast {
@@ -99,44 +96,35 @@ impl Carver {
         if self.flags.is_empty() {
             return Vec::new();
         }
-        (0..self.height)
-            .flat_map(|y| self.flags[y * self.stride..y * self.stride + self.width].iter())
-            .copied()
-            .collect()
+        self.rows.collect(&self.flags)
     }
 
     /// Current width in pixels.
     pub fn width(&self) -> u32 {
-        self.width as u32
+        self.rows.width() as u32
     }
 
     /// Current height in pixels.
     pub fn height(&self) -> u32 {
-        self.height as u32
+        self.rows.height() as u32
     }
 
-    /// The current energy of every pixel, row by row (`width * height` values).
+    /// The current energy of every pixel, row by row (`width * height` values). Under
+    /// forward energy the Sobel energy is not kept up to date: this is the input's.
     pub fn energy(&self) -> Vec<u16> {
-        (0..self.height)
-            .flat_map(|y| self.energy[y * self.stride..y * self.stride + self.width].iter())
-            .copied()
-            .collect()
+        self.rows.collect(&self.energy)
     }
 
     /// The cumulative cost map the next seam will be traced through, row by row
-    /// (`width * height` values).
+    /// (`width * height` values). Plain backward energy only.
     pub fn cost(&mut self) -> Vec<u32> {
         self.ensure_cost();
-        (0..self.height)
-            .flat_map(|y| self.cost[y * self.stride..y * self.stride + self.width].iter())
-            .copied()
-            .collect()
+        self.rows.collect(&self.cost)
     }
 
     fn ensure_cost(&mut self) {
         if !self.cost_valid {
-            let (w, h, s) = (self.width, self.height, self.stride);
-            cumulative_cost(&self.energy, s, w, h, &mut self.cost);
+            cumulative_cost(&self.energy, &self.rows, &mut self.cost);
             self.cost_valid = true;
         }
     }
@@ -144,48 +132,56 @@ impl Carver {
     /// Finds the next seam with `rule`, removes it and returns it. The width must be at
     /// least 2. A guided carve (forward energy or masks) always takes the optimal rule.
     pub fn remove_seam(&mut self, rule: SeamRule) -> Seam {
-        assert!(self.width >= 2, "cannot remove a seam from a width below 2");
-        let (w, h, s) = (self.width, self.height, self.stride);
+        assert!(
+            self.rows.width() >= 2,
+            "cannot remove a seam from a width below 2"
+        );
         let guided = self.is_guided();
         let (path, cost) = if guided {
             let field = Field {
                 rgb: &self.rgb,
                 energy: &self.energy,
                 flags: &self.flags,
-                stride: s,
-                width: w,
-                height: h,
+                rows: &self.rows,
                 kind: self.kind,
             };
             let (path, key) = field.seam(&mut self.keys);
             (path, key.energy)
         } else {
             self.ensure_cost();
-            let path = trace_seam(&self.cost, s, w, h, rule);
+            let path = trace_seam(&self.cost, &self.rows, rule);
             let cost = path
                 .iter()
                 .enumerate()
-                .map(|(y, &x)| self.energy[y * s + x as usize] as u64)
+                .map(|(y, &x)| self.energy[self.rows.start(y) + x as usize] as u64)
                 .sum();
             (path, cost)
         };
         let backward = self.kind == EnergyKind::Backward;
-        for (y, &x) in path.iter().enumerate() {
-            let x = x as usize;
-            let row = y * s;
-            self.rgb.copy_within(row + x + 1..row + w, row + x);
-            if backward {
-                self.energy.copy_within(row + x + 1..row + w, row + x);
-            }
-            if !guided {
-                self.cost.copy_within(row + x + 1..row + w, row + x);
-            }
-            if !self.flags.is_empty() {
-                self.to_remove -= (self.flags[row + x] & REMOVE != 0) as usize;
-                self.flags.copy_within(row + x + 1..row + w, row + x);
+        if !self.flags.is_empty() {
+            for (y, &x) in path.iter().enumerate() {
+                let removed = self.flags[self.rows.start(y) + x as usize];
+                self.to_remove -= (removed & REMOVE != 0) as usize;
             }
         }
-        self.width -= 1;
+        // Buffers not in use are empty (cost when guided); the Sobel energy is left
+        // behind under forward energy, where nothing reads it.
+        if !backward {
+            self.energy.clear();
+        }
+        for (y, &x) in path.iter().enumerate() {
+            self.rows.remove(
+                y,
+                x as usize,
+                &mut [
+                    &mut self.rgb,
+                    &mut self.energy,
+                    &mut self.cost,
+                    &mut self.flags,
+                ],
+            );
+        }
+        self.rows.narrow();
         if backward {
             self.update_energy(&path);
         }
@@ -205,7 +201,7 @@ impl Carver {
     /// whose cost really changed. Costs are compared exactly, so a change that dies out
     /// stops spreading.
     fn update_cost(&mut self, path: &[u32]) {
-        let (w, h, s) = (self.width, self.height, self.stride);
+        let (w, h) = (self.rows.width(), self.rows.height());
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.resize(w, 0);
         let mut changed: Option<(usize, usize)> = None;
@@ -215,17 +211,16 @@ impl Carver {
                 from = from.min(a.saturating_sub(1));
                 to = to.max((b + 1).min(w - 1));
             }
-            let row = y * s;
             let fresh = &mut scratch[from..=to];
-            let energy = &self.energy[row + from..=row + to];
+            let energy = &self.rows.row(&self.energy, y)[from..=to];
             if y == 0 {
                 for (c, &e) in fresh.iter_mut().zip(energy) {
                     *c = e as u32;
                 }
             } else {
-                cost_span(energy, &self.cost[row - s..row - s + w], from, fresh);
+                cost_span(energy, self.rows.row(&self.cost, y - 1), from, fresh);
             }
-            let here = &mut self.cost[row + from..=row + to];
+            let here = &mut self.rows.row_mut(&mut self.cost, y)[from..=to];
             changed = match fresh.iter().zip(here.iter()).position(|(a, b)| a != b) {
                 None => None,
                 Some(first) => {
@@ -246,24 +241,20 @@ impl Carver {
     /// changed: in row `y`, the columns from `min - 1` to `max` of the seam's columns in
     /// rows `y - 1 ..= y + 1`.
     fn update_energy(&mut self, path: &[u32]) {
-        let (w, h, s) = (self.width, self.height, self.stride);
+        let (w, h) = (self.rows.width(), self.rows.height());
         for y in 0..h {
             let (lo, hi) = seam_band(path, y, w);
+            let start = self.rows.start(y);
             for x in lo..=hi {
-                self.energy[y * s + x] = pixel_energy(&self.rgb, s, w, h, x, y);
+                self.energy[start + x] = pixel_energy(&self.rgb, &self.rows, x, y);
             }
         }
     }
 
     /// The image as it is now.
     pub fn image(&self) -> RgbImage {
-        let mut raw = Vec::with_capacity(self.width * self.height * 3);
-        for y in 0..self.height {
-            for p in &self.rgb[y * self.stride..y * self.stride + self.width] {
-                raw.extend_from_slice(p);
-            }
-        }
-        RgbImage::from_raw(self.width as u32, self.height as u32, raw)
+        let raw: Vec<u8> = self.rows.collect(&self.rgb).into_iter().flatten().collect();
+        RgbImage::from_raw(self.width(), self.height(), raw)
             .expect("buffer length matches dimensions")
     }
 }

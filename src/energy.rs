@@ -6,6 +6,8 @@
 //! root in `f32` and truncates; for every reachable `(gx, gy)` that equals the
 //! integer square root, which keeps every target bit-identical.
 
+use crate::rows::Rows;
+
 /// Largest possible energy value: `floor(sqrt(2) * 4 * 255)`.
 pub const MAX_ENERGY: u16 = 1442;
 
@@ -28,26 +30,17 @@ pub fn isqrt(n: u32) -> u32 {
     r
 }
 
-/// Energy of the pixel at `(x, y)` of a `width` x `height` RGB image stored row by row
-/// with `stride` pixels per row.
+/// Energy of the pixel at `(x, y)` of an RGB image laid out as `rows` say.
 ///
 /// Neighbours outside the image are replaced by the nearest border pixel.
 #[inline]
-pub fn pixel_energy(
-    rgb: &[[u8; 3]],
-    stride: usize,
-    width: usize,
-    height: usize,
-    x: usize,
-    y: usize,
-) -> u16 {
+pub fn pixel_energy(rgb: &[[u8; 3]], rows: &Rows, x: usize, y: usize) -> u16 {
+    let (width, height) = (rows.width(), rows.height());
     let xl = x.saturating_sub(1);
     let xr = if x + 1 < width { x + 1 } else { x };
-    let yu = y.saturating_sub(1);
-    let yd = if y + 1 < height { y + 1 } else { y };
-    let up = &rgb[yu * stride..];
-    let mid = &rgb[y * stride..];
-    let down = &rgb[yd * stride..];
+    let up = rows.row(rgb, y.saturating_sub(1));
+    let mid = rows.row(rgb, y);
+    let down = rows.row(rgb, if y + 1 < height { y + 1 } else { y });
     let mut sum = 0u32;
     for c in 0..3 {
         let (a, b, cc) = (up[xl][c] as i32, up[x][c] as i32, up[xr][c] as i32);
@@ -60,12 +53,13 @@ pub fn pixel_energy(
     (sum / 3) as u16
 }
 
-/// Energy map of a whole image, row by row with the same `stride` as `rgb`.
-pub fn energy_map(rgb: &[[u8; 3]], stride: usize, width: usize, height: usize) -> Vec<u16> {
-    let mut energy = vec![0u16; stride * height];
+/// Energy map of a whole `width` x `height` image stored row by row.
+pub fn energy_map(rgb: &[[u8; 3]], width: usize, height: usize) -> Vec<u16> {
+    let rows = Rows::packed(width, height);
+    let mut energy = vec![0u16; width * height];
     for y in 0..height {
         for x in 0..width {
-            energy[y * stride + x] = pixel_energy(rgb, stride, width, height, x, y);
+            energy[y * width + x] = pixel_energy(rgb, &rows, x, y);
         }
     }
     energy
@@ -127,15 +121,16 @@ fn rgb_distance(a: [u8; 3], b: [u8; 3]) -> u32 {
 /// right parent the pixel above with the right neighbour (`|U - R|`). Neighbours outside
 /// the image are the nearest border pixel; in the top row all three are `|R - L|`.
 #[inline]
-pub fn forward_steps(rgb: &[[u8; 3]], stride: usize, width: usize, x: usize, y: usize) -> [u32; 3] {
-    let row = &rgb[y * stride..y * stride + width];
+pub fn forward_steps(rgb: &[[u8; 3]], rows: &Rows, x: usize, y: usize) -> [u32; 3] {
+    let width = rows.width();
+    let row = rows.row(rgb, y);
     let left = row[x.saturating_sub(1)];
     let right = row[(x + 1).min(width - 1)];
     let across = rgb_distance(left, right);
     if y == 0 {
         return [across; 3];
     }
-    let up = rgb[(y - 1) * stride + x];
+    let up = rows.row(rgb, y - 1)[x];
     [
         across + rgb_distance(up, left),
         across,
@@ -169,11 +164,12 @@ mod tests {
         // Row 0: 10 20 40; row 1: 0 30 90 (gray, so each distance is 3x the difference).
         let g = |v: u8| [v; 3];
         let rgb = [g(10), g(20), g(40), g(0), g(30), g(90)];
-        assert_eq!(forward_steps(&rgb, 3, 3, 1, 0), [90; 3]);
+        let rows = Rows::packed(3, 2);
+        assert_eq!(forward_steps(&rgb, &rows, 1, 0), [90; 3]);
         // Removing (1,1): left 0 and right 90 meet (270); above is 20.
-        assert_eq!(forward_steps(&rgb, 3, 3, 1, 1), [270 + 60, 270, 270 + 210]);
+        assert_eq!(forward_steps(&rgb, &rows, 1, 1), [270 + 60, 270, 270 + 210]);
         // At the left border the left neighbour is the pixel itself.
-        assert_eq!(forward_steps(&rgb, 3, 3, 0, 1), [90 + 30, 90, 90 + 60]);
+        assert_eq!(forward_steps(&rgb, &rows, 0, 1), [90 + 30, 90, 90 + 60]);
         assert_eq!("forward".parse::<EnergyKind>(), Ok(EnergyKind::Forward));
         assert!("sobel".parse::<EnergyKind>().is_err());
     }
@@ -181,7 +177,7 @@ mod tests {
     #[test]
     fn flat_image_has_zero_energy() {
         let rgb = vec![[7u8, 8, 9]; 12];
-        assert!(energy_map(&rgb, 4, 4, 3).iter().all(|&e| e == 0));
+        assert!(energy_map(&rgb, 4, 3).iter().all(|&e| e == 0));
     }
 
     #[test]
@@ -193,7 +189,7 @@ mod tests {
                 rgb[y * 4 + x] = [255; 3];
             }
         }
-        let e = energy_map(&rgb, 4, 4, 3);
+        let e = energy_map(&rgb, 4, 3);
         assert_eq!(&e[0..4], &[0, 1020, 1020, 0]);
     }
 }

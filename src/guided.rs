@@ -8,6 +8,7 @@
 //! is exact and simple, and slower than the incremental one for plain backward energy.
 
 use crate::energy::{EnergyKind, forward_steps};
+use crate::rows::Rows;
 
 /// Flag of a pixel that seams avoid (`--protect`).
 pub const PROTECT: u8 = 1;
@@ -37,8 +38,8 @@ impl Key {
     }
 }
 
-/// The pixels and their state a guided seam is found in: `width` x `height` cells stored
-/// `stride` apart; `flags` is empty when no mask is in use.
+/// The pixels and their state a guided seam is found in, all laid out as `rows` say;
+/// `flags` is empty when no mask is in use.
 pub struct Field<'a> {
     /// The pixels.
     pub rgb: &'a [[u8; 3]],
@@ -46,12 +47,8 @@ pub struct Field<'a> {
     pub energy: &'a [u16],
     /// [`PROTECT`] and [`REMOVE`] bits per pixel, or empty.
     pub flags: &'a [u8],
-    /// Distance between rows.
-    pub stride: usize,
-    /// Width in pixels.
-    pub width: usize,
-    /// Height in pixels.
-    pub height: usize,
+    /// Where each row starts, and the size.
+    pub rows: &'a Rows,
     /// Backward (pixel energy) or forward (new edges) cost.
     pub kind: EnergyKind,
 }
@@ -61,14 +58,17 @@ impl Field<'_> {
     #[inline]
     fn steps(&self, x: usize, y: usize) -> [u32; 3] {
         match self.kind {
-            EnergyKind::Backward => [self.energy[y * self.stride + x] as u32; 3],
-            EnergyKind::Forward => forward_steps(self.rgb, self.stride, self.width, x, y),
+            EnergyKind::Backward => [self.energy[self.rows.start(y) + x] as u32; 3],
+            EnergyKind::Forward => forward_steps(self.rgb, self.rows, x, y),
         }
     }
 
     #[inline]
     fn flags(&self, x: usize, y: usize) -> u8 {
-        self.flags.get(y * self.stride + x).copied().unwrap_or(0)
+        self.flags
+            .get(self.rows.start(y) + x)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The cheapest way into `(x, y)`, `y >= 1`, from the row above in `above`: the
@@ -84,7 +84,7 @@ impl Field<'_> {
                 best = (x - 1, k);
             }
         }
-        if x + 1 < self.width {
+        if x + 1 < self.rows.width() {
             let k = add(above[x + 1], right);
             if k < best.1 {
                 best = (x + 1, k);
@@ -96,7 +96,7 @@ impl Field<'_> {
     /// Finds the cheapest seam, using `keys` as scratch for the key map; returns its
     /// column in each row (top row first) and its key.
     pub fn seam(&self, keys: &mut Vec<Key>) -> (Vec<u32>, Key) {
-        let (w, h) = (self.width, self.height);
+        let (w, h) = (self.rows.width(), self.rows.height());
         keys.clear();
         keys.resize(w * h, Key::default());
         for (x, cell) in keys[..w].iter_mut().enumerate() {
@@ -139,14 +139,12 @@ fn add(key: Key, step: u32) -> Key {
 mod tests {
     use super::*;
 
-    fn field<'a>(energy: &'a [u16], flags: &'a [u8], w: usize, h: usize) -> Field<'a> {
+    fn field<'a>(energy: &'a [u16], flags: &'a [u8], rows: &'a Rows) -> Field<'a> {
         Field {
             rgb: &[],
             energy,
             flags,
-            stride: w,
-            width: w,
-            height: h,
+            rows,
             kind: EnergyKind::Backward,
         }
     }
@@ -168,7 +166,7 @@ mod tests {
         // Column 0 is free but protected; column 2 costs 100 a pixel.
         let energy = [0u16, 500, 100, 0, 500, 100];
         let flags = [PROTECT, 0, 0, PROTECT, 0, 0];
-        let (path, key) = field(&energy, &flags, 3, 2).seam(&mut Vec::new());
+        let (path, key) = field(&energy, &flags, &Rows::packed(3, 2)).seam(&mut Vec::new());
         assert_eq!(path, vec![2, 2]);
         assert_eq!(key.energy, 200);
         assert_eq!(key.protected, 0);
@@ -179,7 +177,7 @@ mod tests {
         // Column 1 is expensive but marked for removal in both rows.
         let energy = [0u16, 900, 0, 0, 900, 0];
         let flags = [0, REMOVE, 0, 0, REMOVE, 0];
-        let (path, key) = field(&energy, &flags, 3, 2).seam(&mut Vec::new());
+        let (path, key) = field(&energy, &flags, &Rows::packed(3, 2)).seam(&mut Vec::new());
         assert_eq!(path, vec![1, 1]);
         assert_eq!((key.kept, key.energy), (0, 1800));
     }

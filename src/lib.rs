@@ -27,6 +27,7 @@ pub mod mask;
 pub mod output;
 pub mod pipeline;
 pub mod resize;
+pub mod rows;
 pub mod seam;
 pub mod size;
 

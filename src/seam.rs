@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::rows::Rows;
+
 /// How a seam is traced back through the cumulative cost map.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SeamRule {
@@ -45,26 +47,17 @@ impl FromStr for SeamRule {
     }
 }
 
-/// Fills `cost` (same `stride` as `energy`) with the cumulative cost map:
+/// Fills `cost` (laid out as `rows`, like `energy`) with the cumulative cost map:
 /// `M(x,0) = e(x,0)` and `M(x,y) = e(x,y) + min` of the up-to-three cells above.
-pub fn cumulative_cost(
-    energy: &[u16],
-    stride: usize,
-    width: usize,
-    height: usize,
-    cost: &mut [u32],
-) {
-    for x in 0..width {
-        cost[x] = energy[x] as u32;
+pub fn cumulative_cost(energy: &[u16], rows: &Rows, cost: &mut [u32]) {
+    for (c, &e) in rows.row_mut(cost, 0).iter_mut().zip(rows.row(energy, 0)) {
+        *c = e as u32;
     }
-    for y in 1..height {
-        let (above, rest) = cost[(y - 1) * stride..].split_at_mut(stride);
-        cost_span(
-            &energy[y * stride..y * stride + width],
-            &above[..width],
-            0,
-            &mut rest[..width],
-        );
+    for y in 1..rows.height() {
+        // Each row lives in its own slot, after the slot of the row above.
+        let (head, tail) = cost.split_at_mut(rows.start(y));
+        let out = &mut tail[..rows.width()];
+        cost_span(rows.row(energy, y), rows.row(head, y - 1), 0, out);
     }
 }
 
@@ -105,15 +98,10 @@ pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
 
 /// Traces a vertical seam through a finished cost map with the given rule; returns the
 /// seam's column in each row, top row first.
-pub fn trace_seam(
-    cost: &[u32],
-    stride: usize,
-    width: usize,
-    height: usize,
-    rule: SeamRule,
-) -> Vec<u32> {
+pub fn trace_seam(cost: &[u32], rows: &Rows, rule: SeamRule) -> Vec<u32> {
+    let (width, height) = (rows.width(), rows.height());
     let mut path = vec![0u32; height];
-    let bottom = &cost[(height - 1) * stride..(height - 1) * stride + width];
+    let bottom = rows.row(cost, height - 1);
     // Leftmost minimum of the bottom row (strict comparison keeps the first).
     let mut min_x = 0usize;
     let mut min_cost = bottom[0];
@@ -128,7 +116,7 @@ pub fn trace_seam(
     // imageproc's running value: set only when it moves, never reset.
     let mut running = min_cost;
     for y in (1..height).rev() {
-        let row = &cost[(y - 1) * stride..(y - 1) * stride + width];
+        let row = rows.row(cost, y - 1);
         x = match rule {
             SeamRule::Optimal => {
                 let mut best = x;
@@ -176,7 +164,7 @@ mod tests {
     fn cost_map_takes_cheapest_parent() {
         let energy = [1u16, 5, 3, 2, 2, 2];
         let mut cost = [0u32; 6];
-        cumulative_cost(&energy, 3, 3, 2, &mut cost);
+        cumulative_cost(&energy, &Rows::packed(3, 2), &mut cost);
         assert_eq!(cost, [1, 5, 3, 3, 3, 5]);
     }
 
@@ -184,10 +172,10 @@ mod tests {
     fn optimal_prefers_straight_then_left_then_right() {
         // Row 0 ties everywhere: the seam goes straight up.
         let cost = [4u32, 4, 4, 9, 8, 9];
-        assert_eq!(trace_seam(&cost, 3, 3, 2, SeamRule::Optimal), vec![1, 1]);
+        assert_eq!(trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Optimal), vec![1, 1]);
         // Left and right tie below straight: left wins.
         let cost = [3u32, 4, 3, 9, 8, 9];
-        assert_eq!(trace_seam(&cost, 3, 3, 2, SeamRule::Optimal), vec![0, 1]);
+        assert_eq!(trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Optimal), vec![0, 1]);
     }
 
     #[test]
@@ -195,7 +183,7 @@ mod tests {
         // Bottom minimum 10 at x=1. Above: straight 2, right 5 - the optimal rule goes
         // straight, imageproc compares right (5) against its stale 10 and goes right.
         let cost = [9u32, 2, 5, 11, 10, 12];
-        assert_eq!(trace_seam(&cost, 3, 3, 2, SeamRule::Optimal), vec![1, 1]);
-        assert_eq!(trace_seam(&cost, 3, 3, 2, SeamRule::Imageproc), vec![2, 1]);
+        assert_eq!(trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Optimal), vec![1, 1]);
+        assert_eq!(trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Imageproc), vec![2, 1]);
     }
 }
