@@ -160,7 +160,7 @@ fn removed_energy(
         return None;
     }
     let (w, h) = original.dimensions();
-    let energy = energy_map(&pixels(original), w as usize, w as usize, h as usize);
+    let energy = energy_map(&pixels(original), w as usize, h as usize);
     let along = |orientation: &str| -> Vec<seam_carver::Seam> {
         report
             .seams
@@ -185,7 +185,7 @@ fn removed_energy(
 /// Sum of the Sobel energy of every pixel.
 fn total_energy(image: &RgbImage) -> u64 {
     let (w, h) = (image.width() as usize, image.height() as usize);
-    energy_map(&pixels(image), w, w, h)
+    energy_map(&pixels(image), w, h)
         .iter()
         .map(|&e| e as u64)
         .sum()

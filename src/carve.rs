@@ -3,9 +3,9 @@
 use image::RgbImage;
 
 use crate::energy::{EnergyKind, energy_map, pixel_energy};
-use crate::rows::Rows;
 use crate::error::{Error, Result};
 use crate::guided::{Field, Key, REMOVE};
+use crate::rows::Rows;
 use crate::seam::{SeamRule, cost_span, cumulative_cost, trace_seam};
 
 /// One seam, in the coordinates of the image it was removed from (or, for an inserted
@@ -169,25 +169,36 @@ impl Carver {
         if !backward {
             self.energy.clear();
         }
-        for (y, &x) in path.iter().enumerate() {
-            self.rows.remove(
-                y,
-                x as usize,
-                &mut [
-                    &mut self.rgb,
-                    &mut self.energy,
-                    &mut self.cost,
-                    &mut self.flags,
-                ],
-            );
-        }
+        // One sweep down the rows, so that each row is still in cache for every step:
+        // row y is compacted, then the energy of row y - 1 (whose neighbours are now
+        // all compacted) is updated, then the cost of row y - 2 (whose energy and the
+        // costs above are final).
+        let (w, h) = (self.rows.width() - 1, self.rows.height());
         self.rows.narrow();
-        if backward {
-            self.update_energy(&path);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.resize(w, 0);
+        let mut changed = None;
+        for y in 0..h + 2 {
+            if let Some(&x) = path.get(y) {
+                self.rows.remove(
+                    y,
+                    x as usize,
+                    &mut [
+                        &mut self.rgb,
+                        &mut self.energy,
+                        &mut self.cost,
+                        &mut self.flags,
+                    ],
+                );
+            }
+            if backward && (1..=h).contains(&y) {
+                self.update_energy_row(&path, y - 1);
+            }
+            if !guided && (2..h + 2).contains(&y) {
+                changed = self.update_cost_row(&path, y - 2, changed, &mut scratch);
+            }
         }
-        if !guided {
-            self.update_cost(&path);
-        }
+        self.scratch = scratch;
         Seam {
             path,
             cost,
@@ -195,59 +206,52 @@ impl Carver {
         }
     }
 
-    /// Brings the cost map up to date after the removal of `path`, recomputing only the
-    /// cells whose inputs may have changed: in row `y`, the band the seam touched (new
-    /// energy, or new neighbours above) and the cells below any cell of row `y - 1`
-    /// whose cost really changed. Costs are compared exactly, so a change that dies out
-    /// stops spreading.
-    fn update_cost(&mut self, path: &[u32]) {
-        let (w, h) = (self.rows.width(), self.rows.height());
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.resize(w, 0);
-        let mut changed: Option<(usize, usize)> = None;
-        for y in 0..h {
-            let (mut from, mut to) = seam_band(path, y, w);
-            if let Some((a, b)) = changed {
-                from = from.min(a.saturating_sub(1));
-                to = to.max((b + 1).min(w - 1));
-            }
-            let fresh = &mut scratch[from..=to];
-            let energy = &self.rows.row(&self.energy, y)[from..=to];
-            if y == 0 {
-                for (c, &e) in fresh.iter_mut().zip(energy) {
-                    *c = e as u32;
-                }
-            } else {
-                cost_span(energy, self.rows.row(&self.cost, y - 1), from, fresh);
-            }
-            let here = &mut self.rows.row_mut(&mut self.cost, y)[from..=to];
-            changed = match fresh.iter().zip(here.iter()).position(|(a, b)| a != b) {
-                None => None,
-                Some(first) => {
-                    let last = fresh
-                        .iter()
-                        .zip(here.iter())
-                        .rposition(|(a, b)| a != b)
-                        .unwrap_or(first);
-                    here[first..=last].copy_from_slice(&fresh[first..=last]);
-                    Some((from + first, from + last))
-                }
-            };
+    /// Brings row `y` of the cost map up to date after the removal of `path`,
+    /// recomputing only the cells whose inputs may have changed: the band the seam
+    /// touched (new energy, or new neighbours above) and the cells below any cell of row
+    /// `y - 1` whose cost really changed (`changed`, the range returned for that row).
+    /// Costs are compared exactly, so a change that dies out stops spreading.
+    fn update_cost_row(
+        &mut self,
+        path: &[u32],
+        y: usize,
+        changed: Option<(usize, usize)>,
+        scratch: &mut [u32],
+    ) -> Option<(usize, usize)> {
+        let w = self.rows.width();
+        let (mut from, mut to) = seam_band(path, y, w);
+        if let Some((a, b)) = changed {
+            from = from.min(a.saturating_sub(1));
+            to = to.max((b + 1).min(w - 1));
         }
-        self.scratch = scratch;
+        let fresh = &mut scratch[from..=to];
+        let energy = &self.rows.row(&self.energy, y)[from..=to];
+        if y == 0 {
+            for (c, &e) in fresh.iter_mut().zip(energy) {
+                *c = e as u32;
+            }
+        } else {
+            cost_span(energy, self.rows.row(&self.cost, y - 1), from, fresh);
+        }
+        let here = &mut self.rows.row_mut(&mut self.cost, y)[from..=to];
+        let first = fresh.iter().zip(here.iter()).position(|(a, b)| a != b)?;
+        let last = fresh
+            .iter()
+            .zip(here.iter())
+            .rposition(|(a, b)| a != b)
+            .unwrap_or(first);
+        here[first..=last].copy_from_slice(&fresh[first..=last]);
+        Some((from + first, from + last))
     }
 
-    /// Recomputes the energy of the pixels whose 3x3 neighbourhood the removal of `path`
-    /// changed: in row `y`, the columns from `min - 1` to `max` of the seam's columns in
-    /// rows `y - 1 ..= y + 1`.
-    fn update_energy(&mut self, path: &[u32]) {
-        let (w, h) = (self.rows.width(), self.rows.height());
-        for y in 0..h {
-            let (lo, hi) = seam_band(path, y, w);
-            let start = self.rows.start(y);
-            for x in lo..=hi {
-                self.energy[start + x] = pixel_energy(&self.rgb, &self.rows, x, y);
-            }
+    /// Recomputes the energy of the pixels of row `y` whose 3x3 neighbourhood the
+    /// removal of `path` changed: the columns from `min - 1` to `max` of the seam's
+    /// columns in rows `y - 1 ..= y + 1`.
+    fn update_energy_row(&mut self, path: &[u32], y: usize) {
+        let (lo, hi) = seam_band(path, y, self.rows.width());
+        let start = self.rows.start(y);
+        for x in lo..=hi {
+            self.energy[start + x] = pixel_energy(&self.rgb, &self.rows, x, y);
         }
     }
 

@@ -65,10 +65,7 @@ impl Field<'_> {
 
     #[inline]
     fn flags(&self, x: usize, y: usize) -> u8 {
-        self.flags
-            .get(self.rows.start(y) + x)
-            .copied()
-            .unwrap_or(0)
+        self.flags.get(self.rows.start(y) + x).copied().unwrap_or(0)
     }
 
     /// The cheapest way into `(x, y)`, `y >= 1`, from the row above in `above`: the

@@ -51,23 +51,24 @@ impl Rows {
     }
 
     /// Removes column `x` of row `y` from each buffer, moving the shorter side of the row
-    /// towards it. Call once per row, then [`Rows::narrow`].
+    /// towards it. Call [`Rows::narrow`] first, then this once per row: until then, row
+    /// `y` is still one cell wider than [`Rows::width`].
     #[inline]
     pub fn remove(&mut self, y: usize, x: usize, buffers: &mut [&mut dyn Shift]) {
         let start = self.starts[y];
-        if x < self.width - 1 - x {
+        if x < self.width - x {
             for b in buffers.iter_mut() {
                 b.shift(start..start + x, start + 1);
             }
             self.starts[y] += 1;
         } else {
             for b in buffers.iter_mut() {
-                b.shift(start + x + 1..start + self.width, start + x);
+                b.shift(start + x + 1..start + self.width + 1, start + x);
             }
         }
     }
 
-    /// Every row is one cell narrower (after [`Rows::remove`] on each).
+    /// Every row is to be one cell narrower: [`Rows::remove`] a cell from each.
     pub fn narrow(&mut self) {
         self.width -= 1;
     }
@@ -104,9 +105,9 @@ mod tests {
         let mut rows = Rows::packed(5, 2);
         let mut data: Vec<u8> = (0..10).collect();
         let mut none: Vec<u8> = Vec::new();
+        rows.narrow();
         rows.remove(0, 1, &mut [&mut data, &mut none]); // left side is shorter
         rows.remove(1, 3, &mut [&mut data, &mut none]); // right side is shorter
-        rows.narrow();
         assert_eq!(rows.start(0), 1);
         assert_eq!(rows.row(&data, 0), &[0, 2, 3, 4]);
         assert_eq!(rows.row(&data, 1), &[5, 6, 7, 9]);

@@ -172,10 +172,16 @@ mod tests {
     fn optimal_prefers_straight_then_left_then_right() {
         // Row 0 ties everywhere: the seam goes straight up.
         let cost = [4u32, 4, 4, 9, 8, 9];
-        assert_eq!(trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Optimal), vec![1, 1]);
+        assert_eq!(
+            trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Optimal),
+            vec![1, 1]
+        );
         // Left and right tie below straight: left wins.
         let cost = [3u32, 4, 3, 9, 8, 9];
-        assert_eq!(trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Optimal), vec![0, 1]);
+        assert_eq!(
+            trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Optimal),
+            vec![0, 1]
+        );
     }
 
     #[test]
@@ -183,7 +189,13 @@ mod tests {
         // Bottom minimum 10 at x=1. Above: straight 2, right 5 - the optimal rule goes
         // straight, imageproc compares right (5) against its stale 10 and goes right.
         let cost = [9u32, 2, 5, 11, 10, 12];
-        assert_eq!(trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Optimal), vec![1, 1]);
-        assert_eq!(trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Imageproc), vec![2, 1]);
+        assert_eq!(
+            trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Optimal),
+            vec![1, 1]
+        );
+        assert_eq!(
+            trace_seam(&cost, &Rows::packed(3, 2), SeamRule::Imageproc),
+            vec![2, 1]
+        );
     }
 }
