@@ -2,11 +2,11 @@
 
 use image::RgbImage;
 
-use crate::energy::{EnergyKind, energy_map, pixel_energy};
+use crate::energy::{EnergyKind, energy_map, forward_steps, pixel_energy};
 use crate::error::{Error, Result};
 use crate::guided::{Field, Key, REMOVE};
 use crate::rows::Rows;
-use crate::seam::{SeamRule, cost_span, cumulative_cost, trace_seam};
+use crate::seam::{SeamRule, cost_span, forward_cost_span, trace_forward, trace_seam};
 
 /// One seam, in the coordinates of the image it was removed from (or, for an inserted
 /// seam, of the image it was inserted into).
@@ -62,7 +62,7 @@ impl Carver {
         assert!(flags.is_empty() || flags.len() == width * height);
         let rgb: Vec<[u8; 3]> = image.pixels().map(|p| p.0).collect();
         let energy = energy_map(&rgb, width, height);
-        let fast = kind == EnergyKind::Backward && flags.is_empty();
+        let fast = flags.is_empty();
         Carver {
             rows: Rows::packed(width, height),
             rgb,
@@ -81,9 +81,9 @@ impl Carver {
         }
     }
 
-    /// Whether seams are found by the guided (mask or forward-energy) path.
+    /// Whether seams are found by the guided (mask) path.
     fn is_guided(&self) -> bool {
-        self.kind == EnergyKind::Forward || !self.flags.is_empty()
+        !self.flags.is_empty()
     }
 
     /// Pixels marked [`REMOVE`] that are still in the image.
@@ -124,7 +124,27 @@ impl Carver {
 
     fn ensure_cost(&mut self) {
         if !self.cost_valid {
-            cumulative_cost(&self.energy, &self.rows, &mut self.cost);
+            let w = self.rows.width();
+            for y in 0..self.rows.height() {
+                // Each row lives in its own slot, after the slot of the row above.
+                let (head, tail) = self.cost.split_at_mut(self.rows.start(y));
+                let above = if y > 0 {
+                    self.rows.row(head, y - 1)
+                } else {
+                    &[]
+                };
+                let (rgb, energy) = (&self.rgb, &self.energy);
+                cost_cells(
+                    self.kind,
+                    rgb,
+                    energy,
+                    &self.rows,
+                    y,
+                    above,
+                    0,
+                    &mut tail[..w],
+                );
+            }
             self.cost_valid = true;
         }
     }
@@ -147,6 +167,9 @@ impl Carver {
             };
             let (path, key) = field.seam(&mut self.keys);
             (path, key.energy)
+        } else if self.kind == EnergyKind::Forward {
+            self.ensure_cost();
+            trace_forward(&self.cost, &self.rgb, &self.rows)
         } else {
             self.ensure_cost();
             let path = trace_seam(&self.cost, &self.rows, rule);
@@ -225,14 +248,13 @@ impl Carver {
             to = to.max((b + 1).min(w - 1));
         }
         let fresh = &mut scratch[from..=to];
-        let energy = &self.rows.row(&self.energy, y)[from..=to];
-        if y == 0 {
-            for (c, &e) in fresh.iter_mut().zip(energy) {
-                *c = e as u32;
-            }
+        let above = if y > 0 {
+            self.rows.row(&self.cost, y - 1)
         } else {
-            cost_span(energy, self.rows.row(&self.cost, y - 1), from, fresh);
-        }
+            &[]
+        };
+        let (rgb, energy) = (&self.rgb, &self.energy);
+        cost_cells(self.kind, rgb, energy, &self.rows, y, above, from, fresh);
         let here = &mut self.rows.row_mut(&mut self.cost, y)[from..=to];
         let first = fresh.iter().zip(here.iter()).position(|(a, b)| a != b)?;
         let last = fresh
@@ -260,6 +282,40 @@ impl Carver {
         let raw: Vec<u8> = self.rows.collect(&self.rgb).into_iter().flatten().collect();
         RgbImage::from_raw(self.width(), self.height(), raw)
             .expect("buffer length matches dimensions")
+    }
+}
+
+/// Costs of the cells `from ..` of row `y` (`out.len()` of them) under `kind` of
+/// energy, from the costs `above` of row `y - 1` (unused in the top row).
+#[allow(clippy::too_many_arguments)]
+fn cost_cells(
+    kind: EnergyKind,
+    rgb: &[[u8; 3]],
+    energy: &[u16],
+    rows: &Rows,
+    y: usize,
+    above: &[u32],
+    from: usize,
+    out: &mut [u32],
+) {
+    let to = from + out.len();
+    match (kind, y) {
+        (EnergyKind::Backward, 0) => {
+            for (c, &e) in out.iter_mut().zip(&rows.row(energy, 0)[from..to]) {
+                *c = e as u32;
+            }
+        }
+        (EnergyKind::Backward, _) => cost_span(&rows.row(energy, y)[from..to], above, from, out),
+        (EnergyKind::Forward, 0) => {
+            let row = rows.row(rgb, 0);
+            for (i, c) in out.iter_mut().enumerate() {
+                *c = forward_steps(row, None, from + i)[1];
+            }
+        }
+        (EnergyKind::Forward, _) => {
+            let (row, up) = (rows.row(rgb, y), rows.row(rgb, y - 1));
+            forward_cost_span(row, up, above, from, out)
+        }
     }
 }
 

@@ -113,29 +113,27 @@ fn rgb_distance(a: [u8; 3], b: [u8; 3]) -> u32 {
     (0..3).map(|c| a[c].abs_diff(b[c]) as u32).sum()
 }
 
-/// Forward energy of removing the pixel at `(x, y)`, for each parent the seam may come
-/// from in the row above: `[up-left, up, up-right]`.
+/// Forward energy of removing the pixel at column `x` of `row`, for each parent the seam
+/// may come from in the row above (`up`, `None` for the top row):
+/// `[up-left, up, up-right]`.
 ///
 /// Removing the pixel joins its left and right neighbours (`|R - L|`); coming from the
 /// left parent also joins the pixel above with the left neighbour (`|U - L|`), from the
 /// right parent the pixel above with the right neighbour (`|U - R|`). Neighbours outside
 /// the image are the nearest border pixel; in the top row all three are `|R - L|`.
 #[inline]
-pub fn forward_steps(rgb: &[[u8; 3]], rows: &Rows, x: usize, y: usize) -> [u32; 3] {
-    let width = rows.width();
-    let row = rows.row(rgb, y);
+pub fn forward_steps(row: &[[u8; 3]], up: Option<&[[u8; 3]]>, x: usize) -> [u32; 3] {
     let left = row[x.saturating_sub(1)];
-    let right = row[(x + 1).min(width - 1)];
+    let right = row[(x + 1).min(row.len() - 1)];
     let across = rgb_distance(left, right);
-    if y == 0 {
-        return [across; 3];
+    match up {
+        None => [across; 3],
+        Some(up) => [
+            across + rgb_distance(up[x], left),
+            across,
+            across + rgb_distance(up[x], right),
+        ],
     }
-    let up = rows.row(rgb, y - 1)[x];
-    [
-        across + rgb_distance(up, left),
-        across,
-        across + rgb_distance(up, right),
-    ]
 }
 
 #[cfg(test)]
@@ -164,12 +162,15 @@ mod tests {
         // Row 0: 10 20 40; row 1: 0 30 90 (gray, so each distance is 3x the difference).
         let g = |v: u8| [v; 3];
         let rgb = [g(10), g(20), g(40), g(0), g(30), g(90)];
-        let rows = Rows::packed(3, 2);
-        assert_eq!(forward_steps(&rgb, &rows, 1, 0), [90; 3]);
+        let (top, bottom) = rgb.split_at(3);
+        assert_eq!(forward_steps(top, None, 1), [90; 3]);
         // Removing (1,1): left 0 and right 90 meet (270); above is 20.
-        assert_eq!(forward_steps(&rgb, &rows, 1, 1), [270 + 60, 270, 270 + 210]);
+        assert_eq!(
+            forward_steps(bottom, Some(top), 1),
+            [270 + 60, 270, 270 + 210]
+        );
         // At the left border the left neighbour is the pixel itself.
-        assert_eq!(forward_steps(&rgb, &rows, 0, 1), [90 + 30, 90, 90 + 60]);
+        assert_eq!(forward_steps(bottom, Some(top), 0), [90 + 30, 90, 90 + 60]);
         assert_eq!("forward".parse::<EnergyKind>(), Ok(EnergyKind::Forward));
         assert!("sobel".parse::<EnergyKind>().is_err());
     }

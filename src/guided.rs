@@ -59,7 +59,11 @@ impl Field<'_> {
     fn steps(&self, x: usize, y: usize) -> [u32; 3] {
         match self.kind {
             EnergyKind::Backward => [self.energy[self.rows.start(y) + x] as u32; 3],
-            EnergyKind::Forward => forward_steps(self.rgb, self.rows, x, y),
+            EnergyKind::Forward => forward_steps(
+                self.rows.row(self.rgb, y),
+                (y > 0).then(|| self.rows.row(self.rgb, y - 1)),
+                x,
+            ),
         }
     }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::energy::forward_steps;
 use crate::rows::Rows;
 
 /// How a seam is traced back through the cumulative cost map.
@@ -47,20 +48,6 @@ impl FromStr for SeamRule {
     }
 }
 
-/// Fills `cost` (laid out as `rows`, like `energy`) with the cumulative cost map:
-/// `M(x,0) = e(x,0)` and `M(x,y) = e(x,y) + min` of the up-to-three cells above.
-pub fn cumulative_cost(energy: &[u16], rows: &Rows, cost: &mut [u32]) {
-    for (c, &e) in rows.row_mut(cost, 0).iter_mut().zip(rows.row(energy, 0)) {
-        *c = e as u32;
-    }
-    for y in 1..rows.height() {
-        // Each row lives in its own slot, after the slot of the row above.
-        let (head, tail) = cost.split_at_mut(rows.start(y));
-        let out = &mut tail[..rows.width()];
-        cost_span(rows.row(energy, y), rows.row(head, y - 1), 0, out);
-    }
-}
-
 /// Costs of the cells `from ..` of a row (`out.len()` of them) from their `energy` and
 /// the whole row `above`; the interior is written so that the compiler vectorises it.
 pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
@@ -94,6 +81,64 @@ pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
             o[i] = e[i] as u32 + left[i].min(mid[i]).min(right[i]);
         }
     }
+}
+
+/// Forward-energy costs of the cells `from ..` of a row below the top (`out.len()` of
+/// them), from the row's `pixels`, the pixels `up` of the row above and its costs
+/// `above`: `M(x,y) = min(M(x-1,y-1) + C_L, M(x,y-1) + C_U, M(x+1,y-1) + C_R)`.
+pub fn forward_cost_span(
+    pixels: &[[u8; 3]],
+    up: &[[u8; 3]],
+    above: &[u32],
+    from: usize,
+    out: &mut [u32],
+) {
+    let w = above.len();
+    for (i, o) in out.iter_mut().enumerate() {
+        let x = from + i;
+        let [left, straight, right] = forward_steps(pixels, Some(up), x);
+        let mut best = above[x] + straight;
+        if x > 0 {
+            best = best.min(above[x - 1] + left);
+        }
+        if x + 1 < w {
+            best = best.min(above[x + 1] + right);
+        }
+        *o = best;
+    }
+}
+
+/// Traces the cheapest forward-energy seam through a finished cost map of `pixels`:
+/// from the leftmost minimum of the bottom row, the parent whose cost plus step gives
+/// the cell's cost, ties going straight, then left, then right. Returns the columns, top
+/// row first, and the seam's cost.
+pub fn trace_forward(cost: &[u32], pixels: &[[u8; 3]], rows: &Rows) -> (Vec<u32>, u64) {
+    let (width, height) = (rows.width(), rows.height());
+    let bottom = rows.row(cost, height - 1);
+    let mut x = 0;
+    for (i, &c) in bottom.iter().enumerate() {
+        if c < bottom[x] {
+            x = i;
+        }
+    }
+    let total = bottom[x] as u64;
+    let mut path = vec![0u32; height];
+    path[height - 1] = x as u32;
+    for y in (1..height).rev() {
+        let above = rows.row(cost, y - 1);
+        let [left, straight, right] =
+            forward_steps(rows.row(pixels, y), Some(rows.row(pixels, y - 1)), x);
+        let mut best = (x, above[x] + straight);
+        if x > 0 && above[x - 1] + left < best.1 {
+            best = (x - 1, above[x - 1] + left);
+        }
+        if x + 1 < width && above[x + 1] + right < best.1 {
+            best = (x + 1, above[x + 1] + right);
+        }
+        x = best.0;
+        path[y - 1] = x as u32;
+    }
+    (path, total)
 }
 
 /// Traces a vertical seam through a finished cost map with the given rule; returns the
@@ -161,11 +206,13 @@ mod tests {
     }
 
     #[test]
-    fn cost_map_takes_cheapest_parent() {
-        let energy = [1u16, 5, 3, 2, 2, 2];
-        let mut cost = [0u32; 6];
-        cumulative_cost(&energy, &Rows::packed(3, 2), &mut cost);
-        assert_eq!(cost, [1, 5, 3, 3, 3, 5]);
+    fn cost_row_takes_cheapest_parent() {
+        let mut out = [0u32; 3];
+        cost_span(&[2, 2, 2], &[1, 5, 3], 0, &mut out);
+        assert_eq!(out, [3, 3, 5]);
+        let mut tail = [0u32; 2];
+        cost_span(&[2, 2], &[1, 5, 3], 1, &mut tail);
+        assert_eq!(tail, [3, 5]);
     }
 
     #[test]
