@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 use crate::mask::{self, Mask};
 use crate::seam::SeamRule;
 
+/// The longest seam carved: its cost must fit in 32 bits (at most 1,530 a pixel).
+pub const MAX_SEAM_LENGTH: u32 = 2_000_000;
+
 /// The result of a carve: the new image and the seams taken, in order.
 #[derive(Clone, Debug)]
 pub struct Carved {
@@ -77,6 +80,16 @@ impl<'a> Request<'a> {
         }
         for mask in [self.protect, self.remove].into_iter().flatten() {
             mask.check_size(width, height)?;
+        }
+        let vertical = self.width != width || self.remove.is_some();
+        let horizontal = self.height != height;
+        for (works, length) in [(vertical, height), (horizontal, self.width.max(width))] {
+            if works && length > MAX_SEAM_LENGTH {
+                return Err(Error::Size(format!(
+                    "a seam across {length} pixels is longer than the {MAX_SEAM_LENGTH} \
+                     pixels seam costs are counted for"
+                )));
+            }
         }
         if self.keep_size && self.remove.is_none() {
             return Err(Error::Size("--keep-size needs --remove".to_string()));

@@ -235,3 +235,16 @@ fn object_removal_with_keep_size_matches_reference() {
         }
     }
 }
+
+#[test]
+fn seams_longer_than_costs_can_count_are_refused() {
+    // A 2,000,001-pixel-high strip, never allocated: the check comes first.
+    let req = Request::new(1, 2_000_001, SeamRule::Optimal);
+    let err = req.check(2, 2_000_001).unwrap_err().to_string();
+    assert!(err.contains("longer than the 2000000 pixels"), "{err}");
+    assert!(
+        Request::new(2, 5, SeamRule::Optimal)
+            .check(2_000_001, 5)
+            .is_ok()
+    );
+}
