@@ -279,7 +279,10 @@ impl Carver {
 
     /// The image as it is now.
     pub fn image(&self) -> RgbImage {
-        let raw: Vec<u8> = self.rows.collect(&self.rgb).into_iter().flatten().collect();
+        let mut raw = Vec::with_capacity(self.rows.width() * self.rows.height() * 3);
+        for y in 0..self.rows.height() {
+            raw.extend(self.rows.row(&self.rgb, y).iter().flatten());
+        }
         RgbImage::from_raw(self.width(), self.height(), raw)
             .expect("buffer length matches dimensions")
     }
