@@ -46,6 +46,7 @@ pub struct Carver {
     kind: EnergyKind,
     flags: Vec<u8>,
     keys: Vec<Key>,
+    key_scratch: Vec<Key>,
     to_remove: usize,
 }
 
@@ -76,8 +77,13 @@ impl Carver {
             scratch: Vec::new(),
             kind,
             to_remove: flags.iter().filter(|&&f| f & REMOVE != 0).count(),
+            keys: if fast {
+                Vec::new()
+            } else {
+                vec![Key::default(); width * height]
+            },
             flags,
-            keys: Vec::new(),
+            key_scratch: Vec::new(),
         }
     }
 
@@ -122,30 +128,47 @@ impl Carver {
         self.rows.collect(&self.cost)
     }
 
+    /// The guided view of the current pixels, energy and flags.
+    fn field(&self) -> Field<'_> {
+        Field {
+            rgb: &self.rgb,
+            energy: &self.energy,
+            flags: &self.flags,
+            rows: &self.rows,
+            kind: self.kind,
+        }
+    }
+
+    /// Computes the whole cost map (or key map, when guided) once, before the first seam.
     fn ensure_cost(&mut self) {
-        if !self.cost_valid {
-            let w = self.rows.width();
-            for y in 0..self.rows.height() {
-                // Each row lives in its own slot, after the slot of the row above.
-                let (head, tail) = self.cost.split_at_mut(self.rows.start(y));
-                let above = if y > 0 {
-                    self.rows.row(head, y - 1)
-                } else {
-                    &[]
-                };
-                let (rgb, energy) = (&self.rgb, &self.energy);
-                cost_cells(
-                    self.kind,
-                    rgb,
-                    energy,
-                    &self.rows,
-                    y,
-                    above,
-                    0,
-                    &mut tail[..w],
-                );
-            }
-            self.cost_valid = true;
+        if self.cost_valid {
+            return;
+        }
+        self.cost_valid = true;
+        let guided = self.is_guided();
+        let Carver {
+            rows,
+            rgb,
+            energy,
+            cost,
+            keys,
+            flags,
+            kind,
+            ..
+        } = self;
+        if guided {
+            let field = Field {
+                rgb,
+                energy,
+                flags,
+                rows,
+                kind: *kind,
+            };
+            fill(rows, keys, |y, above, out| field.cells(y, above, 0, out));
+        } else {
+            fill(rows, cost, |y, above, out| {
+                cost_cells(*kind, rgb, energy, rows, y, above, 0, out)
+            });
         }
     }
 
@@ -158,14 +181,8 @@ impl Carver {
         );
         let guided = self.is_guided();
         let (path, cost) = if guided {
-            let field = Field {
-                rgb: &self.rgb,
-                energy: &self.energy,
-                flags: &self.flags,
-                rows: &self.rows,
-                kind: self.kind,
-            };
-            let (path, key) = field.seam(&mut self.keys);
+            self.ensure_cost();
+            let (path, key) = self.field().trace(&self.keys);
             (path, key.energy)
         } else if self.kind == EnergyKind::Forward {
             self.ensure_cost();
@@ -199,7 +216,9 @@ impl Carver {
         let (w, h) = (self.rows.width() - 1, self.rows.height());
         self.rows.narrow();
         let mut scratch = std::mem::take(&mut self.scratch);
+        let mut key_scratch = std::mem::take(&mut self.key_scratch);
         scratch.resize(w, 0);
+        key_scratch.resize(w, Key::default());
         let mut changed = None;
         for y in 0..h + 2 {
             if let Some(&x) = path.get(y) {
@@ -211,17 +230,23 @@ impl Carver {
                         &mut self.energy,
                         &mut self.cost,
                         &mut self.flags,
+                        &mut self.keys,
                     ],
                 );
             }
             if backward && (1..=h).contains(&y) {
                 self.update_energy_row(&path, y - 1);
             }
-            if !guided && (2..h + 2).contains(&y) {
-                changed = self.update_cost_row(&path, y - 2, changed, &mut scratch);
+            if (2..h + 2).contains(&y) {
+                changed = if guided {
+                    self.update_key_row(&path, y - 2, changed, &mut key_scratch)
+                } else {
+                    self.update_cost_row(&path, y - 2, changed, &mut scratch)
+                };
             }
         }
         self.scratch = scratch;
+        self.key_scratch = key_scratch;
         Seam {
             path,
             cost,
@@ -229,11 +254,8 @@ impl Carver {
         }
     }
 
-    /// Brings row `y` of the cost map up to date after the removal of `path`,
-    /// recomputing only the cells whose inputs may have changed: the band the seam
-    /// touched (new energy, or new neighbours above) and the cells below any cell of row
-    /// `y - 1` whose cost really changed (`changed`, the range returned for that row).
-    /// Costs are compared exactly, so a change that dies out stops spreading.
+    /// Brings row `y` of the cost map up to date after the removal of `path` (see
+    /// [`update_row`]).
     fn update_cost_row(
         &mut self,
         path: &[u32],
@@ -241,29 +263,43 @@ impl Carver {
         changed: Option<(usize, usize)>,
         scratch: &mut [u32],
     ) -> Option<(usize, usize)> {
-        let w = self.rows.width();
-        let (mut from, mut to) = seam_band(path, y, w);
-        if let Some((a, b)) = changed {
-            from = from.min(a.saturating_sub(1));
-            to = to.max((b + 1).min(w - 1));
-        }
-        let fresh = &mut scratch[from..=to];
-        let above = if y > 0 {
-            self.rows.row(&self.cost, y - 1)
-        } else {
-            &[]
+        let Carver {
+            rows,
+            rgb,
+            energy,
+            cost,
+            kind,
+            ..
+        } = self;
+        update_row(rows, cost, path, y, changed, scratch, |above, from, out| {
+            cost_cells(*kind, rgb, energy, rows, y, above, from, out)
+        })
+    }
+
+    /// Brings row `y` of the key map of a guided carve up to date (see [`update_row`]).
+    fn update_key_row(
+        &mut self,
+        path: &[u32],
+        y: usize,
+        changed: Option<(usize, usize)>,
+        scratch: &mut [Key],
+    ) -> Option<(usize, usize)> {
+        let field = Field {
+            rgb: &self.rgb,
+            energy: &self.energy,
+            flags: &self.flags,
+            rows: &self.rows,
+            kind: self.kind,
         };
-        let (rgb, energy) = (&self.rgb, &self.energy);
-        cost_cells(self.kind, rgb, energy, &self.rows, y, above, from, fresh);
-        let here = &mut self.rows.row_mut(&mut self.cost, y)[from..=to];
-        let first = fresh.iter().zip(here.iter()).position(|(a, b)| a != b)?;
-        let last = fresh
-            .iter()
-            .zip(here.iter())
-            .rposition(|(a, b)| a != b)
-            .unwrap_or(first);
-        here[first..=last].copy_from_slice(&fresh[first..=last]);
-        Some((from + first, from + last))
+        update_row(
+            &self.rows,
+            &mut self.keys,
+            path,
+            y,
+            changed,
+            scratch,
+            |above, from, out| field.cells(y, above, from, out),
+        )
     }
 
     /// Recomputes the energy of the pixels of row `y` whose 3x3 neighbourhood the
@@ -286,6 +322,52 @@ impl Carver {
         RgbImage::from_raw(self.width(), self.height(), raw)
             .expect("buffer length matches dimensions")
     }
+}
+
+/// Fills a whole cost (or key) map laid out as `rows`, row by row: `cells(y, above,
+/// out)` computes row `y` from row `y - 1`.
+fn fill<T>(rows: &Rows, buf: &mut [T], mut cells: impl FnMut(usize, &[T], &mut [T])) {
+    for y in 0..rows.height() {
+        // Each row lives in its own slot, after the slot of the row above.
+        let (head, tail) = buf.split_at_mut(rows.start(y));
+        let above = if y > 0 { rows.row(head, y - 1) } else { &[] };
+        cells(y, above, &mut tail[..rows.width()]);
+    }
+}
+
+/// Brings row `y` of a cost (or key) map up to date after the removal of `path`,
+/// recomputing only the cells whose inputs may have changed: the band the seam touched
+/// (new energy, or new neighbours above) and the cells below any cell of row `y - 1`
+/// whose cost really changed (`changed`, the range returned for that row). Costs are
+/// compared exactly, so a change that dies out stops spreading. `cells(above, from,
+/// out)` computes cells `from ..` of the row into `out` from the row above.
+fn update_row<T: Copy + PartialEq>(
+    rows: &Rows,
+    buf: &mut [T],
+    path: &[u32],
+    y: usize,
+    changed: Option<(usize, usize)>,
+    scratch: &mut [T],
+    cells: impl FnOnce(&[T], usize, &mut [T]),
+) -> Option<(usize, usize)> {
+    let w = rows.width();
+    let (mut from, mut to) = seam_band(path, y, w);
+    if let Some((a, b)) = changed {
+        from = from.min(a.saturating_sub(1));
+        to = to.max((b + 1).min(w - 1));
+    }
+    let fresh = &mut scratch[from..=to];
+    let above = if y > 0 { rows.row(buf, y - 1) } else { &[] };
+    cells(above, from, fresh);
+    let here = &mut rows.row_mut(buf, y)[from..=to];
+    let first = fresh.iter().zip(here.iter()).position(|(a, b)| a != b)?;
+    let last = fresh
+        .iter()
+        .zip(here.iter())
+        .rposition(|(a, b)| a != b)
+        .unwrap_or(first);
+    here[first..=last].copy_from_slice(&fresh[first..=last]);
+    Some((from + first, from + last))
 }
 
 /// Costs of the cells `from ..` of row `y` (`out.len()` of them) under `kind` of

@@ -94,23 +94,26 @@ impl Field<'_> {
         best
     }
 
-    /// Finds the cheapest seam, using `keys` as scratch for the key map; returns its
-    /// column in each row (top row first) and its key.
-    pub fn seam(&self, keys: &mut Vec<Key>) -> (Vec<u32>, Key) {
-        let (w, h) = (self.rows.width(), self.rows.height());
-        keys.clear();
-        keys.resize(w * h, Key::default());
-        for (x, cell) in keys[..w].iter_mut().enumerate() {
-            *cell = Key::default().then(self.flags(x, 0), self.steps(x, 0)[1]);
+    /// Keys of the cells `from ..` of row `y` (`out.len()` of them), from the keys
+    /// `above` of row `y - 1` (unused in the top row).
+    pub fn cells(&self, y: usize, above: &[Key], from: usize, out: &mut [Key]) {
+        for (i, cell) in out.iter_mut().enumerate() {
+            let x = from + i;
+            let key = if y == 0 {
+                add(Key::default(), self.steps(x, 0)[1])
+            } else {
+                self.best_parent(above, x, y).1
+            };
+            *cell = key.then(self.flags(x, y), 0);
         }
-        for y in 1..h {
-            let (above, row) = keys[(y - 1) * w..(y + 1) * w].split_at_mut(w);
-            for (x, cell) in row.iter_mut().enumerate() {
-                let (_, key) = self.best_parent(above, x, y);
-                *cell = key.then(self.flags(x, y), 0);
-            }
-        }
-        let bottom = &keys[(h - 1) * w..h * w];
+    }
+
+    /// Traces the cheapest seam through a finished key map laid out as the field's rows:
+    /// from the leftmost cheapest bottom cell, the parent each cell's key came from.
+    /// Returns the columns, top row first, and the seam's key.
+    pub fn trace(&self, keys: &[Key]) -> (Vec<u32>, Key) {
+        let h = self.rows.height();
+        let bottom = self.rows.row(keys, h - 1);
         let mut x = 0;
         for (i, k) in bottom.iter().enumerate() {
             if *k < bottom[x] {
@@ -121,10 +124,27 @@ impl Field<'_> {
         let mut path = vec![0u32; h];
         path[h - 1] = x as u32;
         for y in (1..h).rev() {
-            x = self.best_parent(&keys[(y - 1) * w..y * w], x, y).0;
+            x = self.best_parent(self.rows.row(keys, y - 1), x, y).0;
             path[y - 1] = x as u32;
         }
         (path, key)
+    }
+
+    /// Finds the cheapest seam with a fresh key map in `keys`; returns its column in each
+    /// row (top row first) and its key.
+    pub fn seam(&self, keys: &mut Vec<Key>) -> (Vec<u32>, Key) {
+        let (w, h) = (self.rows.width(), self.rows.height());
+        keys.resize(self.rows.start(h - 1) + w, Key::default());
+        for y in 0..h {
+            let (head, tail) = keys.split_at_mut(self.rows.start(y));
+            let above = if y > 0 {
+                self.rows.row(head, y - 1)
+            } else {
+                &[]
+            };
+            self.cells(y, above, 0, &mut tail[..w]);
+        }
+        self.trace(keys)
     }
 }
 
