@@ -10,6 +10,24 @@ use seam_carver::batch::{self, Reporter};
 use seam_carver::cli::Args;
 use seam_carver::output::WrittenFile;
 
+/// Writes a line to stderr, ignoring failure: a closed stderr (`2>&1 | head`) must not
+/// stop the carving (`eprintln!` would panic).
+macro_rules! note {
+    () => {{
+        let _ = writeln!(std::io::stderr());
+    }};
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`note!`] without the newline.
+macro_rules! note_partial {
+    ($($arg:tt)*) => {{
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Prints a line per input and seam progress on long carves to stderr.
 struct Stderr {
     quiet: bool,
@@ -20,7 +38,7 @@ struct Stderr {
 impl Stderr {
     fn say(&self, line: std::fmt::Arguments) {
         if !self.quiet {
-            eprintln!("{line}");
+            note!("{line}");
         }
     }
 }
@@ -40,13 +58,13 @@ impl Reporter for Stderr {
             return;
         }
         if self.tty {
-            eprint!("\r  seam {done}/{total}");
+            note_partial!("\r  seam {done}/{total}");
             if done == total {
-                eprintln!();
+                note!();
             }
             let _ = std::io::stderr().flush();
         } else if done >= self.next_report || done == total {
-            eprintln!("  seam {done}/{total}");
+            note!("  seam {done}/{total}");
             self.next_report = done + total.div_ceil(10);
         }
     }
@@ -60,7 +78,7 @@ impl Reporter for Stderr {
     }
 
     fn failed(&mut self, _path: &Path, error: &str) {
-        eprintln!("error: {error}");
+        note!("error: {error}");
     }
 }
 
@@ -76,7 +94,7 @@ fn main() {
     let options = match args.load_options() {
         Ok(options) => options,
         Err(message) => {
-            eprintln!("error: {message}");
+            note!("error: {message}");
             std::process::exit(2);
         }
     };
@@ -98,7 +116,7 @@ fn main() {
             summary.exit_code()
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             1
         }
     };

@@ -522,3 +522,22 @@ fn enlargement_is_refused_under_the_imageproc_rule() {
         stderr_of(&output)
     );
 }
+
+#[test]
+fn a_closed_stderr_does_not_stop_the_carve() {
+    // `seam-carver ... 2>&1 | head -1`: once the reader is gone, progress lines fail to
+    // write; the carve must go on and finish its files.
+    let out = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("seam-carver"))
+        .arg(golden_input("chelsea.png"))
+        .arg("-o")
+        .arg(out.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert!(out.path().join("chelsea.carved.png").is_file());
+    assert!(out.path().join("manifest.json").is_file());
+}
