@@ -64,9 +64,9 @@ run-job SPEC DIR="": build-wasi
     cp "{{SPEC}}" "$dir/job.json"
     ./target/release/bacalhau-job check "$dir"
 
-# Regenerate the README gallery (docs/gallery/) and print its energy table.
-gallery INPUT="inputs/coffee.png":
-    cargo run --release -q --example gallery -- {{INPUT}} docs/gallery
+# Regenerate the README gallery (docs/gallery/, from inputs/coffee.png) and print its energy table.
+gallery:
+    cargo run --release -q --example gallery -- inputs/coffee.png docs/gallery
 
 # Rewrite the golden files and snapshots after a deliberate change (review the diff!).
 bless:

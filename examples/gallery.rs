@@ -1,5 +1,5 @@
-//! Regenerates the README's gallery under `docs/gallery/`: one photo carved with each
-//! feature (annotated and result side by side, as half-size JPEGs), the masks it uses,
+//! Regenerates the README's gallery under `docs/gallery/`: `inputs/coffee.png` (the masks
+//! are drawn for it) carved with each feature (annotated and result side by side, as half-size JPEGs), the masks it uses,
 //! and a Markdown table of what backward and forward energy removed. Run with
 //! `just gallery` (`cargo run --release --example gallery -- inputs/coffee.png docs/gallery`).
 
