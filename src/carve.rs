@@ -2,7 +2,7 @@
 
 use image::RgbImage;
 
-use crate::energy::{EnergyKind, energy_map, forward_steps, pixel_energy};
+use crate::energy::{EnergyKind, energy_between, energy_map, forward_steps, neighbour_rows};
 use crate::error::{Error, Result};
 use crate::guided::{Field, Key, REMOVE};
 use crate::rows::Rows;
@@ -222,17 +222,12 @@ impl Carver {
         let mut changed = None;
         for y in 0..h + 2 {
             if let Some(&x) = path.get(y) {
-                self.rows.remove(
-                    y,
-                    x as usize,
-                    &mut [
-                        &mut self.rgb,
-                        &mut self.energy,
-                        &mut self.cost,
-                        &mut self.flags,
-                        &mut self.keys,
-                    ],
-                );
+                let moved = self.rows.remove(y, x as usize);
+                moved.apply(&mut self.rgb);
+                moved.apply(&mut self.energy);
+                moved.apply(&mut self.cost);
+                moved.apply(&mut self.flags);
+                moved.apply(&mut self.keys);
             }
             if backward && (1..=h).contains(&y) {
                 self.update_energy_row(&path, y - 1);
@@ -307,9 +302,10 @@ impl Carver {
     /// columns in rows `y - 1 ..= y + 1`.
     fn update_energy_row(&mut self, path: &[u32], y: usize) {
         let (lo, hi) = seam_band(path, y, self.rows.width());
-        let start = self.rows.start(y);
-        for x in lo..=hi {
-            self.energy[start + x] = pixel_energy(&self.rgb, &self.rows, x, y);
+        let [up, mid, down] = neighbour_rows(&self.rgb, &self.rows, y);
+        let row = self.rows.row_mut(&mut self.energy, y);
+        for (x, e) in row.iter_mut().enumerate().take(hi + 1).skip(lo) {
+            *e = energy_between(up, mid, down, x);
         }
     }
 

@@ -30,17 +30,24 @@ pub fn isqrt(n: u32) -> u32 {
     r
 }
 
-/// Energy of the pixel at `(x, y)` of an RGB image laid out as `rows` say.
-///
-/// Neighbours outside the image are replaced by the nearest border pixel.
+/// Rows `y - 1`, `y` and `y + 1` of `rgb`, the border row repeated at the edges.
 #[inline]
-pub fn pixel_energy(rgb: &[[u8; 3]], rows: &Rows, x: usize, y: usize) -> u16 {
-    let (width, height) = (rows.width(), rows.height());
+pub fn neighbour_rows<'a>(rgb: &'a [[u8; 3]], rows: &Rows, y: usize) -> [&'a [[u8; 3]]; 3] {
+    let below = if y + 1 < rows.height() { y + 1 } else { y };
+    [
+        rows.row(rgb, y.saturating_sub(1)),
+        rows.row(rgb, y),
+        rows.row(rgb, below),
+    ]
+}
+
+/// Energy of column `x` of the row `mid`, between the rows `up` and `down` (the rows of
+/// [`neighbour_rows`]).
+#[inline]
+pub fn energy_between(up: &[[u8; 3]], mid: &[[u8; 3]], down: &[[u8; 3]], x: usize) -> u16 {
+    let width = mid.len();
     let xl = x.saturating_sub(1);
     let xr = if x + 1 < width { x + 1 } else { x };
-    let up = rows.row(rgb, y.saturating_sub(1));
-    let mid = rows.row(rgb, y);
-    let down = rows.row(rgb, if y + 1 < height { y + 1 } else { y });
     let mut sum = 0u32;
     for c in 0..3 {
         let (a, b, cc) = (up[xl][c] as i32, up[x][c] as i32, up[xr][c] as i32);
@@ -58,8 +65,9 @@ pub fn energy_map(rgb: &[[u8; 3]], width: usize, height: usize) -> Vec<u16> {
     let rows = Rows::packed(width, height);
     let mut energy = vec![0u16; width * height];
     for y in 0..height {
+        let [up, mid, down] = neighbour_rows(rgb, &rows, y);
         for x in 0..width {
-            energy[y * width + x] = pixel_energy(rgb, &rows, x, y);
+            energy[y * width + x] = energy_between(up, mid, down, x);
         }
     }
     energy

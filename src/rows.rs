@@ -50,20 +50,22 @@ impl Rows {
         &mut data[self.starts[y]..self.starts[y] + self.width]
     }
 
-    /// Removes column `x` of row `y` from each buffer, moving the shorter side of the row
-    /// towards it. Call [`Rows::narrow`] first, then this once per row: until then, row
-    /// `y` is still one cell wider than [`Rows::width`].
+    /// Removes column `x` of row `y`: returns how to move the cells of each buffer, the
+    /// shorter side of the row towards the gap. Call [`Rows::narrow`] first, then this
+    /// once per row: until then, row `y` is still one cell wider than [`Rows::width`].
     #[inline]
-    pub fn remove(&mut self, y: usize, x: usize, buffers: &mut [&mut dyn Shift]) {
+    pub fn remove(&mut self, y: usize, x: usize) -> Move {
         let start = self.starts[y];
         if x < self.width - x {
-            for b in buffers.iter_mut() {
-                b.shift(start..start + x, start + 1);
-            }
             self.starts[y] += 1;
+            Move {
+                from: start..start + x,
+                to: start + 1,
+            }
         } else {
-            for b in buffers.iter_mut() {
-                b.shift(start + x + 1..start + self.width + 1, start + x);
+            Move {
+                from: start + x + 1..start + self.width + 1,
+                to: start + x,
             }
         }
     }
@@ -81,17 +83,21 @@ impl Rows {
     }
 }
 
-/// A buffer whose cells can be moved within itself (`copy_within`).
-pub trait Shift {
-    /// Copies the cells in `from` to start at `to`.
-    fn shift(&mut self, from: std::ops::Range<usize>, to: usize);
+/// The cells a removal moves in every buffer of a carve: `from` goes to start at `to`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Move {
+    /// The cells that move.
+    pub from: std::ops::Range<usize>,
+    /// Where the first of them goes.
+    pub to: usize,
 }
 
-impl<T: Copy> Shift for Vec<T> {
+impl Move {
+    /// Moves the cells in `buffer`; an empty buffer (one not in use) is left alone.
     #[inline]
-    fn shift(&mut self, from: std::ops::Range<usize>, to: usize) {
-        if !self.is_empty() {
-            self.copy_within(from, to);
+    pub fn apply<T: Copy>(&self, buffer: &mut [T]) {
+        if !buffer.is_empty() {
+            buffer.copy_within(self.from.clone(), self.to);
         }
     }
 }
@@ -104,10 +110,9 @@ mod tests {
     fn removal_moves_the_shorter_side() {
         let mut rows = Rows::packed(5, 2);
         let mut data: Vec<u8> = (0..10).collect();
-        let mut none: Vec<u8> = Vec::new();
         rows.narrow();
-        rows.remove(0, 1, &mut [&mut data, &mut none]); // left side is shorter
-        rows.remove(1, 3, &mut [&mut data, &mut none]); // right side is shorter
+        rows.remove(0, 1).apply(&mut data); // left side is shorter
+        rows.remove(1, 3).apply(&mut data); // right side is shorter
         assert_eq!(rows.start(0), 1);
         assert_eq!(rows.row(&data, 0), &[0, 2, 3, 4]);
         assert_eq!(rows.row(&data, 1), &[5, 6, 7, 9]);
