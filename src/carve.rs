@@ -25,8 +25,8 @@ pub struct Seam {
 /// Removes vertical seams from an RGB image one at a time, keeping the energy map up to
 /// date by recomputing it only next to each removed seam.
 ///
-/// With plain backward energy the cost map is updated incrementally too; with forward
-/// energy or masks ([`Carver::guided`]) each seam is found by [`Field::seam`].
+/// The cost map is updated incrementally too, under either energy; with masks
+/// ([`Carver::guided`]) a map of lexicographic [`Key`]s takes its place, kept the same way.
 ///
 /// ```
 /// use seam_carver::{Carver, SeamRule};
@@ -122,7 +122,7 @@ impl Carver {
     }
 
     /// The cumulative cost map the next seam will be traced through, row by row
-    /// (`width * height` values). Plain backward energy only.
+    /// (`width * height` values). Without masks only (with them the map holds keys).
     pub fn cost(&mut self) -> Vec<u32> {
         self.ensure_cost();
         self.rows.collect(&self.cost)
@@ -145,50 +145,42 @@ impl Carver {
             return;
         }
         self.cost_valid = true;
-        let guided = self.is_guided();
-        let Carver {
-            rows,
-            rgb,
-            energy,
-            cost,
-            keys,
-            flags,
-            kind,
-            ..
-        } = self;
-        if guided {
-            let field = Field {
+        if self.is_guided() {
+            let mut keys = std::mem::take(&mut self.keys);
+            let field = self.field();
+            self.rows
+                .fill(&mut keys, |y, above, out| field.cells(y, above, 0, out));
+            self.keys = keys;
+        } else {
+            let Carver {
+                rows,
                 rgb,
                 energy,
-                flags,
-                rows,
-                kind: *kind,
-            };
-            fill(rows, keys, |y, above, out| field.cells(y, above, 0, out));
-        } else {
-            fill(rows, cost, |y, above, out| {
+                cost,
+                kind,
+                ..
+            } = self;
+            rows.fill(cost, |y, above, out| {
                 cost_cells(*kind, rgb, energy, rows, y, above, 0, out)
             });
         }
     }
 
     /// Finds the next seam with `rule`, removes it and returns it. The width must be at
-    /// least 2. A guided carve (forward energy or masks) always takes the optimal rule.
+    /// least 2. Forward energy and masks always take the optimal rule.
     pub fn remove_seam(&mut self, rule: SeamRule) -> Seam {
         assert!(
             self.rows.width() >= 2,
             "cannot remove a seam from a width below 2"
         );
         let guided = self.is_guided();
+        self.ensure_cost();
         let (path, cost) = if guided {
-            self.ensure_cost();
             let (path, key) = self.field().trace(&self.keys);
             (path, key.energy)
         } else if self.kind == EnergyKind::Forward {
-            self.ensure_cost();
             trace_forward(&self.cost, &self.rgb, &self.rows)
         } else {
-            self.ensure_cost();
             let path = trace_seam(&self.cost, &self.rows, rule);
             let cost = path
                 .iter()
@@ -279,22 +271,19 @@ impl Carver {
         changed: Option<(usize, usize)>,
         scratch: &mut [Key],
     ) -> Option<(usize, usize)> {
-        let field = Field {
-            rgb: &self.rgb,
-            energy: &self.energy,
-            flags: &self.flags,
-            rows: &self.rows,
-            kind: self.kind,
-        };
-        update_row(
+        let mut keys = std::mem::take(&mut self.keys);
+        let field = self.field();
+        let changed = update_row(
             &self.rows,
-            &mut self.keys,
+            &mut keys,
             path,
             y,
             changed,
             scratch,
             |above, from, out| field.cells(y, above, from, out),
-        )
+        );
+        self.keys = keys;
+        changed
     }
 
     /// Recomputes the energy of the pixels of row `y` whose 3x3 neighbourhood the
@@ -317,17 +306,6 @@ impl Carver {
         }
         RgbImage::from_raw(self.width(), self.height(), raw)
             .expect("buffer length matches dimensions")
-    }
-}
-
-/// Fills a whole cost (or key) map laid out as `rows`, row by row: `cells(y, above,
-/// out)` computes row `y` from row `y - 1`.
-fn fill<T>(rows: &Rows, buf: &mut [T], mut cells: impl FnMut(usize, &[T], &mut [T])) {
-    for y in 0..rows.height() {
-        // Each row lives in its own slot, after the slot of the row above.
-        let (head, tail) = buf.split_at_mut(rows.start(y));
-        let above = if y > 0 { rows.row(head, y - 1) } else { &[] };
-        cells(y, above, &mut tail[..rows.width()]);
     }
 }
 

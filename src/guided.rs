@@ -1,14 +1,15 @@
-//! Seams guided by masks and forward energy: a lexicographic cost over the whole image.
+//! Seams guided by masks (under either energy): a lexicographic cost per cell.
 //!
 //! A seam's [`Key`] counts, in this order of importance, the protected pixels it crosses,
 //! the pixels it crosses that are *not* marked for removal, and its energy. The cheapest
 //! key therefore avoids protected pixels whenever any seam can, then takes as many
 //! pixels of the object being removed as it can, and only then looks at energy. Keys
-//! never overflow and need no magic weights. The map is rebuilt for every seam: this path
-//! is exact and simple, and slower than the incremental one for plain backward energy.
+//! never overflow and need no magic weights. The [`crate::Carver`] keeps the key map up
+//! to date like its cost map, with [`Field::cells`] computing the cells that changed.
 
 use crate::energy::{EnergyKind, forward_steps};
 use crate::rows::Rows;
+use crate::seam::leftmost_min;
 
 /// Flag of a pixel that seams avoid (`--protect`).
 pub const PROTECT: u8 = 1;
@@ -114,12 +115,7 @@ impl Field<'_> {
     pub fn trace(&self, keys: &[Key]) -> (Vec<u32>, Key) {
         let h = self.rows.height();
         let bottom = self.rows.row(keys, h - 1);
-        let mut x = 0;
-        for (i, k) in bottom.iter().enumerate() {
-            if *k < bottom[x] {
-                x = i;
-            }
-        }
+        let mut x = leftmost_min(bottom);
         let key = bottom[x];
         let mut path = vec![0u32; h];
         path[h - 1] = x as u32;
@@ -135,15 +131,8 @@ impl Field<'_> {
     pub fn seam(&self, keys: &mut Vec<Key>) -> (Vec<u32>, Key) {
         let (w, h) = (self.rows.width(), self.rows.height());
         keys.resize(self.rows.start(h - 1) + w, Key::default());
-        for y in 0..h {
-            let (head, tail) = keys.split_at_mut(self.rows.start(y));
-            let above = if y > 0 {
-                self.rows.row(head, y - 1)
-            } else {
-                &[]
-            };
-            self.cells(y, above, 0, &mut tail[..w]);
-        }
+        self.rows
+            .fill(keys, |y, above, out| self.cells(y, above, 0, out));
         self.trace(keys)
     }
 }

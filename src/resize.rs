@@ -158,6 +158,16 @@ struct Layer {
     flags: Vec<u8>,
 }
 
+impl Layer {
+    /// What a carver has left, its buffers freed.
+    fn of(carver: Carver) -> Self {
+        Layer {
+            image: carver.image(),
+            flags: carver.flags(),
+        }
+    }
+}
+
 /// Resizes `image` as `request` says, calling `progress(done, total)` after each seam.
 ///
 /// ```
@@ -250,11 +260,7 @@ fn along(
         seams.push(carver.remove_seam(request.rule));
         ticker.tick();
     }
-    let layer = Layer {
-        image: carver.image(),
-        flags: carver.flags(),
-    };
-    drop(carver);
+    let layer = Layer::of(carver);
     if target > width {
         enlarge(layer, target - width, request.energy, ticker)
     } else {
@@ -292,18 +298,13 @@ fn remove_object(
         ticker.tick();
     }
     let removed = width - carver.width();
-    let layer = Layer {
-        image: carver.image(),
-        flags: carver.flags(),
-    };
-    drop(carver);
-    if request.keep_size && removed > 0 {
-        let (layer, inserted) = enlarge(layer, removed, request.energy, ticker)?;
+    let mut layer = Layer::of(carver);
+    if request.keep_size {
+        let (grown, inserted) = enlarge(layer, removed, request.energy, ticker)?;
         seams.extend(inserted);
-        Ok((layer, seams))
-    } else {
-        Ok((layer, seams))
+        layer = grown;
     }
+    Ok((layer, seams))
 }
 
 /// Inserts `count` vertical seams (Avidan and Shamir 2007): finds the seams removal would

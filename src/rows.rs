@@ -75,6 +75,18 @@ impl Rows {
         self.width -= 1;
     }
 
+    /// Fills a whole map (costs or keys) laid out as these rows, row by row:
+    /// `cells(y, above, out)` computes row `y` into `out` from row `y - 1` (`above`,
+    /// empty for the top row).
+    pub fn fill<T>(&self, buf: &mut [T], mut cells: impl FnMut(usize, &[T], &mut [T])) {
+        for y in 0..self.height() {
+            // Each row lives in its own slot, after the slot of the row above.
+            let (head, tail) = buf.split_at_mut(self.starts[y]);
+            let above = if y > 0 { self.row(head, y - 1) } else { &[] };
+            cells(y, above, &mut tail[..self.width]);
+        }
+    }
+
     /// All rows, row by row, as one packed vector.
     pub fn collect<T: Copy>(&self, data: &[T]) -> Vec<T> {
         (0..self.height())

@@ -93,19 +93,36 @@ pub fn forward_cost_span(
     from: usize,
     out: &mut [u32],
 ) {
-    let w = above.len();
     for (i, o) in out.iter_mut().enumerate() {
         let x = from + i;
-        let [left, straight, right] = forward_steps(pixels, Some(up), x);
-        let mut best = above[x] + straight;
-        if x > 0 {
-            best = best.min(above[x - 1] + left);
-        }
-        if x + 1 < w {
-            best = best.min(above[x + 1] + right);
-        }
-        *o = best;
+        *o = forward_parent(above, forward_steps(pixels, Some(up), x), x).1;
     }
+}
+
+/// The cheapest parent of column `x` in the row of costs `above`, given the step costs
+/// `[up-left, up, up-right]` into it: its column and the cost through it. Ties go
+/// straight, then left, then right.
+#[inline]
+fn forward_parent(above: &[u32], [left, straight, right]: [u32; 3], x: usize) -> (usize, u32) {
+    let mut best = (x, above[x] + straight);
+    if x > 0 && above[x - 1] + left < best.1 {
+        best = (x - 1, above[x - 1] + left);
+    }
+    if x + 1 < above.len() && above[x + 1] + right < best.1 {
+        best = (x + 1, above[x + 1] + right);
+    }
+    best
+}
+
+/// Column of the first (leftmost) smallest cell of a row, where every seam ends.
+pub fn leftmost_min<T: Ord>(row: &[T]) -> usize {
+    let mut best = 0;
+    for (x, cell) in row.iter().enumerate().skip(1) {
+        if *cell < row[best] {
+            best = x;
+        }
+    }
+    best
 }
 
 /// Traces the cheapest forward-energy seam through a finished cost map of `pixels`:
@@ -113,29 +130,15 @@ pub fn forward_cost_span(
 /// the cell's cost, ties going straight, then left, then right. Returns the columns, top
 /// row first, and the seam's cost.
 pub fn trace_forward(cost: &[u32], pixels: &[[u8; 3]], rows: &Rows) -> (Vec<u32>, u64) {
-    let (width, height) = (rows.width(), rows.height());
+    let height = rows.height();
     let bottom = rows.row(cost, height - 1);
-    let mut x = 0;
-    for (i, &c) in bottom.iter().enumerate() {
-        if c < bottom[x] {
-            x = i;
-        }
-    }
+    let mut x = leftmost_min(bottom);
     let total = bottom[x] as u64;
     let mut path = vec![0u32; height];
     path[height - 1] = x as u32;
     for y in (1..height).rev() {
-        let above = rows.row(cost, y - 1);
-        let [left, straight, right] =
-            forward_steps(rows.row(pixels, y), Some(rows.row(pixels, y - 1)), x);
-        let mut best = (x, above[x] + straight);
-        if x > 0 && above[x - 1] + left < best.1 {
-            best = (x - 1, above[x - 1] + left);
-        }
-        if x + 1 < width && above[x + 1] + right < best.1 {
-            best = (x + 1, above[x + 1] + right);
-        }
-        x = best.0;
+        let steps = forward_steps(rows.row(pixels, y), Some(rows.row(pixels, y - 1)), x);
+        x = forward_parent(rows.row(cost, y - 1), steps, x).0;
         path[y - 1] = x as u32;
     }
     (path, total)
@@ -147,15 +150,8 @@ pub fn trace_seam(cost: &[u32], rows: &Rows, rule: SeamRule) -> Vec<u32> {
     let (width, height) = (rows.width(), rows.height());
     let mut path = vec![0u32; height];
     let bottom = rows.row(cost, height - 1);
-    // Leftmost minimum of the bottom row (strict comparison keeps the first).
-    let mut min_x = 0usize;
-    let mut min_cost = bottom[0];
-    for (x, &c) in bottom.iter().enumerate().skip(1) {
-        if c < min_cost {
-            min_x = x;
-            min_cost = c;
-        }
-    }
+    let min_x = leftmost_min(bottom);
+    let min_cost = bottom[min_x];
     path[height - 1] = min_x as u32;
     let mut x = min_x;
     // imageproc's running value: set only when it moves, never reset.
