@@ -3,8 +3,9 @@
 //! Images: the bundled photo `inputs/coffee.png` upscaled 3x to 1800x1200 (2.16 MP) and
 //! the same turned upright to 1200x1800 (height > width); each removes width/6 seams.
 //! Slow variants (the naive reference, the Bacalhau example's imageproc loop) are timed on
-//! a few seams and reported per seam; the optimised carver and the WASI module under
-//! wasmtime carve the whole width/6, best of 5 runs (ImageMagick: best of 3).
+//! a few seams and reported per seam; the optimised carver and the WASI module (the
+//! wasmtime CLI, and wazero as a Bacalhau node runs it, through `tools/wazero-run`, its
+//! compile included) carve the whole width/6, best of 5 runs (ImageMagick: best of 3).
 
 #[path = "../tests/reference/mod.rs"]
 mod reference;
@@ -17,7 +18,6 @@ use image::RgbImage;
 use image::imageops::{self, FilterType};
 use seam_carver::resize::{Request, resize};
 use seam_carver::{EnergyKind, SeamRule, carve_width};
-use wasi_runner::{Invocation, Mount, Rules, Runner};
 
 struct Row {
     variant: &'static str,
@@ -30,7 +30,7 @@ struct Row {
 impl Row {
     fn print(&self) {
         println!(
-            "| {:<34} | {:<16} | {:>5} | {:>10.1} | {:>10.3} |",
+            "| {:<48} | {:<16} | {:>5} | {:>10.1} | {:>10.3} |",
             self.variant,
             self.image,
             self.seams,
@@ -86,14 +86,13 @@ fn main() {
     let wide = imageops::resize(&photo, 600 * scale, 400 * scale, FilterType::CatmullRom);
     let tall = imageops::rotate90(&wide);
     let module = support::wasm_module();
-    let runner = Runner::from_file(&module).unwrap();
 
     println!(
-        "| {:<34} | {:<16} | {:>5} | {:>10} | {:>10} |",
+        "| {:<48} | {:<16} | {:>5} | {:>10} | {:>10} |",
         "variant", "image", "seams", "total ms", "ms/seam/MP"
     );
     println!(
-        "|{:-<36}|{:-<18}|{:-<7}|{:-<12}|{:-<12}|",
+        "|{:-<50}|{:-<18}|{:-<7}|{:-<12}|{:-<12}|",
         "", "", "", "", ""
     );
     for (name, image) in [("wide", &wide), ("tall", &tall)] {
@@ -161,41 +160,63 @@ fn main() {
         std::fs::create_dir_all(&inputs).unwrap();
         std::fs::create_dir_all(&outputs).unwrap();
         image.save(inputs.join("photo.png")).unwrap();
-        let invocation = Invocation {
-            entrypoint: "_start".into(),
-            args: [
-                "/inputs/photo.png",
-                "-o",
-                "/outputs",
-                "-q",
-                "--only",
-                "carved",
-            ]
-            .map(String::from)
-            .to_vec(),
-            env: vec![],
-            mounts: vec![
-                Mount::input(&inputs, "/inputs"),
-                Mount::output(&outputs, "/outputs"),
-            ],
-            rules: Rules::bacalhau(),
-        };
-        let (s, outcome) = best_of(runs, || runner.run(&invocation).unwrap());
-        assert_eq!(
-            outcome.exit_code,
-            0,
+        let args = [
+            "/inputs/photo.png",
+            "-o",
+            "/outputs",
+            "-q",
+            "--only",
+            "carved",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (s, output) = best_of(runs, || support::run_wasmtime(&inputs, &outputs, &args));
+        assert!(
+            output.status.success(),
             "{}",
-            String::from_utf8_lossy(&outcome.stderr)
+            String::from_utf8_lossy(&output.stderr)
         );
         Row {
-            variant: "wasm module, wasmtime, end to end",
+            variant: "wasm module, wasmtime CLI, end to end",
             image: label.clone(),
             seams,
             seconds: s,
             megapixels: mp,
         }
         .print();
-        let native_bin = support::root().join("target/release/seam-carver");
+        // The module on wazero as a Bacalhau node runs it (the photo from a node folder),
+        // and with close-on-context-done off, to show what that setting costs.
+        let spec = serde_json::json!({
+            "Name": "bench", "Type": "batch", "Count": 1,
+            "Tasks": [{
+                "Name": "carve",
+                "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/seam-carver.wasm", "Parameters": args}},
+                "InputSources": [
+                    {"Target": "/app/seam-carver.wasm", "Source": {"Type": "localDirectory", "Params": {"SourcePath": module.to_str().unwrap()}}},
+                    {"Target": "/inputs", "Source": {"Type": "localDirectory", "Params": {"SourcePath": inputs.to_str().unwrap()}}},
+                ],
+                "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
+            }]
+        });
+        for (variant, flags) in [
+            ("wasm module, wazero as on Bacalhau, end to end", &[][..]),
+            (
+                "wasm module, wazero, close-on-context-done off",
+                &["-close-on-context-done=false"][..],
+            ),
+        ] {
+            let (s, run) = best_of(runs, || support::run_job(&spec, flags));
+            assert_eq!(run.status, Some(0), "{}", run.log);
+            Row {
+                variant,
+                image: label.clone(),
+                seams,
+                seconds: s,
+                megapixels: mp,
+            }
+            .print();
+        }
+        let native_bin = support::target_dir().join("release/seam-carver");
         if native_bin.is_file() {
             let (s, status) = best_of(runs, || {
                 std::process::Command::new(&native_bin)

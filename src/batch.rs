@@ -115,6 +115,28 @@ pub fn expand_inputs(
     (files, failed)
 }
 
+/// The files a run carves: [`expand_inputs`] less the `masks` (which may be named
+/// inside an input directory), each left out with a `skipped` report.
+pub fn input_files(
+    inputs: &[PathBuf],
+    masks: &[PathBuf],
+    reporter: &mut dyn Reporter,
+) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let (mut files, failed) = expand_inputs(inputs, reporter);
+    let masks: Vec<PathBuf> = masks
+        .iter()
+        .filter_map(|path| fs::canonicalize(path).ok())
+        .collect();
+    files.retain(|path| {
+        let is_mask = fs::canonicalize(path).is_ok_and(|p| masks.contains(&p));
+        if is_mask {
+            reporter.skipped(path, "a mask (--protect or --remove), not an input");
+        }
+        !is_mask
+    });
+    (files, failed)
+}
+
 /// The stem that names an input's outputs: its file name without the last extension.
 pub fn output_stem(path: &Path) -> String {
     path.file_stem()
@@ -173,20 +195,12 @@ pub fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<Summary> {
     prepare_output_dir(out_dir)?;
-    let (mut files, failed) = expand_inputs(inputs, reporter);
     let masks: Vec<PathBuf> = [&options.protect, &options.remove]
         .into_iter()
         .flatten()
-        .filter_map(|mask| mask.source.as_ref())
-        .filter_map(|path| fs::canonicalize(path).ok())
+        .filter_map(|mask| mask.source.clone())
         .collect();
-    files.retain(|path| {
-        let is_mask = fs::canonicalize(path).is_ok_and(|p| masks.contains(&p));
-        if is_mask {
-            reporter.skipped(path, "a mask (--protect or --remove), not an input");
-        }
-        !is_mask
-    });
+    let (files, failed) = input_files(inputs, &masks, reporter);
     let mut summary = Summary::default();
     for (path, message) in failed {
         reporter.failed(&path, &message);

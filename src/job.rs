@@ -1,10 +1,24 @@
 //! Bacalhau job specs (v1.7+ format) that run the WASI module on a set of inputs.
 //!
-//! The module and local inputs travel inline as `data:` URLs; inputs given as
-//! `https://`, `s3://` or `ipfs://` become `urlDownload`, `s3` and `ipfs` sources. Inline
-//! inputs are packed into as many jobs as the inline cap requires. Each input is mounted
-//! as a file under `/inputs`; the result path `outputs` is mounted at `/outputs`; the
-//! carving options become the module's `Parameters`.
+//! What a Bacalhau node does with them (its wasm executor, storage providers and
+//! transport) decides the layout:
+//!
+//! - the wasm engine's `EntryModule` is a string naming the `Target` of one of the
+//!   task's input sources: the module travels inline (`/app/seam-carver.wasm`) or by
+//!   reference (`https://` or `s3://` into the folder `/app`, where the node's loader
+//!   takes the one `.wasm` file; `ipfs://CID` at `/app/seam-carver.wasm`);
+//! - local images and masks travel inline as `data:` URLs, each at its own `Target`
+//!   (`/inputs/NAME`, `/masks/NAME`);
+//! - `urlDownload` and `s3` sources treat `Target` as a folder and put the file(s)
+//!   inside, so each such input gets a folder of its own (`/inputs/url-N`,
+//!   `/inputs/s3-N`), which is what the module is given: it carves the images in it,
+//!   whatever name the download ends up with;
+//! - the whole job, inline data included, travels in one API request (at most
+//!   10,000,000 bytes) and then to a compute node in one NATS message (1 MiB by
+//!   default), so every job is kept under [`JOB_BUDGET`]; inline inputs are split
+//!   across as many jobs as that takes;
+//! - `Resources.Memory` is parsed with go-humanize (`512Mb` is 512,000,000 bytes), so
+//!   sizes are written in `MiB`.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -12,8 +26,15 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-/// Bacalhau's cap on inline data in one job (10 MB).
-pub const INLINE_CAP: usize = 10_000_000;
+/// NATS's default maximum payload, which carries a job to a compute node: 1 MiB.
+pub const NATS_MAX_PAYLOAD: usize = 1 << 20;
+
+/// Bacalhau's cap on an API request body, which carries a submitted job: 10,000,000 bytes.
+pub const API_MAX_BODY: usize = 10_000_000;
+
+/// What a serialized job may take: NATS's payload less 64 KiB for the message around it
+/// (the execution, its state and headers).
+pub const JOB_BUDGET: usize = NATS_MAX_PAYLOAD - (64 << 10);
 
 /// Bytes of linear memory budgeted per input pixel: the decoded image, the carver's
 /// pixel, energy and cost buffers, and one rendered artifact with its PNG encoding at a
@@ -26,6 +47,98 @@ pub const BASE_MEMORY: u64 = 64 << 20;
 /// Most linear memory a wasm32 module can address.
 pub const MAX_MEMORY: u64 = 4 << 30;
 
+/// The memory asked for when the images' sizes are unknown (remote inputs).
+pub const REMOTE_MEMORY: &str = "2048MiB";
+
+/// The folder the module lands in, inline (a gzipped tar archive, which the node
+/// unpacks there), by URL or from S3; `EntryModule` names it, and the node's loader
+/// takes the one `.wasm` file inside.
+pub const MODULE_FOLDER: &str = "/app";
+
+/// Where a module from IPFS is placed (a file), and what `EntryModule` then names.
+pub const IPFS_MODULE_TARGET: &str = "/app/seam-carver.wasm";
+
+/// Where the module comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModuleSource {
+    /// The module's bytes, sent inline.
+    Inline(Vec<u8>),
+    /// An `https://` or `http://` URL ending in `.wasm`, downloaded by the node.
+    Url(String),
+    /// `s3://bucket/key.wasm`.
+    S3 { bucket: String, key: String },
+    /// `ipfs://CID` of the module file.
+    Ipfs(String),
+}
+
+impl ModuleSource {
+    /// Reads `--module`: a URL (`https://`, `s3://`, `ipfs://`) is sent by reference,
+    /// anything else is a local file read now.
+    pub fn parse(arg: &str) -> Result<ModuleSource, String> {
+        let not_wasm = || {
+            format!(
+                "--module {arg}: the node's loader takes a .wasm file, so the module's name must end in .wasm"
+            )
+        };
+        match Input::parse(arg)? {
+            Input::File(path) => std::fs::read(&path).map(ModuleSource::Inline).map_err(|e| {
+                format!(
+                    "{}: cannot read the module ({e}); build it with `just build-wasi`",
+                    path.display()
+                )
+            }),
+            Input::Url(url) if url_file_name(&url).ends_with(".wasm") => Ok(ModuleSource::Url(url)),
+            Input::S3 { bucket, key } if key.ends_with(".wasm") => {
+                Ok(ModuleSource::S3 { bucket, key })
+            }
+            Input::Ipfs(cid) => Ok(ModuleSource::Ipfs(cid)),
+            _ => Err(not_wasm()),
+        }
+    }
+
+    /// The input source that carries the module, and what `EntryModule` names.
+    fn source(&self) -> (Value, &'static str) {
+        match self {
+            ModuleSource::Inline(bytes) => (
+                json!({"Target": MODULE_FOLDER, "Source": inline_source("application/gzip", &tar_gz("seam-carver.wasm", bytes))}),
+                MODULE_FOLDER,
+            ),
+            ModuleSource::Url(url) => (
+                json!({"Target": MODULE_FOLDER, "Source": {"Type": "urlDownload", "Params": {"URL": url}}}),
+                MODULE_FOLDER,
+            ),
+            ModuleSource::S3 { bucket, key } => (
+                json!({"Target": MODULE_FOLDER, "Source": {"Type": "s3", "Params": {"Bucket": bucket, "Key": key}}}),
+                MODULE_FOLDER,
+            ),
+            ModuleSource::Ipfs(cid) => (
+                json!({"Target": IPFS_MODULE_TARGET, "Source": {"Type": "ipfs", "Params": {"CID": cid}}}),
+                IPFS_MODULE_TARGET,
+            ),
+        }
+    }
+}
+
+/// A gzipped tar archive holding one file, the same bytes every time (no dates, owners
+/// or modes of the host): how an inline source carries a compressed file, which the
+/// node unpacks into a folder at its `Target`.
+pub fn tar_gz(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(bytes.len() as u64);
+    header.set_mode(0o644);
+    header.set_mtime(0);
+    header.set_entry_type(tar::EntryType::Regular);
+    let gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    let mut archive = tar::Builder::new(gz);
+    archive
+        .append_data(&mut header, name, bytes)
+        .and_then(|()| archive.into_inner())
+        .and_then(|gz| gz.finish())
+        .expect("writing to memory cannot fail")
+}
+
 /// One input of a job.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
@@ -33,10 +146,16 @@ pub enum Input {
     File(PathBuf),
     /// An `https://` or `http://` URL, downloaded by the node.
     Url(String),
-    /// `s3://bucket/key`.
+    /// `s3://bucket/key`: one object, or every object under a prefix ending in `/`.
     S3 { bucket: String, key: String },
     /// `ipfs://CID`.
     Ipfs(String),
+}
+
+/// The last path element of a URL, without its query or fragment.
+fn url_file_name(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.rsplit('/').next().unwrap_or(path).to_string()
 }
 
 impl Input {
@@ -66,17 +185,28 @@ impl Input {
         Ok(Input::File(PathBuf::from(arg)))
     }
 
-    /// The file name it gets under `/inputs`.
+    /// The file name it is known by: a local file's name, a URL's last path element,
+    /// an S3 key's last element, an IPFS CID.
     pub fn file_name(&self) -> String {
-        let last = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
         match self {
             Input::File(p) => p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            Input::Url(u) => last(u.split(['?', '#']).next().unwrap_or(u)),
-            Input::S3 { key, .. } => last(key),
+            Input::Url(u) => url_file_name(u),
+            Input::S3 { key, .. } => key.rsplit('/').next().unwrap_or(key).to_string(),
             Input::Ipfs(cid) => cid.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Input::File(p) => write!(f, "{}", p.display()),
+            Input::Url(u) => f.write_str(u),
+            Input::S3 { bucket, key } => write!(f, "s3://{bucket}/{key}"),
+            Input::Ipfs(cid) => write!(f, "ipfs://{cid}"),
         }
     }
 }
@@ -84,9 +214,9 @@ impl Input {
 /// What a set of job specs should do.
 #[derive(Clone, Debug)]
 pub struct JobRequest {
-    /// The WASI module's bytes.
-    pub module: Vec<u8>,
-    /// Inputs, in order.
+    /// The WASI module.
+    pub module: ModuleSource,
+    /// Inputs, in order (local directories already expanded).
     pub inputs: Vec<Input>,
     /// Carving options passed to the module after the inputs (e.g. `--width 80%`).
     pub options: Vec<String>,
@@ -103,8 +233,10 @@ pub struct JobRequest {
 pub struct JobSpec {
     /// The spec, ready to write as JSON (which `bacalhau job run` accepts as YAML).
     pub spec: Value,
-    /// File names under `/inputs`, in order.
+    /// The inputs it carries, as given.
     pub inputs: Vec<String>,
+    /// Its size serialized compactly, as it travels.
+    pub size: usize,
 }
 
 /// A data URL carrying `bytes`.
@@ -115,12 +247,19 @@ pub fn data_url(mime: &str, bytes: &[u8]) -> String {
     )
 }
 
-fn inline_len(bytes: usize) -> usize {
-    // data:application/octet-stream;base64, + base64 text
-    40 + bytes.div_ceil(3) * 4
+fn inline_source(mime: &str, bytes: &[u8]) -> Value {
+    json!({"Type": "inline", "Params": {"URL": data_url(mime, bytes)}})
 }
 
-/// Memory for a job whose largest image has `pixels` pixels, as a Bacalhau size string.
+/// The size of a value serialized compactly, as a job travels.
+fn serialized_len(value: &Value) -> usize {
+    serde_json::to_vec(value)
+        .map(|v| v.len())
+        .unwrap_or(usize::MAX)
+}
+
+/// Memory for a job whose largest image has `pixels` pixels, as a size Bacalhau reads
+/// (go-humanize: `MiB` is 1024 * 1024 bytes).
 pub fn memory_for(pixels: u64) -> Result<String, String> {
     let need = BASE_MEMORY + pixels * BYTES_PER_PIXEL;
     if need > MAX_MEMORY {
@@ -129,22 +268,26 @@ pub fn memory_for(pixels: u64) -> Result<String, String> {
             need >> 20
         ));
     }
-    // Round up to 64 MiB, at least Bacalhau's default of 512 MiB.
+    // Round up to 64 MiB, at least 512 MiB.
     let mib = need.div_ceil(64 << 20) * 64;
-    Ok(format!("{}Mb", mib.max(512)))
+    Ok(format!("{}MiB", mib.max(512)))
 }
 
 /// A file's name and bytes.
 pub type NamedFile = (String, Vec<u8>);
 
+/// A mask named in the options: its local path, and the name and bytes it travels with.
+pub type MaskFile = (PathBuf, NamedFile);
+
 /// Options that name a mask file: it travels inline with every job, at `/masks/NAME`.
 pub const MASK_OPTIONS: [&str; 2] = ["--protect", "--remove"];
 
 /// The options with every mask file (`--protect FILE`, `--remove=FILE`) read and its
-/// path replaced by `/masks/NAME`; returns the new options and the masks' names and bytes.
-pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<NamedFile>), String> {
+/// path replaced by `/masks/NAME`; returns the new options, and the masks' local paths,
+/// names and bytes.
+pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<MaskFile>), String> {
     let mut out = Vec::new();
-    let mut masks: Vec<NamedFile> = Vec::new();
+    let mut masks: Vec<MaskFile> = Vec::new();
     let mut args = options.iter();
     while let Some(arg) = args.next() {
         let (flag, path) = match arg.split_once('=') {
@@ -158,10 +301,7 @@ pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<NamedFile>)
                 continue;
             }
         };
-        if matches!(
-            Input::parse(&path)?,
-            Input::Url(_) | Input::S3 { .. } | Input::Ipfs(_)
-        ) {
+        if !matches!(Input::parse(&path)?, Input::File(_)) {
             return Err(format!(
                 "{flag} {path}: masks travel inline with the job; give a local file"
             ));
@@ -169,46 +309,54 @@ pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<NamedFile>)
         let bytes =
             std::fs::read(&path).map_err(|e| format!("{flag} {path}: cannot read mask: {e}"))?;
         let name = Input::File(PathBuf::from(&path)).file_name();
-        if masks.iter().any(|(n, b)| n == &name && b != &bytes) {
+        if masks.iter().any(|(_, (n, b))| n == &name && b != &bytes) {
             return Err(format!("{flag} {path}: another mask is also named {name}"));
         }
-        if !masks.iter().any(|(n, _)| n == &name) {
-            masks.push((name.clone(), bytes));
+        if !masks.iter().any(|(_, (n, _))| n == &name) {
+            masks.push((PathBuf::from(&path), (name.clone(), bytes)));
         }
         out.extend([flag.to_string(), format!("/masks/{name}")]);
     }
     Ok((out, masks))
 }
 
+/// An inline input ready to pack: its name, its input source and the source's size.
+struct Packed {
+    name: String,
+    given: String,
+    source: Value,
+    size: usize,
+    pixels: u64,
+}
+
 /// Builds one or more job specs for `request`, splitting inline inputs across jobs so
-/// that none exceeds [`INLINE_CAP`]. Local inputs are read and checked here: a missing
-/// file, an undecodable header or a file too large to inline is an error naming it.
+/// that each serialized job stays under [`JOB_BUDGET`]. Local inputs are read and
+/// checked here: a missing file, an undecodable header or a file too large to travel
+/// inline is an error naming it.
 pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
     if request.inputs.is_empty() {
         return Err("no inputs given".to_string());
     }
     let (options, masks) = extract_masks(&request.options)?;
-    // Every job carries the module and the masks.
-    let module_len = inline_len(request.module.len())
-        + masks
-            .iter()
-            .map(|(_, b)| inline_len(b.len()))
-            .sum::<usize>();
-    if module_len > INLINE_CAP {
-        return Err(format!(
-            "the module ({} bytes) and masks are too large to send inline",
-            request.module.len()
-        ));
+    let (module_source, entry_module) = request.module.source();
+    // What every job carries: the module and the masks.
+    let mut fixed_sources = vec![module_source];
+    for (_, (name, bytes)) in &masks {
+        fixed_sources.push(json!({
+            "Target": format!("/masks/{name}"),
+            "Source": inline_source("application/octet-stream", bytes),
+        }));
     }
+
     let mut seen = std::collections::BTreeSet::new();
-    let mut inline: Vec<(String, Vec<u8>, u64)> = Vec::new();
-    let mut remote: Vec<(String, Value)> = Vec::new();
+    let mut inline: Vec<Packed> = Vec::new();
+    let mut remote: Vec<(String, Value, String)> = Vec::new();
+    let (mut urls, mut buckets) = (0, 0);
     for input in &request.inputs {
         let name = input.file_name();
         if name.is_empty() || !seen.insert(name.clone()) {
             return Err(format!(
-                "{}: two inputs would both be /inputs/{name}",
-                describe(input)
+                "{input}: another input is also named {name}, and their outputs would clash"
             ));
         }
         match input {
@@ -220,88 +368,54 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
                     .map_err(|e| format!("{}: {e}", path.display()))?
                     .into_dimensions()
                     .map_err(|e| format!("{}: not a readable image: {e}", path.display()))?;
-                if module_len + inline_len(bytes.len()) > INLINE_CAP {
-                    return Err(format!(
-                        "{}: {} bytes is too large to send inline (Bacalhau caps inline data at 10 MB per job); \
-                         upload it and pass its URL instead: https://..., s3://BUCKET/KEY or ipfs://CID",
-                        path.display(),
-                        bytes.len()
-                    ));
-                }
-                inline.push((name, bytes, w as u64 * h as u64));
+                let source = json!({
+                    "Target": format!("/inputs/{name}"),
+                    "Source": inline_source("application/octet-stream", &bytes),
+                });
+                inline.push(Packed {
+                    size: serialized_len(&source) + 1,
+                    source,
+                    given: input.to_string(),
+                    name: format!("/inputs/{name}"),
+                    pixels: w as u64 * h as u64,
+                });
             }
             Input::Url(url) => {
-                remote.push((name, json!({"Type": "urlDownload", "Params": {"URL": url}})))
+                urls += 1;
+                let target = format!("/inputs/url-{urls}");
+                let source = json!({"Target": target, "Source": {"Type": "urlDownload", "Params": {"URL": url}}});
+                remote.push((target, source, input.to_string()));
             }
-            Input::S3 { bucket, key } => remote.push((
-                name,
-                json!({"Type": "s3", "Params": {"Bucket": bucket, "Key": key}}),
-            )),
+            Input::S3 { bucket, key } => {
+                buckets += 1;
+                let target = format!("/inputs/s3-{buckets}");
+                let source = json!({"Target": target, "Source": {"Type": "s3", "Params": {"Bucket": bucket, "Key": key}}});
+                remote.push((target, source, input.to_string()));
+            }
             Input::Ipfs(cid) => {
-                remote.push((name, json!({"Type": "ipfs", "Params": {"CID": cid}})))
+                let target = format!("/inputs/{cid}");
+                let source =
+                    json!({"Target": target, "Source": {"Type": "ipfs", "Params": {"CID": cid}}});
+                remote.push((target, source, input.to_string()));
             }
         }
     }
 
-    // Pack inline inputs greedily, in order, into jobs under the cap.
-    let mut groups: Vec<Vec<(String, Vec<u8>, u64)>> = vec![Vec::new()];
-    let mut used = module_len;
-    for item in inline {
-        let len = inline_len(item.1.len());
-        if used + len > INLINE_CAP && !groups.last().unwrap().is_empty() {
-            groups.push(Vec::new());
-            used = module_len;
-        }
-        used += len;
-        groups.last_mut().unwrap().push(item);
-    }
-
-    let module_url = data_url("application/wasm", &request.module);
-    let count = groups.len();
-    let mut jobs = Vec::new();
-    for (i, group) in groups.into_iter().enumerate() {
-        let mut sources: Vec<Value> = masks
-            .iter()
-            .map(|(name, bytes)| {
-                json!({
-                    "Target": format!("/masks/{name}"),
-                    "Source": {"Type": "inline", "Params": {"URL": data_url("application/octet-stream", bytes)}}
-                })
-            })
-            .collect();
-        let mut names = Vec::new();
-        let mut largest = 0u64;
-        for (name, bytes, pixels) in &group {
-            sources.push(json!({
-                "Target": format!("/inputs/{name}"),
-                "Source": {"Type": "inline", "Params": {"URL": data_url("application/octet-stream", bytes)}}
-            }));
-            names.push(name.clone());
-            largest = largest.max(*pixels);
-        }
-        if i == 0 {
-            for (name, source) in &remote {
-                sources.push(json!({"Target": format!("/inputs/{name}"), "Source": source}));
-                names.push(name.clone());
-            }
-        }
-        if names.is_empty() {
-            continue;
-        }
-        let memory = match &request.memory {
-            Some(m) => m.clone(),
-            None if i == 0 && !remote.is_empty() => "2048Mb".to_string(),
-            None => memory_for(largest)?,
-        };
-        let mut parameters: Vec<String> = names.iter().map(|n| format!("/inputs/{n}")).collect();
+    let timeout = request.timeout_secs;
+    let make = |index: usize,
+                count: usize,
+                sources: Vec<Value>,
+                arguments: Vec<String>,
+                memory: String| {
+        let mut parameters = arguments;
         parameters.extend(["-o".to_string(), "/outputs".to_string()]);
         parameters.extend(options.iter().cloned());
         let name = if count == 1 {
             "seam-carver".to_string()
         } else {
-            format!("seam-carver-{}-of-{count}", i + 1)
+            format!("seam-carver-{}-of-{count}", index + 1)
         };
-        let spec = json!({
+        json!({
             "Name": name,
             "Type": "batch",
             "Count": 1,
@@ -311,7 +425,7 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
                 "Engine": {
                     "Type": "wasm",
                     "Params": {
-                        "EntryModule": {"Source": {"Type": "inline", "Params": {"URL": module_url}}},
+                        "EntryModule": entry_module,
                         "Entrypoint": "_start",
                         "Parameters": parameters,
                     }
@@ -320,45 +434,141 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
                 "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
                 "Publisher": {"Type": request.publisher},
                 "Resources": {"CPU": "1", "Memory": memory},
-                "Timeouts": {"ExecutionTimeout": request.timeout_secs},
+                "Timeouts": {"ExecutionTimeout": timeout},
             }]
-        });
+        })
+    };
+
+    // A job with the fixed sources, every remote input and no inline one: its size is
+    // the floor of every job (within a few bytes of names and counters).
+    let mut first_sources = fixed_sources.clone();
+    first_sources.extend(remote.iter().map(|(_, s, _)| s.clone()));
+    let floor = serialized_len(&make(
+        0,
+        1,
+        first_sources,
+        remote.iter().map(|(t, _, _)| t.clone()).collect(),
+        REMOTE_MEMORY.to_string(),
+    ));
+    if floor > JOB_BUDGET {
+        return Err(too_large(
+            "the module, the masks and the remote inputs",
+            floor,
+            &request.module,
+        ));
+    }
+
+    // Pack inline inputs greedily, in order: each parameter costs its name once more.
+    let mut groups: Vec<Vec<Packed>> = vec![Vec::new()];
+    let mut used = floor;
+    for item in inline {
+        let cost = item.size + item.name.len() + 3;
+        if floor + cost > JOB_BUDGET {
+            return Err(too_large(&item.given, floor + cost, &request.module));
+        }
+        if used + cost > JOB_BUDGET {
+            groups.push(Vec::new());
+            used = floor;
+        }
+        used += cost;
+        groups.last_mut().unwrap().push(item);
+    }
+
+    let count = groups.len();
+    let mut jobs = Vec::new();
+    for (i, group) in groups.into_iter().enumerate() {
+        let mut sources = fixed_sources.clone();
+        let mut arguments = Vec::new();
+        let mut given = Vec::new();
+        let largest = group.iter().map(|p| p.pixels).max().unwrap_or(0);
+        for item in group {
+            sources.push(item.source);
+            arguments.push(item.name);
+            given.push(item.given);
+        }
+        if i == 0 {
+            for (target, source, input) in &remote {
+                sources.push(source.clone());
+                arguments.push(target.clone());
+                given.push(input.clone());
+            }
+        }
+        if given.is_empty() {
+            continue;
+        }
+        let memory = match &request.memory {
+            Some(m) => m.clone(),
+            None if i == 0 && !remote.is_empty() => REMOTE_MEMORY.to_string(),
+            None => memory_for(largest)?,
+        };
+        let spec = make(i, count, sources, arguments, memory);
+        let size = serialized_len(&spec);
+        if size > JOB_BUDGET {
+            return Err(format!(
+                "job {} would be {size} bytes, over the {JOB_BUDGET} bytes a job may take",
+                i + 1
+            ));
+        }
         jobs.push(JobSpec {
             spec,
-            inputs: names,
+            inputs: given,
+            size,
         });
     }
     Ok(jobs)
 }
 
-fn describe(input: &Input) -> String {
-    match input {
-        Input::File(p) => p.display().to_string(),
-        Input::Url(u) => u.clone(),
-        Input::S3 { bucket, key } => format!("s3://{bucket}/{key}"),
-        Input::Ipfs(cid) => format!("ipfs://{cid}"),
-    }
+/// The error for something that cannot travel inline in a job.
+fn too_large(what: &str, size: usize, module: &ModuleSource) -> String {
+    let module_hint = if let ModuleSource::Inline(_) = module {
+        format!(
+            "; the module alone takes {} bytes inline: publish it and pass --module https://…/seam-carver.wasm, s3://BUCKET/KEY.wasm or ipfs://CID",
+            serialized_len(&module.source().0)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{what}: a job carrying it would be {size} bytes, and a job must stay under {JOB_BUDGET} bytes \
+         to reach a compute node (NATS's default 1 MiB message){module_hint}; \
+         upload large images and pass their URLs instead: https://..., s3://BUCKET/KEY or ipfs://CID"
+    )
 }
 
-/// Expands local directories among the inputs into their image files (sorted).
-pub fn expand_local(args: &[String]) -> Result<Vec<Input>, String> {
+/// Expands local directories among the inputs into their image files as the command line
+/// does (sorted by name, hidden files and the masks named in `options` left out); URLs
+/// are kept as they are. `skipped` hears of each file left out, with the reason.
+pub fn expand_local(
+    args: &[String],
+    options: &[String],
+    skipped: &mut dyn FnMut(&Path, &str),
+) -> Result<Vec<Input>, String> {
+    let (_, masks) = extract_masks(options)?;
+    let masks: Vec<PathBuf> = masks.into_iter().map(|(path, _)| path).collect();
     let mut out = Vec::new();
     for arg in args {
-        let input = Input::parse(arg)?;
-        match &input {
-            Input::File(path) if path.is_dir() => {
-                let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-                    .map_err(|e| format!("{}: cannot list: {e}", path.display()))?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| crate::batch::has_image_extension(p))
-                    .collect();
-                files.sort();
+        match Input::parse(arg)? {
+            Input::File(path) => {
+                let mut reporter = SkipReporter(skipped);
+                let (files, failed) =
+                    crate::batch::input_files(std::slice::from_ref(&path), &masks, &mut reporter);
+                if let Some((_, message)) = failed.into_iter().next() {
+                    return Err(message);
+                }
                 out.extend(files.into_iter().map(Input::File));
             }
-            _ => out.push(input),
+            input => out.push(input),
         }
     }
     Ok(out)
+}
+
+struct SkipReporter<'a>(&'a mut dyn FnMut(&Path, &str));
+
+impl crate::batch::Reporter for SkipReporter<'_> {
+    fn skipped(&mut self, path: &Path, reason: &str) {
+        (self.0)(path, reason)
+    }
 }
 
 /// Decodes a `data:` URL's bytes (base64 or plain).
@@ -374,29 +584,31 @@ pub fn decode_data_url(url: &str) -> Result<Vec<u8>, String> {
     }
 }
 
-/// The inline inputs of a spec, as (file name under `/inputs`, bytes).
+/// The inline input files of a spec (images and masks, not the module), as (guest path,
+/// bytes). A remote source is an error naming it: only a node can fetch it.
 pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, String> {
     let sources = spec["Tasks"][0]["InputSources"]
         .as_array()
         .ok_or("spec has no Tasks[0].InputSources")?;
-    sources
-        .iter()
-        .map(|s| {
-            let target = s["Target"].as_str().ok_or("input source without Target")?;
-            let name = target
-                .strip_prefix("/inputs/")
-                .ok_or_else(|| format!("{target} is not under /inputs"))?;
-            if s["Source"]["Type"] != "inline" {
-                return Err(format!(
-                    "{target}: only inline sources can be re-run locally"
-                ));
-            }
-            let url = s["Source"]["Params"]["URL"]
-                .as_str()
-                .ok_or("inline source without URL")?;
-            Ok((name.to_string(), decode_data_url(url)?))
-        })
-        .collect()
+    let entry = spec["Tasks"][0]["Engine"]["Params"]["EntryModule"].as_str();
+    let mut files = Vec::new();
+    for s in sources {
+        let target = s["Target"].as_str().ok_or("input source without Target")?;
+        if Some(target) == entry {
+            continue;
+        }
+        if s["Source"]["Type"] != "inline" {
+            return Err(format!(
+                "{target}: a {} source; only inline sources can be re-run locally",
+                s["Source"]["Type"].as_str().unwrap_or("?")
+            ));
+        }
+        let url = s["Source"]["Params"]["URL"]
+            .as_str()
+            .ok_or("inline source without URL")?;
+        files.push((target.to_string(), decode_data_url(url)?));
+    }
+    Ok(files)
 }
 
 /// The module `Parameters` of a spec.
@@ -450,9 +662,9 @@ mod tests {
 
     #[test]
     fn memory_is_sized_from_pixels() {
-        assert_eq!(memory_for(600 * 400).unwrap(), "512Mb");
-        assert_eq!(memory_for(8000 * 6000).unwrap(), "1408Mb");
-        assert_eq!(memory_for(16_000_000).unwrap(), "512Mb");
+        assert_eq!(memory_for(600 * 400).unwrap(), "512MiB");
+        assert_eq!(memory_for(8000 * 6000).unwrap(), "1408MiB");
+        assert_eq!(memory_for(16_000_000).unwrap(), "512MiB");
         assert!(memory_for(20000 * 20000).is_err());
     }
 
@@ -483,7 +695,13 @@ mod tests {
                 "/masks/cup.png"
             ]
         );
-        assert_eq!(masks, vec![("cup.png".to_string(), b"mask bytes".to_vec())]);
+        assert_eq!(
+            masks,
+            vec![(
+                mask.clone(),
+                ("cup.png".to_string(), b"mask bytes".to_vec())
+            )]
+        );
         let err = extract_masks(&["--remove".into(), "https://x.org/m.png".into()]).unwrap_err();
         assert!(err.contains("give a local file"), "{err}");
         let err = extract_masks(&["--protect".into()]).unwrap_err();

@@ -1,7 +1,7 @@
 //! The submit → get → check flow of `just submit` / `just get` (tools/bacalhau-*.sh),
 //! against a stand-in `bacalhau` CLI that records its calls; the submitted jobs are run
-//! here with the local dry run, as a node would run them: the documented commands are
-//! issued, and the results are checked.
+//! here on `wazero-run`, as a node would run them: the documented commands are issued,
+//! and the results are checked.
 
 mod support;
 
@@ -55,11 +55,11 @@ fn submit_then_get_issues_the_documented_commands_and_checks_results() {
     assert!(id.starts_with("j-"));
     // The "node" runs the job it was given.
     let state = work.path().join("state");
-    let spec_text = std::fs::read_to_string(state.join(format!("{id}.spec"))).unwrap();
-    let spec: serde_json::Value = serde_json::from_str(&spec_text).unwrap();
-    assert_eq!(
-        wasi_runner::job::dry_run(&spec, &state.join(&id)).unwrap(),
-        0
+    let node = support::run_job_file(&state.join(format!("{id}.spec")), &state.join(&id), &[]);
+    assert!(
+        node.status.success(),
+        "{}",
+        String::from_utf8_lossy(&node.stderr)
     );
 
     let get = script("bacalhau-get.sh", work.path(), true)

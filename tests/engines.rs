@@ -1,6 +1,6 @@
 //! Determinism across engines: the same module on Node's `node:wasi` (V8) must write the
 //! golden files too, and native, wasmtime and Node manifests must agree file by file on
-//! the bundled photo.
+//! the bundled photo (wazero's leg is `tests/job.rs`, from generated specs).
 
 mod support;
 
@@ -9,7 +9,6 @@ use std::path::Path;
 use std::process::Command;
 
 use seam_carver::output::Manifest;
-use wasi_runner::{Invocation, Mount, Rules, Runner};
 
 fn node(inputs: &Path, outputs: &Path, args: &[String]) -> std::process::Output {
     Command::new("node")
@@ -89,20 +88,12 @@ fn native_wasmtime_and_node_agree_on_the_bundled_photo() {
         .assert()
         .success();
     let wasmtime = tempfile::tempdir().unwrap();
-    let outcome = Runner::from_file(&support::wasm_module())
-        .unwrap()
-        .run(&Invocation {
-            entrypoint: "_start".into(),
-            args: args.clone(),
-            env: vec![],
-            mounts: vec![
-                Mount::input(&inputs, "/inputs"),
-                Mount::output(wasmtime.path(), "/outputs"),
-            ],
-            rules: Rules::bacalhau(),
-        })
-        .unwrap();
-    assert_eq!(outcome.exit_code, 0);
+    let output = support::run_wasmtime(&inputs, wasmtime.path(), &args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let node_out = tempfile::tempdir().unwrap();
     assert!(node(&inputs, node_out.path(), &args).status.success());
     assert_same_manifest(("native", native.path()), ("wasmtime", wasmtime.path()));

@@ -1,18 +1,20 @@
 //! Bacalhau job specs: the generated spec, snapshotted and parsed back field by field;
-//! every golden case dry-run through the spec on wasmtime under the executor's rules
-//! must give exit code 0 and the golden files; bad requests get clear errors.
+//! every golden case run from its generated spec on `wazero-run` (Bacalhau's wasm
+//! executor on wazero) must give exit code 0 and the golden files; a module and images
+//! by URL run from stand-in files; every job stays under 1 MiB; bad requests get clear
+//! errors.
 
 mod support;
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use seam_carver::job::{self, Input, JobRequest, build_jobs, decode_data_url};
+use seam_carver::job::{self, Input, JobRequest, ModuleSource, build_jobs, decode_data_url};
 use serde_json::Value;
 
 fn request(module: Vec<u8>, inputs: Vec<Input>, options: &[&str]) -> JobRequest {
     JobRequest {
-        module,
+        module: ModuleSource::Inline(module),
         inputs,
         options: options.iter().map(|s| s.to_string()).collect(),
         memory: None,
@@ -62,11 +64,19 @@ fn spec_fields_parse_back() {
     assert_eq!(task["Engine"]["Type"], "wasm");
     let params = &task["Engine"]["Params"];
     assert_eq!(params["Entrypoint"], "_start");
-    assert_eq!(params["EntryModule"]["Source"]["Type"], "inline");
-    let module_url = params["EntryModule"]["Source"]["Params"]["URL"]
-        .as_str()
-        .unwrap();
-    assert_eq!(decode_data_url(module_url).unwrap(), TINY_MODULE);
+    // EntryModule names the folder the inline tar.gz unpacks into.
+    assert_eq!(params["EntryModule"], "/app");
+    let sources = task["InputSources"].as_array().unwrap();
+    assert_eq!(sources[0]["Target"], "/app");
+    assert_eq!(sources[0]["Source"]["Type"], "inline");
+    let archive = decode_data_url(sources[0]["Source"]["Params"]["URL"].as_str().unwrap()).unwrap();
+    assert!(
+        sources[0]["Source"]["Params"]["URL"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:application/gzip;base64,")
+    );
+    assert_eq!(archive, job::tar_gz("seam-carver.wasm", TINY_MODULE));
     let parameters: Vec<&str> = params["Parameters"]
         .as_array()
         .unwrap()
@@ -78,8 +88,8 @@ fn spec_fields_parse_back() {
         [
             "/inputs/noise.png",
             "/inputs/rocket.jpg",
-            "/inputs/cat.jpg",
-            "/inputs/dog.png",
+            "/inputs/url-1",
+            "/inputs/s3-1",
             "/inputs/QmCid",
             "-o",
             "/outputs",
@@ -87,9 +97,8 @@ fn spec_fields_parse_back() {
             "imageproc"
         ]
     );
-    let sources = task["InputSources"].as_array().unwrap();
-    assert_eq!(sources.len(), 5);
-    for (source, name) in sources.iter().zip(["noise.png", "rocket.jpg"]) {
+    assert_eq!(sources.len(), 6);
+    for (source, name) in sources[1..].iter().zip(["noise.png", "rocket.jpg"]) {
         assert_eq!(source["Target"], format!("/inputs/{name}"));
         assert_eq!(source["Source"]["Type"], "inline");
         let bytes = decode_data_url(source["Source"]["Params"]["URL"].as_str().unwrap()).unwrap();
@@ -98,54 +107,180 @@ fn spec_fields_parse_back() {
             std::fs::read(support::root().join("golden/inputs").join(name)).unwrap()
         );
     }
+    // urlDownload and s3 put files inside Target: each gets a folder of its own.
     assert_eq!(
-        sources[2]["Source"],
-        serde_json::json!({"Type": "urlDownload", "Params": {"URL": "https://example.org/photos/cat.jpg"}})
+        sources[3],
+        serde_json::json!({"Target": "/inputs/url-1", "Source": {"Type": "urlDownload", "Params": {"URL": "https://example.org/photos/cat.jpg"}}})
     );
     assert_eq!(
-        sources[3]["Source"],
-        serde_json::json!({"Type": "s3", "Params": {"Bucket": "bucket", "Key": "dir/dog.png"}})
+        sources[4],
+        serde_json::json!({"Target": "/inputs/s3-1", "Source": {"Type": "s3", "Params": {"Bucket": "bucket", "Key": "dir/dog.png"}}})
     );
     assert_eq!(
-        sources[4]["Source"],
-        serde_json::json!({"Type": "ipfs", "Params": {"CID": "QmCid"}})
+        sources[5],
+        serde_json::json!({"Target": "/inputs/QmCid", "Source": {"Type": "ipfs", "Params": {"CID": "QmCid"}}})
     );
     assert_eq!(
         task["ResultPaths"],
         serde_json::json!([{"Name": "outputs", "Path": "/outputs"}])
     );
     assert_eq!(task["Publisher"]["Type"], "local");
-    // Remote inputs have unknown sizes: memory is generous.
-    assert_eq!(task["Resources"]["Memory"], "2048Mb");
+    // Remote inputs have unknown sizes: memory is generous, in units go-humanize reads
+    // as powers of 1024.
+    assert_eq!(task["Resources"]["Memory"], "2048MiB");
     assert_eq!(task["Timeouts"]["ExecutionTimeout"], 1800);
-    // The dry run refuses what only a node can fetch, saying so.
-    let err = wasi_runner::job::dry_run(spec, tempfile::tempdir().unwrap().path()).unwrap_err();
+    assert_eq!(jobs[0].size, serde_json::to_vec(spec).unwrap().len());
+    // wazero-run refuses what only a node can fetch, saying so.
+    let run = support::run_job(spec, &[]);
+    assert_eq!(run.status, Some(2));
     assert!(
-        err.contains("urlDownload") && err.contains("needs a Bacalhau node"),
-        "{err}"
+        run.log
+            .contains("urlDownload https://example.org/photos/cat.jpg")
+            && run.log.contains("-stand-ins"),
+        "{}",
+        run.log
     );
 }
 
 #[test]
-fn golden_cases_dry_run_through_generated_specs() {
+fn golden_cases_run_on_wazero_from_generated_specs() {
     let module = std::fs::read(support::wasm_module()).unwrap();
     for case in support::golden_cases() {
         let inputs = case.inputs.iter().map(|n| golden(n)).collect();
         let native = case.native_options();
         let options: Vec<&str> = native.iter().map(String::as_str).collect();
         let jobs = build_jobs(&request(module.clone(), inputs, &options)).unwrap();
-        assert_eq!(jobs.len(), 1, "case {}", case.name);
-        assert_eq!(jobs[0].spec["Tasks"][0]["Resources"]["Memory"], "512Mb");
-        let results = tempfile::tempdir().unwrap();
-        let code = wasi_runner::job::dry_run(&jobs[0].spec, results.path()).unwrap();
-        let stderr = std::fs::read_to_string(results.path().join("stderr")).unwrap();
-        assert_eq!(code, 0, "case {}: {stderr}", case.name);
-        assert_eq!(
-            std::fs::read_to_string(results.path().join("exitCode")).unwrap(),
-            "0"
-        );
-        support::check_against_golden(&case, &results.path().join("outputs"), "dry-run");
+        assert!(!jobs.is_empty(), "case {}", case.name);
+        let outputs = tempfile::tempdir().unwrap();
+        for spec in &jobs {
+            assert!(spec.size <= job::JOB_BUDGET, "case {}", case.name);
+            assert_eq!(spec.spec["Tasks"][0]["Resources"]["Memory"], "512MiB");
+            let run = support::run_job(&spec.spec, &[]);
+            assert_eq!(
+                run.status,
+                Some(0),
+                "case {}: {}{}",
+                case.name,
+                run.log,
+                std::fs::read_to_string(run.results.join("stderr")).unwrap_or_default()
+            );
+            assert_eq!(run.read("exitCode"), "0");
+            // Jobs split from one request write disjoint files but one manifest each:
+            // keep each job's files, and the manifests are compared below.
+            for (name, bytes) in support::read_flat_dir(&run.results.join("outputs")) {
+                if name != "manifest.json" {
+                    std::fs::write(outputs.path().join(name), bytes).unwrap();
+                }
+            }
+            if jobs.len() == 1 {
+                std::fs::copy(
+                    run.results.join("outputs/manifest.json"),
+                    outputs.path().join("manifest.json"),
+                )
+                .unwrap();
+            }
+        }
+        if jobs.len() == 1 {
+            support::check_against_golden(&case, outputs.path(), "wazero");
+        } else {
+            let expected =
+                support::read_flat_dir(&support::root().join("golden/expected").join(&case.name));
+            let got = support::read_flat_dir(outputs.path());
+            for (name, bytes) in &got {
+                assert!(
+                    expected[name] == *bytes,
+                    "case {}: {name} differs",
+                    case.name
+                );
+            }
+            assert_eq!(got.len() + 1, expected.len(), "case {}", case.name);
+        }
     }
+}
+
+#[test]
+fn a_module_and_an_image_by_url_fit_one_small_job_and_carve_as_natively() {
+    let work = tempfile::tempdir().unwrap();
+    let jobs_dir = work.path().join("jobs");
+    let image = support::root().join("golden/inputs/chelsea.png");
+    let out = Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .arg("spec")
+        .args(["--module", "https://example.org/m/seam-carver.wasm"])
+        .arg(&image)
+        .arg("https://example.org/photos/x.png")
+        .arg("--out-dir")
+        .arg(&jobs_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(jobs_dir.join("job-1.json")).unwrap();
+    assert!(!jobs_dir.join("job-2.json").exists());
+    let spec: Value = serde_json::from_str(&text).unwrap();
+    assert!(serde_json::to_vec(&spec).unwrap().len() < job::NATS_MAX_PAYLOAD);
+    let task = &spec["Tasks"][0];
+    let entry = task["Engine"]["Params"]["EntryModule"].as_str().unwrap();
+    let sources = task["InputSources"].as_array().unwrap();
+    let module_source = sources.iter().find(|s| s["Target"] == entry).unwrap();
+    assert_eq!(
+        module_source["Source"],
+        serde_json::json!({"Type": "urlDownload", "Params": {"URL": "https://example.org/m/seam-carver.wasm"}})
+    );
+    let url_source = sources
+        .iter()
+        .find(|s| s["Source"]["Params"]["URL"] == "https://example.org/photos/x.png")
+        .unwrap();
+    assert_eq!(url_source["Source"]["Type"], "urlDownload");
+    let folder = url_source["Target"].as_str().unwrap();
+    assert!(
+        task["Engine"]["Params"]["Parameters"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from(folder))
+    );
+
+    // The node downloads both URLs; here stand-in files play the downloads.
+    let stand_ins = work.path().join("stand-ins");
+    std::fs::create_dir(&stand_ins).unwrap();
+    std::fs::copy(support::wasm_module(), stand_ins.join("seam-carver.wasm")).unwrap();
+    std::fs::copy(
+        support::root().join("golden/inputs/noise.png"),
+        stand_ins.join("x.png"),
+    )
+    .unwrap();
+    let run = support::run_job(&spec, &["-stand-ins", stand_ins.to_str().unwrap()]);
+    assert_eq!(run.status, Some(0), "{}{}", run.log, run.read("stderr"));
+
+    let native_inputs = work.path().join("native-inputs");
+    std::fs::create_dir(&native_inputs).unwrap();
+    std::fs::copy(&image, native_inputs.join("chelsea.png")).unwrap();
+    std::fs::copy(stand_ins.join("x.png"), native_inputs.join("x.png")).unwrap();
+    let native = work.path().join("native");
+    Command::cargo_bin("seam-carver")
+        .unwrap()
+        .arg(&native_inputs)
+        .arg("-q")
+        .arg("-o")
+        .arg(&native)
+        .assert()
+        .success();
+    let ours = support::read_flat_dir(&native);
+    let theirs = support::read_flat_dir(&run.results.join("outputs"));
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &ours {
+        assert!(
+            theirs[name] == *bytes,
+            "{name} differs from the native carve"
+        );
+    }
+    assert_eq!(ours.len(), 13);
 }
 
 fn noise_png(dir: &Path, name: &str, side: u32) -> PathBuf {
@@ -159,33 +294,48 @@ fn noise_png(dir: &Path, name: &str, side: u32) -> PathBuf {
 }
 
 #[test]
-fn large_batches_split_and_oversized_files_are_refused() {
+fn every_job_stays_under_nats_payload_and_oversized_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    // About 3.6 MB each: two fit under the 10 MB inline cap, the third starts a new job.
+    // About 307 KB each (410 KB as base64): two fit in a job, the third starts a new one.
     let files: Vec<Input> = ["a.png", "b.png", "c.png"]
         .into_iter()
-        .map(|n| Input::File(noise_png(dir.path(), n, 1100)))
+        .map(|n| Input::File(noise_png(dir.path(), n, 320)))
         .collect();
     let jobs = build_jobs(&request(TINY_MODULE.to_vec(), files, &[])).unwrap();
+    let given: Vec<Vec<String>> = jobs.iter().map(|j| j.inputs.clone()).collect();
+    let name = |n: &str| dir.path().join(n).display().to_string();
     assert_eq!(
-        jobs.iter().map(|j| j.inputs.clone()).collect::<Vec<_>>(),
-        [vec!["a.png", "b.png"], vec!["c.png"]]
+        given,
+        [vec![name("a.png"), name("b.png")], vec![name("c.png")]]
     );
     for j in &jobs {
-        assert!(serde_json::to_vec(&j.spec).unwrap().len() < job::INLINE_CAP);
+        let size = serde_json::to_vec(&j.spec).unwrap().len();
+        assert_eq!(size, j.size);
+        assert!(size <= job::JOB_BUDGET, "{size}");
     }
+    assert!(
+        jobs[0].size > 800_000,
+        "the first job is packed: {}",
+        jobs[0].size
+    );
     assert_eq!(jobs[1].spec["Name"], "seam-carver-2-of-2");
 
-    let big = noise_png(dir.path(), "big.png", 1900);
+    // 1.08 MB: no job can carry it.
+    let big = noise_png(dir.path(), "big.png", 600);
     let err = build_jobs(&request(TINY_MODULE.to_vec(), vec![Input::File(big)], &[])).unwrap_err();
     assert!(
-        err.contains("big.png") && err.contains("too large to send inline"),
+        err.contains("big.png") && err.contains("must stay under") && err.contains("NATS"),
         "{err}"
     );
     assert!(
         err.contains("https://") && err.contains("s3://") && err.contains("ipfs://"),
         "{err}"
     );
+    // A module that cannot travel inline with anything says to publish it.
+    let mut rng = support::Rng::new(5);
+    let huge_module: Vec<u8> = (0..2_000_000).map(|_| rng.next() as u8).collect();
+    let err = build_jobs(&request(huge_module, vec![golden("noise.png")], &[])).unwrap_err();
+    assert!(err.contains("--module https://"), "{err}");
 }
 
 #[test]
@@ -209,7 +359,10 @@ fn missing_and_clashing_inputs_are_clear_errors() {
         &[],
     ))
     .unwrap_err();
-    assert!(err.contains("/inputs/noise.png"), "{err}");
+    assert!(
+        err.contains("https://x.org/noise.png: another input is also named noise.png"),
+        "{err}"
+    );
     let text = support::root().join("README.md");
     let err = build_jobs(&request(TINY_MODULE.to_vec(), vec![Input::File(text)], &[])).unwrap_err();
     assert!(
@@ -231,33 +384,57 @@ fn check_results(dir: &Path) -> std::process::Output {
 #[test]
 fn companion_binary_writes_checks_and_verifies() {
     let work = tempfile::tempdir().unwrap();
+    // A folder as users have them: the photo, its mask, a hidden file and a non-image.
+    let photos = work.path().join("photos");
+    std::fs::create_dir(&photos).unwrap();
+    let golden_inputs = support::root().join("golden/inputs");
+    std::fs::copy(golden_inputs.join("coffee.png"), photos.join("coffee.png")).unwrap();
+    std::fs::copy(
+        golden_inputs.join("coffee-cup.mask.png"),
+        photos.join("cup.png"),
+    )
+    .unwrap();
+    std::fs::copy(golden_inputs.join("noise.png"), photos.join(".hidden.png")).unwrap();
+    std::fs::write(photos.join("notes.txt"), "not an image").unwrap();
     let jobs_dir = work.path().join("jobs");
     let out = Command::cargo_bin("bacalhau-job")
         .unwrap()
         .current_dir(support::root())
         .arg("spec")
-        .arg(support::root().join("golden/inputs/chelsea.png"))
-        .arg(support::root().join("golden/inputs/noise.png"))
+        .arg(&photos)
         .arg("--module")
         .arg(support::wasm_module())
         .arg("--out-dir")
         .arg(&jobs_dir)
-        .args(["--", "--width", "80%"])
+        .args(["--", "--width", "80%", "--protect"])
+        .arg(photos.join("cup.png"))
         .output()
         .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // The mask travels as a mask, not as an input; the others are skipped as the CLI does.
+    assert!(stderr.contains("cup.png: a mask"), "{stderr}");
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr.contains("notes.txt: not an image file extension"),
+        "{stderr}"
     );
+    assert!(!stderr.contains(".hidden.png"), "{stderr}");
     let spec_path = jobs_dir.join("job-1.json");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         spec_path.display().to_string()
     );
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
-    let results = work.path().join("results");
-    assert_eq!(wasi_runner::job::dry_run(&spec, &results).unwrap(), 0);
+    let targets: Vec<&str> = spec["Tasks"][0]["InputSources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, ["/app", "/masks/cup.png", "/inputs/coffee.png"]);
+    let run = support::run_job(&spec, &[]);
+    assert_eq!(run.status, Some(0), "{}", run.log);
+    let results = run.results.clone();
 
     let check = check_results(&results);
     assert!(
@@ -265,7 +442,7 @@ fn companion_binary_writes_checks_and_verifies() {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
-    assert!(String::from_utf8_lossy(&check.stdout).contains("chelsea.carved.png"));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("coffee.carved.png"));
     Command::cargo_bin("bacalhau-job")
         .unwrap()
         .arg("verify")
@@ -276,12 +453,12 @@ fn companion_binary_writes_checks_and_verifies() {
         .success();
 
     // A tampered result is caught, by name.
-    std::fs::write(results.join("outputs/noise.carved.png"), b"tampered").unwrap();
+    std::fs::write(results.join("outputs/coffee.carved.png"), b"tampered").unwrap();
     let check = check_results(&results);
     assert_eq!(check.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&check.stderr)
-            .contains("noise.carved.png: its SHA-256 does not match")
+            .contains("coffee.carved.png: its SHA-256 does not match")
     );
     // A failed job shows its stderr.
     std::fs::write(results.join("exitCode"), "1").unwrap();

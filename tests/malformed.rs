@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use image::{ImageBuffer, Luma, LumaA, Rgb, RgbImage, Rgba};
-use wasi_runner::{Invocation, Mount, Rules, Runner};
 
 fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = !0u32;
@@ -248,30 +247,62 @@ fn malformed_corpus_native() {
     );
 }
 
+/// A job that runs the module on a host folder mounted at `/inputs` (a node's
+/// `localDirectory` source) with `parameters`, writing to the result path `outputs`.
+fn folder_job(inputs: &Path, parameters: &[&str], memory: &str) -> serde_json::Value {
+    let module = std::fs::read(support::wasm_module()).unwrap();
+    serde_json::json!({
+        "Name": "malformed", "Type": "batch", "Count": 1,
+        "Tasks": [{
+            "Name": "carve",
+            "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/m.wasm", "Parameters": parameters}},
+            "InputSources": [
+                {"Target": "/app/m.wasm", "Source": {"Type": "inline", "Params": {"URL": seam_carver::job::data_url("application/wasm", &module)}}},
+                {"Target": "/inputs", "Source": {"Type": "localDirectory", "Params": {"SourcePath": inputs.to_str().unwrap()}}},
+            ],
+            "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
+            "Resources": {"Memory": memory},
+        }]
+    })
+}
+
 #[test]
-fn malformed_corpus_wasmtime() {
+fn malformed_corpus_wasmtime_and_wazero() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
     let expected = write_corpus(&corpus);
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let outcome = Runner::from_file(&support::wasm_module())
-        .unwrap()
-        .run(&Invocation {
-            entrypoint: "_start".into(),
-            args: vec!["/inputs".into(), "-o".into(), "/outputs".into()],
-            env: vec![],
-            mounts: vec![
-                Mount::input(&corpus, "/inputs"),
-                Mount::output(&out, "/outputs"),
-            ],
-            rules: Rules::bacalhau(),
-        })
-        .unwrap();
-    assert!(outcome.trap.is_none(), "{:?}", outcome.trap);
-    let stderr = String::from_utf8_lossy(&outcome.stderr);
-    check_outcome("wasmtime", &expected, outcome.exit_code, &stderr, &out);
+    let args: Vec<String> = ["/inputs", "-o", "/outputs"].map(String::from).to_vec();
+    let output = support::run_wasmtime(&corpus, &out, &args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    check_outcome(
+        "wasmtime",
+        &expected,
+        output.status.code().unwrap(),
+        &stderr,
+        &out,
+    );
+
+    // On wazero under Bacalhau's rules, with its default memory.
+    let run = support::run_job(
+        &folder_job(&corpus, &["/inputs", "-o", "/outputs"], "512Mb"),
+        &[],
+    );
+    assert!(
+        run.status == Some(0) || run.status == Some(1),
+        "a trap: {}",
+        run.log
+    );
+    let code: i32 = run.read("exitCode").parse().unwrap();
+    check_outcome(
+        "wazero",
+        &expected,
+        code,
+        &run.read("stderr"),
+        &run.results.join("outputs"),
+    );
 }
 
 #[test]
@@ -309,24 +340,11 @@ fn an_image_over_the_pixel_limit_is_refused_cleanly_under_wasm() {
     let inputs = dir.path().join("in");
     std::fs::create_dir(&inputs).unwrap();
     std::fs::write(inputs.join("huge.png"), huge_png()).unwrap();
-    let out = dir.path().join("out");
-    std::fs::create_dir(&out).unwrap();
-    let mut rules = Rules::bacalhau();
-    rules.memory_limit = 64 << 20;
-    let outcome = Runner::from_file(&support::wasm_module())
-        .unwrap()
-        .run(&Invocation {
-            entrypoint: "_start".into(),
-            args: vec!["/inputs/huge.png".into(), "-o".into(), "/outputs".into()],
-            env: vec![],
-            mounts: vec![
-                Mount::input(&inputs, "/inputs"),
-                Mount::output(&out, "/outputs"),
-            ],
-            rules,
-        })
-        .unwrap();
-    assert!(outcome.trap.is_none(), "{:?}", outcome.trap);
-    assert_eq!(outcome.exit_code, 1);
-    assert!(String::from_utf8_lossy(&outcome.stderr).contains("over the limit"));
+    let run = support::run_job(
+        &folder_job(&inputs, &["/inputs/huge.png", "-o", "/outputs"], "64MiB"),
+        &[],
+    );
+    assert_eq!(run.status, Some(1), "{}", run.log);
+    assert_eq!(run.read("exitCode"), "1");
+    assert!(run.read("stderr").contains("over the limit"));
 }

@@ -1,257 +1,334 @@
-//! The WASI leg: the release `wasm32-wasip1` module, run on embedded wasmtime under
-//! Bacalhau's rules (see `crates/wasi-runner`), must write the golden files byte for
-//! byte. Tests with tiny hand-written modules prove that the harness really enforces
-//! those rules, so this leg cannot pass by accident.
+//! The WASI legs. The release `wasm32-wasip1` module must write the golden files byte
+//! for byte on the wasmtime CLI, and run under Bacalhau's rules on `tools/wazero-run`
+//! (Bacalhau's wasm executor rebuilt on wazero, the engine a node embeds). Tiny
+//! hand-written modules prove that wazero-run really enforces those rules, so the legs
+//! that rely on it cannot pass by accident: the same probe that wasmtime allows is
+//! refused there.
 
 mod support;
 
-use std::path::Path;
-use std::sync::OnceLock;
-
-use wasi_runner::{ENOSYS, Invocation, Mount, Outcome, RETURNED_NORMALLY, Rules, Runner};
-
-fn carver() -> &'static Runner {
-    static RUNNER: OnceLock<Runner> = OnceLock::new();
-    RUNNER.get_or_init(|| Runner::from_file(&support::wasm_module()).expect("module compiles"))
-}
-
-fn run_carver(inputs: &Path, outputs: &Path, args: &[String]) -> Outcome {
-    carver()
-        .run(&Invocation {
-            entrypoint: "_start".into(),
-            args: args.to_vec(),
-            env: vec![],
-            mounts: vec![
-                Mount::input(inputs, "/inputs"),
-                Mount::output(outputs, "/outputs"),
-            ],
-            rules: Rules::bacalhau(),
-        })
-        .expect("the module runs")
-}
-
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
+use serde_json::{Value, json};
 
 #[test]
-fn golden_cases_wasmtime() {
+fn golden_cases_wasmtime_cli() {
     for case in support::golden_cases() {
         let out = tempfile::tempdir().unwrap();
-        let outcome = run_carver(
+        let output = support::run_wasmtime(
             &support::root().join("golden/inputs"),
             out.path(),
             &case.guest_args(),
         );
         assert_eq!(
-            outcome.exit_code,
-            0,
+            output.status.code(),
+            Some(0),
             "case {}: stderr: {}",
             case.name,
-            String::from_utf8_lossy(&outcome.stderr)
+            String::from_utf8_lossy(&output.stderr)
         );
         support::check_against_golden(&case, out.path(), "wasmtime");
     }
 }
 
+/// An inline input source.
+fn inline(target: &str, bytes: &[u8]) -> Value {
+    json!({"Target": target, "Source": {"Type": "inline", "Params": {"URL": seam_carver::job::data_url("application/octet-stream", bytes)}}})
+}
+
+/// A job running `module` (bytes) with `parameters`, `inputs` (name, bytes) at
+/// `/inputs/NAME`, the result path `outputs`, and `memory` if given.
+fn job(
+    module: &[u8],
+    parameters: &[&str],
+    inputs: &[(&str, Vec<u8>)],
+    memory: Option<&str>,
+) -> Value {
+    let mut sources = vec![inline("/app/m.wasm", module)];
+    for (name, bytes) in inputs {
+        sources.push(inline(&format!("/inputs/{name}"), bytes));
+    }
+    let mut task = json!({
+        "Name": "t",
+        "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/m.wasm", "Parameters": parameters}},
+        "InputSources": sources,
+        "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
+    });
+    if let Some(memory) = memory {
+        task["Resources"] = json!({"Memory": memory});
+    }
+    json!({"Name": "test", "Type": "batch", "Count": 1, "Tasks": [task]})
+}
+
+fn carver_job(parameters: &[&str], inputs: &[(&str, &str)]) -> support::JobRun {
+    let module = std::fs::read(support::wasm_module()).unwrap();
+    let inputs: Vec<(&str, Vec<u8>)> = inputs
+        .iter()
+        .map(|(name, golden)| {
+            (
+                *name,
+                std::fs::read(support::root().join("golden/inputs").join(golden)).unwrap(),
+            )
+        })
+        .collect();
+    support::run_job(&job(&module, parameters, &inputs, None), &[])
+}
+
 #[test]
 fn default_arguments_find_inputs_and_outputs_from_cwd_slash() {
-    // No arguments at all: `inputs` and `outputs` resolve against `/`, Bacalhau's cwd.
-    let inputs = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        support::root().join("golden/inputs/noise.png"),
-        inputs.path().join("n.png"),
-    )
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let outcome = run_carver(inputs.path(), out.path(), &[]);
-    assert_eq!(
-        outcome.exit_code,
-        0,
-        "{}",
-        String::from_utf8_lossy(&outcome.stderr)
-    );
-    let names: Vec<String> = support::read_flat_dir(out.path()).into_keys().collect();
+    // No parameters at all: `inputs` and `outputs` resolve against `/`, the cwd on a node.
+    let run = carver_job(&[], &[("n.png", "noise.png")]);
+    assert_eq!(run.status, Some(0), "{}", run.log);
+    assert_eq!(run.read("exitCode"), "0");
+    let names: Vec<String> = support::read_flat_dir(&run.results.join("outputs"))
+        .into_keys()
+        .collect();
     assert_eq!(names.len(), 7, "{names:?}");
     assert!(names.contains(&"n.carved.png".to_string()));
 }
 
 #[test]
-fn bad_input_under_wasm_fails_alone_with_exit_1() {
-    let inputs = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        support::root().join("golden/inputs/noise.png"),
-        inputs.path().join("a.png"),
-    )
-    .unwrap();
-    std::fs::write(inputs.path().join("b.png"), b"\x89PNG\r\n\x1a\ntruncated").unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let outcome = run_carver(inputs.path(), out.path(), &strings(&["/inputs"]));
-    assert_eq!(outcome.exit_code, 1);
-    let stderr = String::from_utf8_lossy(&outcome.stderr);
+fn bad_input_under_wazero_fails_alone_with_exit_1() {
+    let module = std::fs::read(support::wasm_module()).unwrap();
+    let noise = std::fs::read(support::root().join("golden/inputs/noise.png")).unwrap();
+    let spec = job(
+        &module,
+        &["/inputs"],
+        &[
+            ("a.png", noise),
+            ("b.png", b"\x89PNG\r\n\x1a\ntruncated".to_vec()),
+        ],
+        None,
+    );
+    let run = support::run_job(&spec, &[]);
+    assert_eq!(run.status, Some(1), "{}", run.log);
+    assert_eq!(run.read("exitCode"), "1");
+    let stderr = run.read("stderr");
     assert!(
         stderr.contains("error: /inputs/b.png: cannot decode"),
         "{stderr}"
     );
-    assert!(outcome.trap.is_none());
-    let names: Vec<String> = support::read_flat_dir(out.path()).into_keys().collect();
+    let names: Vec<String> = support::read_flat_dir(&run.results.join("outputs"))
+        .into_keys()
+        .collect();
     assert_eq!(names.len(), 7, "{names:?}");
     assert!(names.iter().all(|n| !n.starts_with("b.")));
 }
 
 #[test]
 fn help_works_with_an_empty_argv0() {
-    let dir = tempfile::tempdir().unwrap();
-    let outcome = run_carver(dir.path(), dir.path(), &strings(&["--help"]));
-    assert_eq!(outcome.exit_code, 0);
-    assert!(String::from_utf8_lossy(&outcome.stdout).contains("Usage:"));
-}
-
-// The harness itself, with tiny modules that poke at the rules directly.
-
-/// A module whose `_start` calls one WASI function on preopen fd 3 with the name "sub"
-/// (and, for rename, "new") and exits with the errno it got.
-fn probe_module(call: &str) -> Runner {
-    let (import, invoke) = match call {
-        "mkdir" => (
-            "(import \"wasi_snapshot_preview1\" \"path_create_directory\" (func $f (param i32 i32 i32) (result i32)))",
-            "(call $f (i32.const 3) (i32.const 16) (i32.const 3))",
-        ),
-        "rename" => (
-            "(import \"wasi_snapshot_preview1\" \"path_rename\" (func $f (param i32 i32 i32 i32 i32 i32) (result i32)))",
-            "(call $f (i32.const 3) (i32.const 16) (i32.const 3) (i32.const 3) (i32.const 32) (i32.const 3))",
-        ),
-        "stat" => (
-            "(import \"wasi_snapshot_preview1\" \"path_filestat_get\" (func $f (param i32 i32 i32 i32 i32) (result i32)))",
-            "(call $f (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 3) (i32.const 64))",
-        ),
-        other => panic!("no probe {other}"),
-    };
-    let wat = format!(
-        r#"(module
-            {import}
-            (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
-            (memory (export "memory") 1)
-            (data (i32.const 16) "sub")
-            (data (i32.const 32) "new")
-            (func (export "_start") (call $exit {invoke})))"#
-    );
-    Runner::from_bytes(wat.as_bytes()).unwrap()
-}
-
-fn probe(call: &str, rules: Rules, dir: &Path) -> i32 {
-    probe_module(call)
-        .run(&Invocation {
-            entrypoint: "_start".into(),
-            args: vec![],
-            env: vec![],
-            mounts: vec![Mount::output(dir, "/outputs")],
-            rules,
-        })
-        .unwrap()
-        .exit_code
-}
-
-#[test]
-fn harness_rejects_mkdir_in_outputs_with_enosys() {
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(probe("mkdir", Rules::bacalhau(), dir.path()), ENOSYS);
-    assert!(!dir.path().join("sub").exists());
-    // Plain wasmtime would have allowed it: the rule is what stops it.
-    assert_eq!(probe("mkdir", Rules::permissive(), dir.path()), 0);
-    assert!(dir.path().join("sub").is_dir());
-}
-
-#[test]
-fn harness_rejects_rename_in_outputs_with_enosys() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("sub"), b"x").unwrap();
-    assert_eq!(probe("rename", Rules::bacalhau(), dir.path()), ENOSYS);
-    assert!(dir.path().join("sub").is_file() && !dir.path().join("new").exists());
-    assert_eq!(probe("rename", Rules::permissive(), dir.path()), 0);
-    assert!(dir.path().join("new").is_file());
-}
-
-#[test]
-fn harness_stat_of_a_missing_output_creates_it_empty() {
-    let dir = tempfile::tempdir().unwrap();
-    assert_ne!(probe("stat", Rules::permissive(), dir.path()), 0);
-    assert!(!dir.path().join("sub").exists());
-    assert_eq!(probe("stat", Rules::bacalhau(), dir.path()), 0);
-    assert_eq!(std::fs::read(dir.path().join("sub")).unwrap(), b"");
-}
-
-#[test]
-fn harness_records_a_normal_return_as_minus_one() {
-    let returns =
-        Runner::from_bytes(b"(module (memory (export \"memory\") 1) (func (export \"_start\")))")
-            .unwrap();
-    let exits = Runner::from_bytes(
-        br#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
-            (memory (export "memory") 1) (func (export "_start") (call $exit (i32.const 3))))"#,
-    )
-    .unwrap();
-    let invocation = Invocation {
-        entrypoint: "_start".into(),
-        args: vec![],
-        env: vec![],
-        mounts: vec![],
-        rules: Rules::bacalhau(),
-    };
-    assert_eq!(
-        returns.run(&invocation).unwrap().exit_code,
-        RETURNED_NORMALLY
-    );
-    assert_eq!(exits.run(&invocation).unwrap().exit_code, 3);
-}
-
-#[test]
-fn harness_caps_linear_memory() {
-    // memory.grow past the limit returns -1; the module exits with 1 if it did.
-    let grower = Runner::from_bytes(
-        br#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
-            (memory (export "memory") 1)
-            (func (export "_start")
-              (call $exit (i32.eq (memory.grow (i32.const 16)) (i32.const -1)))))"#,
-    )
-    .unwrap();
-    let mut rules = Rules::bacalhau();
-    rules.memory_limit = 8 * 65536;
-    let invocation = Invocation {
-        entrypoint: "_start".into(),
-        args: vec![],
-        env: vec![],
-        mounts: vec![],
-        rules,
-    };
-    assert_eq!(grower.run(&invocation).unwrap().exit_code, 1);
-    rules.memory_limit = 64 * 65536;
-    let invocation = Invocation {
-        entrypoint: "_start".into(),
-        args: vec![],
-        env: vec![],
-        mounts: vec![],
-        rules,
-    };
-    assert_eq!(grower.run(&invocation).unwrap().exit_code, 0);
+    let run = carver_job(&["--help"], &[]);
+    assert_eq!(run.status, Some(0), "{}", run.log);
+    assert!(run.read("stdout").contains("Usage:"));
 }
 
 #[test]
 fn more_seams_than_pixels_under_wasm_is_a_clean_error() {
-    let inputs = support::root().join("golden/inputs");
-    let out = tempfile::tempdir().unwrap();
-    let outcome = run_carver(
-        &inputs,
-        out.path(),
-        &strings(&["/inputs/noise.png", "--width", "-40", "--height", "-3"]),
+    let run = carver_job(
+        &["/inputs/noise.png", "--width", "-40", "--height", "-3"],
+        &[("noise.png", "noise.png")],
     );
-    assert_eq!(outcome.exit_code, 1);
-    assert!(outcome.trap.is_none());
-    let stderr = String::from_utf8_lossy(&outcome.stderr);
+    assert_eq!(run.status, Some(1), "{}", run.log);
+    let stderr = run.read("stderr");
     assert!(
         stderr.contains("error: /inputs/noise.png:") && stderr.contains("at least 1 must remain"),
         "{stderr}"
     );
-    let names: Vec<String> = support::read_flat_dir(out.path()).into_keys().collect();
+    let names: Vec<String> = support::read_flat_dir(&run.results.join("outputs"))
+        .into_keys()
+        .collect();
     assert_eq!(names, ["manifest.json"]);
+}
+
+// The rules themselves, with tiny modules that poke at them directly.
+
+/// A module whose `_start` calls one WASI function on preopen fd 3 (the root, "/") with
+/// the name "outputs/sub" (and, for rename, "outputs/new"), and exits with the errno it got.
+fn probe_module(call: &str) -> Vec<u8> {
+    let (import, invoke) = match call {
+        "mkdir" => (
+            "(import \"wasi_snapshot_preview1\" \"path_create_directory\" (func $f (param i32 i32 i32) (result i32)))",
+            "(call $f (i32.const 3) (i32.const 16) (i32.const 11))",
+        ),
+        "rename" => (
+            "(import \"wasi_snapshot_preview1\" \"path_rename\" (func $f (param i32 i32 i32 i32 i32 i32) (result i32)))",
+            "(call $f (i32.const 3) (i32.const 16) (i32.const 11) (i32.const 3) (i32.const 32) (i32.const 11))",
+        ),
+        "unlink" => (
+            "(import \"wasi_snapshot_preview1\" \"path_unlink_file\" (func $f (param i32 i32 i32) (result i32)))",
+            "(call $f (i32.const 3) (i32.const 16) (i32.const 11))",
+        ),
+        "stat" => (
+            "(import \"wasi_snapshot_preview1\" \"path_filestat_get\" (func $f (param i32 i32 i32 i32 i32) (result i32)))",
+            "(call $f (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 11) (i32.const 64))",
+        ),
+        other => panic!("no probe {other}"),
+    };
+    wat::parse_str(format!(
+        r#"(module
+            {import}
+            (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 16) "outputs/sub")
+            (data (i32.const 32) "outputs/new")
+            (func (export "_start") (call $exit {invoke})))"#
+    ))
+    .unwrap()
+}
+
+const ENOSYS: &str = "52";
+
+/// Runs a probe on wazero-run (its result path starts empty, as on a node); returns its
+/// exit code and the files of the result path.
+fn probe_wazero(call: &str) -> (String, Vec<String>, support::JobRun) {
+    let run = support::run_job(&job(&probe_module(call), &[], &[], None), &[]);
+    let code = run.read("exitCode");
+    let files = std::fs::read_dir(run.results.join("outputs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    (code, files, run)
+}
+
+/// Runs a probe on the wasmtime CLI with a real host folder at "/" holding `outputs/`.
+fn probe_wasmtime(
+    call: &str,
+    existing: &[&str],
+) -> (String, std::path::PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let outputs = dir.path().join("outputs");
+    std::fs::create_dir(&outputs).unwrap();
+    for name in existing {
+        std::fs::write(outputs.join(name), b"x").unwrap();
+    }
+    let module = dir.path().join("probe.wasm");
+    std::fs::write(&module, probe_module(call)).unwrap();
+    let output = std::process::Command::new(support::wasmtime())
+        .arg("run")
+        .arg("--dir")
+        .arg(format!("{}::/", dir.path().display()))
+        .arg(&module)
+        .output()
+        .unwrap();
+    let code = output.status.code().unwrap().to_string();
+    (code, outputs, dir)
+}
+
+#[test]
+fn wazero_run_answers_mkdir_with_enosys_where_wasmtime_allows_it() {
+    let (code, files, _run) = probe_wazero("mkdir");
+    assert_eq!(code, ENOSYS);
+    assert!(files.is_empty(), "{files:?}");
+    let (code, outputs, _dir) = probe_wasmtime("mkdir", &[]);
+    assert_eq!(code, "0");
+    assert!(outputs.join("sub").is_dir());
+}
+
+#[test]
+fn wazero_run_answers_rename_and_unlink_with_enosys_where_wasmtime_allows_them() {
+    for call in ["rename", "unlink"] {
+        // On wazero the result path starts empty; the call fails before looking.
+        let (code, _, _run) = probe_wazero(call);
+        assert_eq!(code, ENOSYS, "{call}");
+        let (code, outputs, _dir) = probe_wasmtime(call, &["sub"]);
+        assert_eq!(code, "0", "{call}");
+        assert!(!outputs.join("sub").exists(), "{call}");
+    }
+}
+
+#[test]
+fn wazero_run_creates_a_missing_output_on_a_stat() {
+    let (code, files, run) = probe_wazero("stat");
+    assert_eq!(code, "0", "{}", run.log);
+    assert_eq!(files, ["sub"]);
+    assert_eq!(std::fs::read(run.results.join("outputs/sub")).unwrap(), b"");
+    // A real folder answers ENOENT (44) and creates nothing.
+    let (code, outputs, _dir) = probe_wasmtime("stat", &[]);
+    assert_eq!(code, "44");
+    assert!(!outputs.join("sub").exists());
+}
+
+fn run_wat(wat: &str, memory: Option<&str>) -> support::JobRun {
+    support::run_job(&job(&wat::parse_str(wat).unwrap(), &[], &[], memory), &[])
+}
+
+#[test]
+fn wazero_run_records_a_normal_return_as_minus_one_and_proc_exit_as_given() {
+    let run = run_wat(
+        r#"(module (memory (export "memory") 1) (func (export "_start")))"#,
+        None,
+    );
+    assert_eq!(run.status, Some(1), "{}", run.log);
+    assert_eq!(run.read("exitCode"), "-1");
+    let run = run_wat(
+        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (memory (export "memory") 1) (func (export "_start") (call $exit (i32.const 3))))"#,
+        None,
+    );
+    assert_eq!(run.status, Some(1), "{}", run.log);
+    assert_eq!(run.read("exitCode"), "3");
+}
+
+#[test]
+fn wazero_run_publishes_nothing_for_a_trap() {
+    let run = run_wat(
+        r#"(module (memory (export "memory") 1) (func (export "_start") unreachable))"#,
+        None,
+    );
+    assert_eq!(run.status, Some(3), "{}", run.log);
+    assert!(run.log.contains("failed, nothing published"), "{}", run.log);
+    assert!(!run.results.exists());
+}
+
+/// A module that grows its memory from 1 page by `first` pages, then by one more, and
+/// exits 0 if the first grow succeeded and the second failed.
+fn exact_memory_limit(first: u32, memory: &str) -> support::JobRun {
+    run_wat(
+        &format!(
+            r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (memory (export "memory") 1)
+            (func (export "_start")
+              (if (i32.eq (memory.grow (i32.const {first})) (i32.const -1))
+                (then (call $exit (i32.const 1))))
+              (call $exit (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))))"#
+        ),
+        Some(memory),
+    )
+}
+
+#[test]
+fn wazero_run_caps_memory_in_bacalhau_units() {
+    // go-humanize: 512Mb is 512,000,000 bytes, 7,812.5 pages, rounded up to 7,813.
+    let run = exact_memory_limit(7812, "512Mb");
+    assert_eq!(run.read("exitCode"), "0", "{}", run.log);
+    // 64MiB is 64 * 1024 * 1024 bytes: 1,024 pages.
+    let run = exact_memory_limit(1023, "64MiB");
+    assert_eq!(run.read("exitCode"), "0", "{}", run.log);
+    // The default, with no Resources.Memory, is 512Mb.
+    let run = run_wat(
+        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (memory (export "memory") 1)
+            (func (export "_start")
+              (call $exit (i32.ne (memory.grow (i32.const 7813)) (i32.const -1)))))"#,
+        None,
+    );
+    assert_eq!(run.read("exitCode"), "0", "{}", run.log);
+}
+
+#[test]
+fn entry_module_must_be_a_string_naming_an_input() {
+    let module = std::fs::read(support::wasm_module()).unwrap();
+    let mut spec = job(&module, &["--help"], &[], None);
+    spec["Tasks"][0]["Engine"]["Params"]["EntryModule"] =
+        json!({"Source": {"Type": "inline", "Params": {"URL": "data:,"}}});
+    let run = support::run_job(&spec, &[]);
+    assert_eq!(run.status, Some(2));
+    assert!(
+        run.log.contains("EntryModule must be a string"),
+        "{}",
+        run.log
+    );
+    let mut spec = job(&module, &["--help"], &[], None);
+    spec["Tasks"][0]["Engine"]["Params"]["EntryModule"] = json!("/app/other.wasm");
+    let run = support::run_job(&spec, &[]);
+    assert_eq!(run.status, Some(3));
+    assert!(run.log.contains("module not found"), "{}", run.log);
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use seam_carver::batch::{Silent, run};
 use seam_carver::cli::Args;
-use seam_carver::job::{self, JobRequest};
+use seam_carver::job::{self, JobRequest, ModuleSource};
 use seam_carver::output::{Manifest, sha256_hex};
 
 /// Bacalhau job specs for seam-carver, and checks of their results.
@@ -28,16 +28,20 @@ struct Cli {
 enum Command {
     /// Write job specs (JSON, which `bacalhau job run` reads as YAML) for INPUTs.
     ///
-    /// Local files and directories travel inline; https://, s3://BUCKET/KEY and ipfs://CID
-    /// inputs are fetched by the node. Inline inputs are split across jobs to stay under
-    /// Bacalhau's 10 MB inline cap. Arguments after `--` are passed to seam-carver.
+    /// Local files and directories travel inline; https://, s3://BUCKET/KEY (or a prefix
+    /// ending in /) and ipfs://CID inputs are fetched by the node. Every job is kept under
+    /// 1 MiB, the largest message a default cluster passes to a compute node: inline
+    /// inputs are split across as many jobs as that takes. Arguments after `--` are
+    /// passed to seam-carver.
     Spec {
         /// Images, directories of images, or URLs.
         #[arg(required = true)]
         inputs: Vec<String>,
-        /// The WASI module to run.
-        #[arg(long, default_value = "target/wasm32-wasip1/release/seam-carver.wasm")]
-        module: PathBuf,
+        /// The WASI module: a local file, sent inline (about 0.8 MB of a job's 1 MiB), or
+        /// its published copy, https://…/NAME.wasm, s3://BUCKET/KEY.wasm or ipfs://CID,
+        /// fetched by the node [default: $CARGO_TARGET_DIR/wasm32-wasip1/release/seam-carver.wasm]
+        #[arg(long)]
+        module: Option<String>,
         /// Directory for the specs (job-1.json, job-2.json, ...).
         #[arg(short, long, default_value = "jobs")]
         out_dir: PathBuf,
@@ -81,7 +85,13 @@ fn main() {
             publisher,
             options,
         } => spec(
-            &inputs, &module, &out_dir, memory, timeout, publisher, options,
+            &inputs,
+            &module.unwrap_or_else(default_module),
+            &out_dir,
+            memory,
+            timeout,
+            publisher,
+            options,
         ),
         Command::Check { dir } => check(&dir),
         Command::Verify { dir, spec } => verify(&dir, &spec),
@@ -95,9 +105,15 @@ fn main() {
     }
 }
 
+/// The module `just build-wasi` builds, under `CARGO_TARGET_DIR` when it is set.
+fn default_module() -> String {
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_string());
+    format!("{target}/wasm32-wasip1/release/seam-carver.wasm")
+}
+
 fn spec(
     inputs: &[String],
-    module: &Path,
+    module: &str,
     out_dir: &Path,
     memory: Option<String>,
     timeout_secs: u64,
@@ -111,15 +127,12 @@ fn spec(
         .map_err(|e| e.to_string())
         .and_then(|args| args.options().map(|_| ()))
         .map_err(|e| format!("invalid seam-carver options: {e}"))?;
-    let module_bytes = std::fs::read(module).map_err(|e| {
-        format!(
-            "{}: cannot read the module ({e}); build it with `just build-wasi`",
-            module.display()
-        )
-    })?;
+    let mut skipped = |path: &Path, reason: &str| {
+        eprintln!("skipping {}: {reason}", path.display());
+    };
     let request = JobRequest {
-        module: module_bytes,
-        inputs: job::expand_local(inputs)?,
+        module: ModuleSource::parse(module)?,
+        inputs: job::expand_local(inputs, &options, &mut skipped)?,
         options,
         memory,
         timeout_secs,
@@ -133,13 +146,14 @@ fn spec(
         std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
         println!("{}", path.display());
         eprintln!(
-            "{}: {} input(s): {}; memory {}",
+            "{}: {} input(s): {}; memory {}; {} bytes",
             path.display(),
             job.inputs.len(),
             job.inputs.join(", "),
             job.spec["Tasks"][0]["Resources"]["Memory"]
                 .as_str()
-                .unwrap_or("?")
+                .unwrap_or("?"),
+            job.size,
         );
     }
     Ok(())
@@ -204,21 +218,24 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
         std::fs::read_to_string(spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
     let spec: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("{}: not a JSON spec: {e}", spec_path.display()))?;
-    let work = std::env::temp_dir().join(format!("seam-carver-verify-{}", std::process::id()));
-    let inputs = work.join("inputs");
+    let work = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+    let work = work.path();
     let outputs = work.join("outputs");
-    std::fs::create_dir_all(&inputs).map_err(|e| e.to_string())?;
-    let result = (|| {
-        for (name, bytes) in job::inline_inputs(&spec)? {
-            std::fs::write(inputs.join(&name), bytes).map_err(|e| format!("{name}: {e}"))?;
+    // The job's files at their guest paths, under `work`.
+    let local = |guest: &str| work.join(guest.trim_start_matches('/'));
+    {
+        for (target, bytes) in job::inline_inputs(&spec)? {
+            let path = local(&target);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("{target}: {e}"))?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| format!("{target}: {e}"))?;
         }
         // Map the job's guest paths onto the local copies.
         let mut argv = vec!["seam-carver".to_string()];
         for p in job::parameters(&spec)? {
-            argv.push(if let Some(rest) = p.strip_prefix("/inputs") {
-                format!("{}{rest}", inputs.display())
-            } else if let Some(rest) = p.strip_prefix("/outputs") {
-                format!("{}{rest}", outputs.display())
+            argv.push(if p.starts_with('/') {
+                local(&p).to_string_lossy().into_owned()
             } else {
                 p
             });
@@ -250,7 +267,5 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
         } else {
             Err(problems.join("\n"))
         }
-    })();
-    let _ = std::fs::remove_dir_all(&work);
-    result
+    }
 }

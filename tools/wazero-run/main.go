@@ -26,7 +26,7 @@
 //
 // Remote sources cannot be fetched here: urlDownload, s3 and ipfs sources are served
 // from stand-in files in the -stand-ins folder (a URL by its last path element, s3 by
-// BUCKET/KEY, ipfs by CID).
+// BUCKET/KEY, ipfs by CID). inline and localDirectory sources work as on a node.
 //
 // Exit status: 0 every execution exited 0; 1 some execution exited non-zero; 3 some
 // execution failed (trap, timeout, module not loadable); 2 the spec or the arguments
@@ -34,6 +34,9 @@
 package main
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -337,12 +340,12 @@ func execute(job Job, task Task, params WasmParams, entry string, pages uint32, 
 	if err != nil {
 		return fail("failed to load entry module %s: %v", entry, err)
 	}
-	bytes, err := fs.ReadFile(root, strings.TrimPrefix(modulePath, "/"))
+	code, err := fs.ReadFile(root, strings.TrimPrefix(modulePath, "/"))
 	if err != nil {
 		return fail("failed to load entry module %s: %v", entry, err)
 	}
 	compileStart := time.Now()
-	compiled, err := runtime.CompileModule(ctx, bytes)
+	compiled, err := runtime.CompileModule(ctx, code)
 	if err != nil {
 		return fail("failed to compile entry module %s: %v", entry, err)
 	}
@@ -413,18 +416,20 @@ func stage(input InputSource, dir string, standIns string) (string, string, erro
 	}
 	switch strings.ToLower(input.Source.Type) {
 	case "inline":
-		bytes, mime, err := decodeDataURL(param("URL"))
+		data, mime, err := decodeDataURL(param("URL"))
 		if err != nil {
 			return "", "", err
-		}
-		if mime == "application/gzip" {
-			return "", "", errors.New("gzipped (tar) inline sources are not supported here")
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", "", err
 		}
+		if mime == "application/gzip" {
+			// A tar.gz: Bacalhau unpacks it into a folder at Target.
+			host := filepath.Join(dir, "folder")
+			return host, input.Target, untar(data, host)
+		}
 		host := filepath.Join(dir, "file")
-		return host, input.Target, os.WriteFile(host, bytes, 0o644)
+		return host, input.Target, os.WriteFile(host, data, 0o644)
 	case "urldownload":
 		raw := param("URL")
 		u, err := url.Parse(raw)
@@ -444,8 +449,59 @@ func stage(input InputSource, dir string, standIns string) (string, string, erro
 	case "ipfs":
 		host, err := standIn(param("CID"), "ipfs source")
 		return host, input.Target, err
+	case "localdirectory":
+		// A folder of the node's own, mounted as it is.
+		host := param("SourcePath")
+		if _, err := os.Stat(host); err != nil {
+			return "", "", fmt.Errorf("localDirectory: %w", err)
+		}
+		return host, input.Target, nil
 	default:
 		return "", "", fmt.Errorf("source type %q is not supported here", input.Source.Type)
+	}
+}
+
+// untar unpacks a gzipped tar archive of plain files and folders into dir.
+func untar(data []byte, dir string) error {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("inline application/gzip data is not gzip: %w", err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return err
+	}
+	tr := tar.NewReader(zr)
+	for {
+		header, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("inline tar archive: %w", err)
+		}
+		name := path.Clean(header.Name)
+		if !fs.ValidPath(name) {
+			return fmt.Errorf("inline tar archive: invalid name %q", header.Name)
+		}
+		target := filepath.Join(dir, filepath.FromSlash(name))
+		switch header.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return err
+			}
+		case tar.TypeReg:
+			file, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(file, tr)
+			if cerr := file.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+		}
 	}
 }
 
@@ -460,11 +516,11 @@ func decodeDataURL(raw string) ([]byte, string, error) {
 	}
 	mime, _, _ := strings.Cut(meta, ";")
 	if strings.HasSuffix(meta, ";base64") {
-		bytes, err := base64.StdEncoding.DecodeString(data)
+		decoded, err := base64.StdEncoding.DecodeString(data)
 		if err != nil {
 			return nil, "", fmt.Errorf("bad base64 in a data: URL: %w", err)
 		}
-		return bytes, mime, nil
+		return decoded, mime, nil
 	}
 	text, err := url.PathUnescape(data)
 	return []byte(text), mime, err
@@ -607,7 +663,7 @@ func appendFile(from, to string) error {
 // compileTime is the best of 5 compilations of a module, each on a fresh runtime as a
 // node makes one per execution (no compilation cache).
 func compileTime(modulePath string, closeOnContextDone bool) (float64, error) {
-	bytes, err := os.ReadFile(modulePath)
+	code, err := os.ReadFile(modulePath)
 	if err != nil {
 		return 0, err
 	}
@@ -618,7 +674,7 @@ func compileTime(modulePath string, closeOnContextDone bool) (float64, error) {
 			WithCoreFeatures(api.CoreFeaturesV2).
 			WithCloseOnContextDone(closeOnContextDone))
 		start := time.Now()
-		_, err := runtime.CompileModule(ctx, bytes)
+		_, err := runtime.CompileModule(ctx, code)
 		elapsed := time.Since(start).Seconds()
 		runtime.Close(ctx)
 		if err != nil {
