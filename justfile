@@ -1,28 +1,32 @@
 # seam-carver: build, test, run natively and as WASI, and check every engine agrees.
 # `just --list` shows these recipes with their arguments.
 
-module := "target/wasm32-wasip1/release/seam-carver.wasm"
+# Cargo's target directory: CARGO_TARGET_DIR when set, as cargo itself does.
+target := env_var_or_default("CARGO_TARGET_DIR", "target")
+module := target / "wasm32-wasip1/release/seam-carver.wasm"
+native := target / "release/seam-carver"
+job_tool := target / "release/bacalhau-job"
 
 # List the recipes.
 default:
     @just --list
 
-# Build the native release binary (target/release/seam-carver).
+# Build the native release binary ($CARGO_TARGET_DIR or target/, release/seam-carver).
 build:
     cargo build --release -p seam-carver
 
-# Build the WASI module (target/wasm32-wasip1/release/seam-carver.wasm) and print its size.
+# Build the WASI module (wasm32-wasip1/release/seam-carver.wasm) and print its size.
 build-wasi:
     cargo build --release -p seam-carver --target wasm32-wasip1
     @ls -l {{module}} | awk '{print "module: " $NF " (" $5 " bytes)"}'
 
-# Run every test: unit, differential, parity, golden (native, wasmtime, node), CLI.
+# Run every test: unit, differential, parity, golden (native, wasmtime, node, wazero), CLI.
 test:
     cargo test
 
 # Carve natively: `just run`, `just run photos/ --width 80%` (default input: inputs/).
 run *ARGS="inputs": build
-    ./target/release/seam-carver {{ARGS}}
+    {{native}} {{ARGS}}
 
 # Carve with the wasmtime CLI as Bacalhau would: `just run-wasi photos/ --width 80%`.
 run-wasi INPUT="inputs" *ARGS="": build-wasi
@@ -34,7 +38,7 @@ run-wasi INPUT="inputs" *ARGS="": build-wasi
     mkdir -p outputs
     "$wasmtime" run --dir "$dir::/inputs" --dir outputs::/outputs {{module}} "$target" -o /outputs {{ARGS}}
 
-# Check native, wasmtime and node write identical bytes: `just verify ../shared/images -- --seams imageproc`.
+# Check native, wasmtime, node and wazero (as on Bacalhau) write identical bytes: `just verify ../shared/images -- --seams imageproc`.
 verify *IMAGES="golden/inputs":
     tools/verify-engines.sh {{IMAGES}}
 
@@ -51,18 +55,24 @@ get *JOB_IDS:
 # Re-run a fetched job's carve natively and compare every file: `just verify-results results/ID`.
 verify-results DIR:
     cargo build --release -q -p seam-carver --bin bacalhau-job
-    ./target/release/bacalhau-job verify {{DIR}} --spec {{DIR}}/job.json
+    {{job_tool}} verify {{DIR}} --spec {{DIR}}/job.json
 
-# Dry-run a job spec locally on wasmtime as Bacalhau's wasm executor would, then check it.
-run-job SPEC DIR="": build-wasi
+# Remote sources come from the folder STAND_INS (files named as the URLs' last path elements).
+# Run a job spec on wazero as a Bacalhau node would (tools/wazero-run), into DIR, and check it.
+run-job SPEC DIR="" STAND_INS="":
     #!/usr/bin/env bash
     set -euo pipefail
     dir="{{DIR}}"; [ -n "$dir" ] || dir="results/dry-run-$(basename "{{SPEC}}" .json)"
     rm -rf "$dir"
     cargo build --release -q -p seam-carver --bin bacalhau-job
-    cargo run -q -p wasi-runner --bin run-job -- "{{SPEC}}" "$dir" || true
+    runner=$(tools/ensure-wazero-run.sh)
+    flags=()
+    [ -z "{{STAND_INS}}" ] || flags=(-stand-ins "{{STAND_INS}}")
+    status=0
+    "$runner" "${flags[@]}" "{{SPEC}}" "$dir" || status=$?
+    [ -d "$dir" ] || exit "$status"
     cp "{{SPEC}}" "$dir/job.json"
-    ./target/release/bacalhau-job check "$dir"
+    {{job_tool}} check "$dir"
 
 # Regenerate the README gallery (docs/gallery/, from inputs/coffee.png) and print its energy table.
 gallery:
@@ -92,7 +102,9 @@ fuzz TARGET="decode_carve" SECONDS="600":
     if [ "{{TARGET}}" = decode_carve ]; then cp golden/inputs/* fuzz/corpus/decode_carve/; fi
     cd fuzz && cargo +nightly fuzz run -O {{TARGET}} -- -max_total_time={{SECONDS}} -rss_limit_mb=2048
 
-# Formatting and clippy, warnings as errors.
+# Formatting, clippy and rustdoc with warnings as errors, and shellcheck on the scripts (as CI).
 lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace
+    shellcheck tools/*.sh .ci/run tests/fixtures/fake-bacalhau

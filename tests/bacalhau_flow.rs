@@ -129,3 +129,22 @@ fn without_bacalhau_submit_says_how_to_install_it() {
     );
     assert!(stderr.contains("just run-job"), "{stderr}");
 }
+
+#[test]
+fn get_gives_up_on_a_job_stuck_in_the_queue_and_says_so() {
+    let work = tempfile::tempdir().unwrap();
+    let get = script("bacalhau-get.sh", work.path(), true)
+        .env("FAKE_BACALHAU_STUCK", "1")
+        .env("BACALHAU_WAIT_SECONDS", "0")
+        .arg("j-stuck")
+        .output()
+        .unwrap();
+    assert_eq!(get.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&get.stderr);
+    assert!(
+        stderr.contains("job j-stuck is still Queued") && stderr.contains("just get j-stuck"),
+        "{stderr}"
+    );
+    let log = std::fs::read_to_string(work.path().join("calls.log")).unwrap();
+    assert!(!log.contains("job get"), "{log}");
+}

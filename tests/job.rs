@@ -469,6 +469,11 @@ fn companion_binary_writes_checks_and_verifies() {
     .unwrap();
     let check = check_results(&results);
     assert!(String::from_utf8_lossy(&check.stderr).contains("cannot decode image"));
+    // A failed execution publishes nothing: `bacalhau job get` leaves no exitCode.
+    let empty = tempfile::tempdir().unwrap();
+    let check = check_results(empty.path());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stderr).contains("nothing was published"));
 
     // Bad carving options are refused before anything is written.
     let bad = Command::cargo_bin("bacalhau-job")

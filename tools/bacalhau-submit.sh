@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- inputs
 jobs=${JOBS_DIR:-jobs}
 dir="$jobs/$(date -u +%Y%m%dT%H%M%SZ)"
-job_tool=${BACALHAU_JOB:-./target/release/bacalhau-job}
+job_tool=${BACALHAU_JOB:-${CARGO_TARGET_DIR:-target}/release/bacalhau-job}
 specs=$("$job_tool" spec --out-dir "$dir" "$@")
 if ! command -v bacalhau >/dev/null 2>&1; then
   echo "error: the bacalhau CLI is not installed, so nothing was submitted." >&2

@@ -27,7 +27,10 @@ if [ -f "$vendored/go.mod" ]; then
   echo "replace github.com/tetratelabs/wazero => $vendored" >> "$work/go.mod"
   (cd "$src" && GOFLAGS=-mod=mod GOPROXY=off GOSUMDB=off GOTOOLCHAIN=local \
     "$go" build -modfile "$work/go.mod" -o "$out" .) >&2
-else
-  (cd "$src" && GOFLAGS=-mod=mod "$go" build -o "$out" .) >&2
+elif ! (cd "$src" && GOFLAGS=-mod=mod "$go" build -o "$out" .) >&2; then
+  echo "error: could not build tools/wazero-run: no vendored wazero at $vendored, and the Go" >&2
+  echo "  module proxy did not serve github.com/tetratelabs/wazero v1.12.0; point WAZERO_SRC" >&2
+  echo "  at a copy of wazero's source" >&2
+  exit 1
 fi
 echo "$out"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Carves the given images (files or directories) natively, on the wasmtime CLI and on
-# Node's node:wasi, and fails naming every file whose bytes differ between engines.
+# Carves the given images (files or directories) natively, on the wasmtime CLI, on
+# Node's node:wasi and on wazero as a Bacalhau node runs it (tools/wazero-run, the
+# images in a node folder), and fails naming every file whose bytes differ between
+# engines. Honours CARGO_TARGET_DIR.
 #
 #   tools/verify-engines.sh IMAGE_OR_DIR... [-- CARVER_OPTIONS...]
 set -euo pipefail
@@ -21,34 +23,52 @@ for item in "${images[@]}"; do
     cp "$item" "$work/inputs/"
   fi
 done
-echo "verify: $(ls "$work/inputs" | wc -l) input files, options: ${options[*]:-(defaults)}"
+echo "verify: $(find "$work/inputs" -type f | wc -l) input files, options: ${options[*]:-(defaults)}"
 
 cargo build --quiet --release -p seam-carver
 cargo build --quiet --release -p seam-carver --target wasm32-wasip1
-module=target/wasm32-wasip1/release/seam-carver.wasm
+target=${CARGO_TARGET_DIR:-target}
+module=$target/wasm32-wasip1/release/seam-carver.wasm
 wasmtime=$(tools/ensure-wasmtime.sh)
+wazero=$(tools/ensure-wazero-run.sh)
+# The job a node would run: the module and the images from node folders.
+python3 - "$module" "$work/inputs" "${options[@]}" > "$work/job.json" <<'PY'
+import json, os, sys
+module, inputs, options = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3:]
+folder = lambda target, path: {"Target": target, "Source": {"Type": "localDirectory", "Params": {"SourcePath": path}}}
+print(json.dumps({"Name": "verify", "Type": "batch", "Count": 1, "Tasks": [{
+    "Name": "carve",
+    "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/seam-carver.wasm",
+               "Parameters": ["/inputs", "-o", "/outputs", "-q", *options]}},
+    "InputSources": [folder("/app/seam-carver.wasm", module), folder("/inputs", inputs)],
+    "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
+}]}))
+PY
 
 status=0
 run() {
   local engine=$1; shift
   mkdir -p "$work/$engine"
-  local start=$(date +%s.%N)
+  local start
+  start=$(date +%s.%N)
   "$@" > "$work/$engine.log" 2>&1 || { echo "  $engine exited with $?"; status=1; }
   printf '  %-9s %6.2f s\n' "$engine" "$(echo "$(date +%s.%N) - $start" | bc)"
 }
-run native ./target/release/seam-carver "$work/inputs" -o "$work/native" -q "${options[@]}"
+run native "$target/release/seam-carver" "$work/inputs" -o "$work/native" -q "${options[@]}"
 run wasmtime "$wasmtime" run --dir "$work/inputs::/inputs" --dir "$work/wasmtime::/outputs" \
   "$module" /inputs -o /outputs -q "${options[@]}"
 run node node --no-warnings tools/node-wasi.mjs "$module" "$work/inputs" "$work/node" \
   /inputs -o /outputs -q "${options[@]}"
+run wazero "$wazero" "$work/job.json" "$work/wazero-results"
+ln -s wazero-results/outputs "$work/wazero"
 
-for engine in wasmtime node; do
+for engine in wasmtime node wazero; do
   if ! diff -u --label native --label "$engine" "$work/native/manifest.json" "$work/$engine/manifest.json"; then
     echo "verify: $engine and native differ in the files marked above"
     status=1
   fi
 done
 if [ $status -eq 0 ]; then
-  echo "verify: native, wasmtime and node wrote identical bytes ($(grep -c '": "' "$work/native/manifest.json") files)"
+  echo "verify: native, wasmtime, node and wazero wrote identical bytes ($(grep -c '": "' "$work/native/manifest.json") files)"
 fi
 exit $status

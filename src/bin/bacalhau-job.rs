@@ -169,8 +169,17 @@ fn read_manifest(dir: &Path) -> Result<BTreeMap<String, String>, String> {
 
 fn check(dir: &Path) -> Result<(), String> {
     let code_path = dir.join("exitCode");
-    let code =
-        std::fs::read_to_string(&code_path).map_err(|e| format!("{}: {e}", code_path.display()))?;
+    let code = match std::fs::read_to_string(&code_path) {
+        Ok(code) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "{}: no results: nothing was published, so the execution failed on the node \
+                 (a trap, running out of memory, or the timeout); `bacalhau job describe ID` says why",
+                dir.display()
+            ));
+        }
+        Err(e) => return Err(format!("{}: {e}", code_path.display())),
+    };
     let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
     if code.trim() != "0" {
         return Err(format!(
