@@ -11,6 +11,7 @@ use image::ImageFormat;
 use crate::error::{Error, Result};
 use crate::mask::Mask;
 use crate::output::{MANIFEST, Manifest, OutputFile, WrittenFile};
+use crate::partition::Partition;
 use crate::pipeline::{Options, decode_mask, plan, render};
 
 /// What a run tells the outside world as it goes; the binary prints, tests record.
@@ -42,6 +43,10 @@ pub struct Summary {
     pub failed: Vec<(PathBuf, String)>,
     /// Every file written, with its hash (the manifest itself aside).
     pub manifest: Manifest,
+    /// The manifest's file name.
+    pub manifest_name: String,
+    /// Inputs left to other partitions.
+    pub other_partitions: usize,
 }
 
 impl Summary {
@@ -186,12 +191,57 @@ pub fn load_mask(path: &Path, max_pixels: u64) -> std::result::Result<Mask, Stri
     Ok(mask)
 }
 
-/// Carves every input into `out_dir` and writes `manifest.json` listing every file
-/// written. Failures are collected, never fatal to the other inputs.
+/// How a run is spread out: over threads here, and over runs elsewhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    /// Inputs carved at once (at least 1; threads need a native target).
+    pub jobs: usize,
+    /// Carve only this share of the inputs, and name the manifest after it.
+    pub partition: Option<Partition>,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            jobs: 1,
+            partition: None,
+        }
+    }
+}
+
+/// Records what a worker thread's input tells a reporter as it starts, to be told to the
+/// real reporter in input order (seam progress is left out).
+#[derive(Default)]
+struct Recorder {
+    started: Option<(String, u32)>,
+}
+
+impl Reporter for Recorder {
+    fn started(&mut self, _path: &Path, plan: &str, seams: u32) {
+        self.started = Some((plan.to_string(), seams));
+    }
+}
+
+/// How an input ended: its files, or its one-line error (`PATH: problem`).
+type Outcome = std::result::Result<Vec<WrittenFile>, String>;
+
+/// Inputs that would write the same output names, in input order: the first that
+/// carves takes the names, and the others fail.
+struct Group {
+    stem: String,
+    members: Vec<usize>,
+}
+
+/// Carves every input into `out_dir` and writes the manifest (`manifest.json`, or the
+/// partition's) listing every file written. Failures are collected, never fatal to the
+/// other inputs. With `schedule.jobs` above 1 inputs are carved on that many threads
+/// (a group of inputs sharing output names by one thread, in order); the files are the
+/// same, and the reporter hears of each input in input order, without seam progress.
 pub fn run(
     inputs: &[PathBuf],
     out_dir: &Path,
     options: &Options,
+    schedule: Schedule,
     reporter: &mut dyn Reporter,
 ) -> Result<Summary> {
     prepare_output_dir(out_dir)?;
@@ -206,38 +256,148 @@ pub fn run(
         reporter.failed(&path, &message);
         summary.failed.push((path, message));
     }
-    let mut stems: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for path in files {
-        let stem = output_stem(&path);
-        let outcome = match stems.get(&stem) {
-            Some(first) => Err(format!(
-                "output names {stem}.* are already taken by {}",
-                first.display()
-            )),
-            None => carve_one(&path, &stem, out_dir, options, reporter).map_err(|e| e.to_string()),
-        };
-        match outcome {
-            Ok(written) => {
-                for file in &written {
-                    summary.manifest.add(file);
-                }
-                reporter.finished(&path, &written);
-                stems.insert(stem, path.clone());
-                summary.succeeded.push(path);
-            }
-            Err(message) => {
-                let message = format!("{}: {message}", path.display());
-                reporter.failed(&path, &message);
-                summary.failed.push((path, message));
+    // Groups are formed over every input, whichever partition carves them, so that
+    // two partitions never write the same names.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_stem: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, path) in files.iter().enumerate() {
+        let stem = output_stem(path);
+        match by_stem.get(&stem) {
+            Some(&g) => groups[g].members.push(index),
+            None => {
+                by_stem.insert(stem.clone(), groups.len());
+                groups.push(Group {
+                    stem,
+                    members: vec![index],
+                });
             }
         }
     }
+    if let Some(partition) = schedule.partition {
+        groups.retain(|g| {
+            let first = files[g.members[0]].file_name().unwrap_or_default();
+            partition.takes(first.as_encoded_bytes())
+        });
+        let ours: usize = groups.iter().map(|g| g.members.len()).sum();
+        summary.other_partitions = files.len() - ours;
+    }
+
+    let mut finish = |path: &Path, outcome: Outcome, reporter: &mut dyn Reporter| match outcome {
+        Ok(written) => {
+            for file in &written {
+                summary.manifest.add(file);
+            }
+            reporter.finished(path, &written);
+            summary.succeeded.push(path.to_path_buf());
+        }
+        Err(message) => {
+            reporter.failed(path, &message);
+            summary.failed.push((path.to_path_buf(), message));
+        }
+    };
+    // Every input carved, in input order, with the group it belongs to.
+    let mut order: Vec<(usize, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| group.members.iter().map(move |&i| (i, g)))
+        .collect();
+    order.sort_unstable();
+    let threads = if cfg!(target_family = "wasm") {
+        1
+    } else {
+        schedule.jobs.min(groups.len())
+    };
+
+    if threads <= 1 {
+        // One after another, with seam progress.
+        let mut taken: BTreeMap<usize, PathBuf> = BTreeMap::new();
+        for (index, g) in order {
+            let path = &files[index];
+            let stem = &groups[g].stem;
+            let outcome = carve_member(path, stem, taken.get(&g), out_dir, options, reporter);
+            if outcome.is_ok() {
+                taken.insert(g, path.clone());
+            }
+            finish(path, outcome, reporter);
+        }
+    } else {
+        type Done = (usize, Option<(String, u32)>, Outcome);
+        let (sender, receiver) = std::sync::mpsc::channel::<Done>();
+        let next_group = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let sender = sender.clone();
+                let (groups, files, next_group) = (&groups, &files, &next_group);
+                scope.spawn(move || {
+                    use std::sync::atomic::Ordering::Relaxed;
+                    while let Some(group) = groups.get(next_group.fetch_add(1, Relaxed)) {
+                        let mut taken: Option<PathBuf> = None;
+                        for &index in &group.members {
+                            let path = &files[index];
+                            let mut recorder = Recorder::default();
+                            let outcome = carve_member(
+                                path,
+                                &group.stem,
+                                taken.as_ref(),
+                                out_dir,
+                                options,
+                                &mut recorder,
+                            );
+                            if outcome.is_ok() {
+                                taken = Some(path.clone());
+                            }
+                            let _ = sender.send((index, recorder.started, outcome));
+                        }
+                    }
+                });
+            }
+            drop(sender);
+            // Tell the reporter of every input up to the first one still being carved.
+            let mut pending: BTreeMap<usize, (Option<(String, u32)>, Outcome)> = BTreeMap::new();
+            let mut order = order.into_iter().map(|(index, _)| index).peekable();
+            for (index, started, outcome) in receiver {
+                pending.insert(index, (started, outcome));
+                while let Some((started, outcome)) = order.peek().and_then(|i| pending.remove(i)) {
+                    let path = &files[order.next().expect("peeked")];
+                    if let Some((plan, seams)) = started {
+                        reporter.started(path, &plan, seams);
+                    }
+                    finish(path, outcome, reporter);
+                }
+            }
+        });
+    }
+
     let manifest = OutputFile {
-        name: MANIFEST.to_string(),
+        name: schedule
+            .partition
+            .map(|p| p.manifest_name())
+            .unwrap_or_else(|| MANIFEST.to_string()),
         bytes: summary.manifest.to_json(),
     };
+    summary.manifest_name = manifest.name.clone();
     write_file(out_dir, &manifest)?;
     Ok(summary)
+}
+
+/// Carves one input of a group whose output names may already be `taken` by an earlier
+/// member; the error names the input.
+fn carve_member(
+    path: &Path,
+    stem: &str,
+    taken: Option<&PathBuf>,
+    out_dir: &Path,
+    options: &Options,
+    reporter: &mut dyn Reporter,
+) -> Outcome {
+    let outcome = match taken {
+        Some(first) => Err(format!(
+            "output names {stem}.* are already taken by {}",
+            first.display()
+        )),
+        None => carve_one(path, stem, out_dir, options, reporter).map_err(|e| e.to_string()),
+    };
+    outcome.map_err(|message| format!("{}: {message}", path.display()))
 }
 
 /// Carves one input, writing each file as soon as it is rendered. If anything fails,

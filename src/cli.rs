@@ -8,6 +8,7 @@ use clap::Parser;
 use crate::batch::load_mask;
 use crate::energy::EnergyKind;
 use crate::output::Artifact;
+use crate::partition::Partition;
 use crate::pipeline::Options;
 use crate::seam::SeamRule;
 use crate::size::{SizeArg, SizeSpec};
@@ -99,9 +100,41 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_PIXELS)]
     pub max_pixels: u64,
 
+    /// Inputs carved at once, each on a core of its own [default: the number of cores;
+    /// always 1 under WASI]. The files are the same whatever N; lines come in input order.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+
+    /// Carve only share I of N of the inputs (those whose file name's FNV-1a hash is I
+    /// modulo N) and write manifest-I-of-N.json, so that N runs split a batch. On
+    /// Bacalhau the share comes from BACALHAU_PARTITION_INDEX and _COUNT; `none` turns
+    /// that off (for inputs Bacalhau has already split).
+    #[arg(long, value_name = "I/N|none")]
+    pub partition: Option<PartitionArg>,
+
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// `--partition`: a share, or none at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartitionArg {
+    /// `I/N`.
+    Share(Partition),
+    /// `none`: carve every input, whatever the environment says.
+    None,
+}
+
+impl std::str::FromStr for PartitionArg {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text == "none" {
+            Ok(PartitionArg::None)
+        } else {
+            text.parse().map(PartitionArg::Share)
+        }
+    }
 }
 
 impl Args {
@@ -151,6 +184,34 @@ impl Args {
             artifacts,
             max_pixels: self.max_pixels,
         })
+    }
+
+    /// The share of the inputs to carve: `--partition`, else the one a Bacalhau execution
+    /// is given in `env` (`BACALHAU_PARTITION_INDEX` of `BACALHAU_PARTITION_COUNT`, when
+    /// the count is above 1).
+    pub fn partition(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Partition>, String> {
+        match self.partition {
+            Some(PartitionArg::Share(p)) => Ok(Some(p)),
+            Some(PartitionArg::None) => Ok(None),
+            None => {
+                let count = env("BACALHAU_PARTITION_COUNT");
+                let index = env("BACALHAU_PARTITION_INDEX");
+                match (index, count) {
+                    (_, None) => Ok(None),
+                    (_, Some(c)) if c.trim() == "1" || c.trim() == "0" => Ok(None),
+                    (Some(i), Some(c)) => format!("{}/{}", i.trim(), c.trim())
+                        .parse()
+                        .map(Some)
+                        .map_err(|e| format!("BACALHAU_PARTITION_INDEX and _COUNT: {e}")),
+                    (None, Some(c)) => Err(format!(
+                        "BACALHAU_PARTITION_COUNT is {c} but BACALHAU_PARTITION_INDEX is not set"
+                    )),
+                }
+            }
+        }
     }
 
     /// [`Args::options`] with the masks read and decoded; errors name the mask file.
@@ -212,6 +273,36 @@ mod tests {
             err.starts_with("/no/such/mask.png: cannot read mask"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn partition_comes_from_the_flag_or_bacalhau_s_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let bacalhau = env(&[
+            ("BACALHAU_PARTITION_INDEX", "2"),
+            ("BACALHAU_PARTITION_COUNT", "3"),
+        ]);
+        let args = Args::try_parse_from([""]).unwrap();
+        assert_eq!(args.partition(bacalhau).unwrap(), Partition::new(2, 3));
+        assert_eq!(args.partition(env(&[])).unwrap(), None);
+        let single = env(&[
+            ("BACALHAU_PARTITION_INDEX", "0"),
+            ("BACALHAU_PARTITION_COUNT", "1"),
+        ]);
+        assert_eq!(args.partition(single).unwrap(), None);
+        let args = Args::try_parse_from(["", "--partition", "none"]).unwrap();
+        assert_eq!(args.partition(bacalhau).unwrap(), None);
+        let args = Args::try_parse_from(["", "--partition", "0/2"]).unwrap();
+        assert_eq!(args.partition(bacalhau).unwrap(), Partition::new(0, 2));
+        assert!(Args::try_parse_from(["", "--partition", "2/2"]).is_err());
+        assert!(Args::try_parse_from(["", "--jobs", "0"]).is_err());
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod guided;
 pub mod job;
 pub mod mask;
 pub mod output;
+pub mod partition;
 pub mod pipeline;
 pub mod resize;
 pub mod rows;

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use clap::Parser;
-use seam_carver::batch::{self, Reporter};
+use seam_carver::batch::{self, Reporter, Schedule};
 use seam_carver::cli::Args;
 use seam_carver::output::WrittenFile;
 
@@ -98,20 +98,45 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let partition = match args.partition(|name| std::env::var(name).ok()) {
+        Ok(partition) => partition,
+        Err(message) => {
+            note!("error: {message}");
+            std::process::exit(2);
+        }
+    };
+    let jobs = args
+        .jobs
+        .map(|n| n as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut reporter = Stderr {
         quiet: args.quiet,
         tty: std::io::stderr().is_terminal(),
         next_report: 0,
     };
-    let code = match batch::run(&args.inputs, &args.output_dir, &options, &mut reporter) {
+    let schedule = Schedule { jobs, partition };
+    let code = match batch::run(
+        &args.inputs,
+        &args.output_dir,
+        &options,
+        schedule,
+        &mut reporter,
+    ) {
         Ok(summary) => {
+            let share = match partition {
+                Some(p) => format!(
+                    " (partition {p}; {} inputs are other partitions')",
+                    summary.other_partitions
+                ),
+                None => String::new(),
+            };
             reporter.say(format_args!(
-                "carved {} of {} inputs into {} ({} files and {})",
+                "carved {} of {} inputs into {} ({} files and {}){share}",
                 summary.succeeded.len(),
                 summary.succeeded.len() + summary.failed.len(),
                 args.output_dir.display(),
                 summary.manifest.files.len(),
-                seam_carver::output::MANIFEST,
+                summary.manifest_name,
             ));
             summary.exit_code()
         }

@@ -16,7 +16,7 @@ use imageproc::gradients::sobel_gradient_map;
 use imageproc::map::map_pixels;
 use imageproc::seam_carving::*;
 use seam_carver::SeamRule;
-use seam_carver::batch::{Silent, run};
+use seam_carver::batch::{Schedule, Silent, run};
 use seam_carver::pipeline::Options;
 
 /// The Bacalhau "Rust WASM" example's program.
@@ -74,7 +74,14 @@ fn assert_parity(input: &Path) {
         rule: SeamRule::Imageproc,
         ..Options::default()
     };
-    let summary = run(&[input.to_path_buf()], ours.path(), &options, &mut Silent).unwrap();
+    let summary = run(
+        &[input.to_path_buf()],
+        ours.path(),
+        &options,
+        Schedule::default(),
+        &mut Silent,
+    )
+    .unwrap();
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     let stem = input.file_stem().unwrap().to_string_lossy();
     for (theirs, mine) in [

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
-use seam_carver::batch::{Silent, run};
+use seam_carver::batch::{Schedule, Silent, run};
 use seam_carver::cli::Args;
 use seam_carver::job::{self, JobRequest, ModuleSource};
 use seam_carver::output::{Manifest, sha256_hex};
@@ -252,7 +252,14 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
         let args =
             Args::try_parse_from(&argv).map_err(|e| format!("the spec's parameters: {e}"))?;
         let options = args.options()?;
-        run(&args.inputs, &args.output_dir, &options, &mut Silent).map_err(|e| e.to_string())?;
+        run(
+            &args.inputs,
+            &args.output_dir,
+            &options,
+            Schedule::default(),
+            &mut Silent,
+        )
+        .map_err(|e| e.to_string())?;
         let ours = read_manifest(&outputs)?;
         let theirs = read_manifest(&job::outputs_dir(dir))?;
         let mut problems = Vec::new();
