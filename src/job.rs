@@ -226,6 +226,8 @@ pub struct JobRequest {
     pub timeout_secs: u64,
     /// Publisher type (`local`, `ipfs`, ...).
     pub publisher: String,
+    /// Executions per job (`Count`), each carving its share of the inputs.
+    pub partitions: u32,
 }
 
 /// A generated job spec with the inputs it carries.
@@ -337,7 +339,15 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
     if request.inputs.is_empty() {
         return Err("no inputs given".to_string());
     }
-    let (options, masks) = extract_masks(&request.options)?;
+    let (mut options, masks) = extract_masks(&request.options)?;
+    let partitions = request.partitions.max(1);
+    // With only S3 inputs, Bacalhau splits the objects among the executions itself
+    // (fnv32a of each key): the program must then carve all it is given.
+    let bacalhau_splits =
+        partitions > 1 && request.inputs.iter().all(|i| matches!(i, Input::S3 { .. }));
+    if bacalhau_splits {
+        options.extend(["--partition".to_string(), "none".to_string()]);
+    }
     let (module_source, entry_module) = request.module.source();
     // What every job carries: the module and the masks.
     let mut fixed_sources = vec![module_source];
@@ -354,7 +364,8 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
     let (mut urls, mut buckets) = (0, 0);
     for input in &request.inputs {
         let name = input.file_name();
-        if name.is_empty() || !seen.insert(name.clone()) {
+        let prefix = matches!(input, Input::S3 { key, .. } if key.ends_with('/'));
+        if !prefix && (name.is_empty() || !seen.insert(name.clone())) {
             return Err(format!(
                 "{input}: another input is also named {name}, and their outputs would clash"
             ));
@@ -389,7 +400,10 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
             Input::S3 { bucket, key } => {
                 buckets += 1;
                 let target = format!("/inputs/s3-{buckets}");
-                let source = json!({"Target": target, "Source": {"Type": "s3", "Params": {"Bucket": bucket, "Key": key}}});
+                let mut source = json!({"Target": target, "Source": {"Type": "s3", "Params": {"Bucket": bucket, "Key": key}}});
+                if bacalhau_splits {
+                    source["Source"]["Params"]["Partition"] = json!({"Type": "object"});
+                }
                 remote.push((target, source, input.to_string()));
             }
             Input::Ipfs(cid) => {
@@ -418,7 +432,7 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
         json!({
             "Name": name,
             "Type": "batch",
-            "Count": 1,
+            "Count": partitions,
             "Labels": {"app": "seam-carver"},
             "Tasks": [{
                 "Name": "carve",

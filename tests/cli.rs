@@ -541,3 +541,155 @@ fn a_closed_stderr_does_not_stop_the_carve() {
     assert!(out.path().join("chelsea.carved.png").is_file());
     assert!(out.path().join("manifest.json").is_file());
 }
+
+/// A folder with the golden photos, a broken file, and two inputs sharing output names
+/// of which the first is broken (so the second carves).
+fn mixed_batch(dir: &Path) -> std::path::PathBuf {
+    let batch = dir.join("batch");
+    fs::create_dir(&batch).unwrap();
+    for name in [
+        "astronaut.png",
+        "camera.png",
+        "chelsea.png",
+        "coffee.png",
+        "noise.png",
+        "rocket.jpg",
+        "stripes.png",
+        "gradient.png",
+    ] {
+        fs::copy(golden_input(name), batch.join(name)).unwrap();
+    }
+    fs::write(batch.join("broken.png"), b"\x89PNG\r\n\x1a\nbroken").unwrap();
+    fs::write(batch.join("twin.jpg"), b"not a jpeg").unwrap();
+    fs::copy(golden_input("noise.png"), batch.join("twin.png")).unwrap();
+    batch
+}
+
+#[test]
+fn jobs_carve_in_parallel_with_the_same_files_and_lines_in_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = mixed_batch(dir.path());
+    let run = |jobs: &str| {
+        let out = dir.path().join(format!("out-{jobs}"));
+        // Few seams: no seam progress lines, so the whole of stderr can be compared.
+        let output = bin()
+            .arg(&batch)
+            .args(["--width", "-3", "--jobs", jobs, "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+        (
+            support::read_flat_dir(&out),
+            stderr_of(&output).replace(&out.display().to_string(), "OUT"),
+        )
+    };
+    let (one, one_log) = run("1");
+    assert!(one_log.contains("broken.png: cannot decode"), "{one_log}");
+    assert!(
+        one.contains_key("twin.carved.png"),
+        "the second twin carves when the first fails"
+    );
+    assert_eq!(one.len(), 9 * 6 + 1);
+    for jobs in ["2", "4"] {
+        let (many, many_log) = run(jobs);
+        assert_eq!(
+            one.keys().collect::<Vec<_>>(),
+            many.keys().collect::<Vec<_>>()
+        );
+        for (name, bytes) in &one {
+            assert!(many[name] == *bytes, "--jobs {jobs}: {name} differs");
+        }
+        assert_eq!(one_log, many_log, "--jobs {jobs}");
+    }
+}
+
+#[test]
+fn partitions_split_a_batch_into_disjoint_shares_with_their_own_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = mixed_batch(dir.path());
+    let whole = dir.path().join("whole");
+    bin()
+        .arg(&batch)
+        .args(["-q", "--width", "-3", "-o"])
+        .arg(&whole)
+        .output()
+        .unwrap();
+    let whole = support::read_flat_dir(&whole);
+    let mut merged = std::collections::BTreeMap::new();
+    let mut listed = std::collections::BTreeMap::new();
+    for index in 0..3 {
+        let out = dir.path().join(format!("share-{index}"));
+        let output = bin()
+            .arg(&batch)
+            .args(["--width", "-3", "--partition", &format!("{index}/3"), "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(&format!("(partition {index}/3;")),
+            "{stderr}"
+        );
+        let files = support::read_flat_dir(&out);
+        let manifest_name = format!("manifest-{index}-of-3.json");
+        let manifest: Manifest = serde_json::from_slice(&files[&manifest_name]).unwrap();
+        assert!(!files.contains_key("manifest.json"));
+        for (name, bytes) in files {
+            if name == manifest_name {
+                continue;
+            }
+            assert_eq!(manifest.files[&name], sha256_hex(&bytes));
+            assert!(
+                merged.insert(name.clone(), bytes).is_none(),
+                "{name} written by two shares"
+            );
+        }
+        listed.extend(manifest.files);
+    }
+    // Together the shares wrote exactly what one run writes, byte for byte.
+    let whole_manifest: Manifest = serde_json::from_slice(&whole["manifest.json"]).unwrap();
+    assert_eq!(listed, whole_manifest.files);
+    for (name, bytes) in &merged {
+        assert!(whole[name] == *bytes, "{name}");
+    }
+    assert_eq!(merged.len() + 1, whole.len());
+}
+
+#[test]
+fn bacalhau_partition_variables_choose_the_share_and_none_turns_it_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = mixed_batch(dir.path());
+    let out = dir.path().join("out");
+    let output = bin()
+        .arg(&batch)
+        .args(["-q", "--width", "-3", "-o"])
+        .arg(&out)
+        .env("BACALHAU_PARTITION_INDEX", "1")
+        .env("BACALHAU_PARTITION_COUNT", "2")
+        .output()
+        .unwrap();
+    assert!(
+        out.join("manifest-1-of-2.json").is_file(),
+        "{}",
+        stderr_of(&output)
+    );
+    let out = dir.path().join("none");
+    bin()
+        .arg(&batch)
+        .args(["-q", "--width", "-3", "--partition", "none", "-o"])
+        .arg(&out)
+        .env("BACALHAU_PARTITION_INDEX", "1")
+        .env("BACALHAU_PARTITION_COUNT", "2")
+        .output()
+        .unwrap();
+    assert!(out.join("manifest.json").is_file());
+    let output = bin()
+        .arg(&batch)
+        .env("BACALHAU_PARTITION_COUNT", "2")
+        .env_remove("BACALHAU_PARTITION_INDEX")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("BACALHAU_PARTITION_INDEX is not set"));
+}

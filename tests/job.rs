@@ -20,6 +20,7 @@ fn request(module: Vec<u8>, inputs: Vec<Input>, options: &[&str]) -> JobRequest 
         memory: None,
         timeout_secs: 1800,
         publisher: "local".into(),
+        partitions: 1,
     }
 }
 
@@ -487,4 +488,168 @@ fn companion_binary_writes_checks_and_verifies() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid seam-carver options"));
+}
+
+#[test]
+fn a_partitioned_job_carves_each_image_once_across_its_executions() {
+    let work = tempfile::tempdir().unwrap();
+    let photos = work.path().join("photos");
+    std::fs::create_dir(&photos).unwrap();
+    for (name, golden_name) in [
+        ("a.png", "chelsea.png"),
+        ("b.png", "noise.png"),
+        ("c.png", "camera.png"),
+    ] {
+        std::fs::copy(
+            support::root().join("golden/inputs").join(golden_name),
+            photos.join(name),
+        )
+        .unwrap();
+    }
+    let jobs_dir = work.path().join("jobs");
+    let out = Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .arg("spec")
+        .args([
+            "--partitions",
+            "3",
+            "--module",
+            "https://example.org/m/seam-carver.wasm",
+        ])
+        .args(["a.png", "b.png", "c.png"].map(|n| photos.join(n)))
+        .arg("--out-dir")
+        .arg(&jobs_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let spec_path = jobs_dir.join("job-1.json");
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+    assert_eq!(spec["Count"], 3);
+    let stand_ins = work.path().join("stand-ins");
+    std::fs::create_dir(&stand_ins).unwrap();
+    std::fs::copy(support::wasm_module(), stand_ins.join("seam-carver.wasm")).unwrap();
+    let stand_ins = stand_ins.to_str().unwrap();
+
+    // Each execution on its own, with BACALHAU_PARTITION_INDEX 0, 1, 2 of 3.
+    let mut written = std::collections::BTreeMap::new();
+    for index in 0..3 {
+        let execution = index.to_string();
+        let run = support::run_job(&spec, &["-stand-ins", stand_ins, "-execution", &execution]);
+        assert_eq!(run.status, Some(0), "{}", run.log);
+        for name in support::read_flat_dir(&run.results.join("outputs")).into_keys() {
+            assert!(
+                written.insert(name.clone(), index).is_none(),
+                "{name} is written by two executions"
+            );
+        }
+        assert!(written.contains_key(&format!("manifest-{index}-of-3.json")));
+    }
+    for stem in ["a", "b", "c"] {
+        assert!(
+            written.contains_key(&format!("{stem}.carved.png")),
+            "{stem} was not carved"
+        );
+    }
+
+    // All three merged as `bacalhau job get` merges them: identical to a native carve.
+    let run = support::run_job(&spec, &["-stand-ins", stand_ins]);
+    assert_eq!(run.status, Some(0), "{}", run.log);
+    assert!(!run.log.contains("overwrites"), "{}", run.log);
+    assert_eq!(run.read("exitCode"), "000");
+    let check = check_results(&run.results);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .arg("verify")
+        .arg(&run.results)
+        .arg("--spec")
+        .arg(&spec_path)
+        .assert()
+        .success();
+    // An execution that published nothing is named.
+    std::fs::remove_file(run.results.join("outputs/manifest-1-of-3.json")).unwrap();
+    let check = check_results(&run.results);
+    assert!(
+        String::from_utf8_lossy(&check.stderr).contains("partition 1/3: no manifest-1-of-3.json"),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn with_only_s3_inputs_bacalhau_splits_the_objects() {
+    let mut req = request(
+        TINY_MODULE.to_vec(),
+        vec![Input::parse("s3://bucket/photos/").unwrap()],
+        &[],
+    );
+    req.partitions = 4;
+    let jobs = build_jobs(&req).unwrap();
+    let spec = &jobs[0].spec;
+    assert_eq!(spec["Count"], 4);
+    let source = &spec["Tasks"][0]["InputSources"][1];
+    assert_eq!(
+        source["Source"]["Params"]["Partition"],
+        serde_json::json!({"Type": "object"})
+    );
+    let parameters = spec["Tasks"][0]["Engine"]["Params"]["Parameters"].to_string();
+    assert!(
+        parameters.ends_with(r#""--partition","none"]"#),
+        "{parameters}"
+    );
+
+    // On wazero, each execution gets its share of the objects under the prefix.
+    let stand_ins = tempfile::tempdir().unwrap();
+    let prefix = stand_ins.path().join("bucket/photos");
+    std::fs::create_dir_all(&prefix).unwrap();
+    let names = ["a.png", "b.png", "c.png", "d.png", "e.png"];
+    for name in names {
+        std::fs::copy(
+            support::root().join("golden/inputs/noise.png"),
+            prefix.join(name),
+        )
+        .unwrap();
+    }
+    let mut req = request(
+        std::fs::read(support::wasm_module()).unwrap(),
+        vec![Input::parse("s3://bucket/photos/").unwrap()],
+        &["--width", "-2"],
+    );
+    req.partitions = 2;
+    let spec = build_jobs(&req).unwrap().remove(0).spec;
+    let mut carved = Vec::new();
+    for index in ["0", "1"] {
+        let run = support::run_job(
+            &spec,
+            &[
+                "-stand-ins",
+                stand_ins.path().to_str().unwrap(),
+                "-execution",
+                index,
+            ],
+        );
+        assert_eq!(run.status, Some(0), "{}", run.log);
+        for name in support::read_flat_dir(&run.results.join("outputs")).into_keys() {
+            if let Some(stem) = name.strip_suffix(".carved.png") {
+                // Bacalhau's rule: fnv32a of the full key, modulo Count.
+                let key = format!("photos/{stem}.png");
+                assert_eq!(
+                    seam_carver::partition::fnv1a32(key.as_bytes()) % 2,
+                    index.parse::<u32>().unwrap(),
+                    "{key}"
+                );
+                carved.push(stem.to_string());
+            }
+        }
+    }
+    carved.sort();
+    assert_eq!(carved, ["a", "b", "c", "d", "e"]);
 }

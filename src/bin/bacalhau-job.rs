@@ -14,7 +14,8 @@ use clap::{Parser, Subcommand};
 use seam_carver::batch::{Schedule, Silent, run};
 use seam_carver::cli::Args;
 use seam_carver::job::{self, JobRequest, ModuleSource};
-use seam_carver::output::{Manifest, sha256_hex};
+use seam_carver::output::{MANIFEST, Manifest, sha256_hex};
+use seam_carver::partition::Partition;
 
 /// Bacalhau job specs for seam-carver, and checks of their results.
 #[derive(Debug, Parser)]
@@ -22,6 +23,40 @@ use seam_carver::output::{Manifest, sha256_hex};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// What `bacalhau-job spec` is asked for.
+#[derive(Debug, clap::Args)]
+struct SpecArgs {
+    /// Images, directories of images, or URLs.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// The WASI module: a local file, sent inline (about 0.8 MB of a job's 1 MiB), or
+    /// its published copy, https://…/NAME.wasm, s3://BUCKET/KEY.wasm or ipfs://CID,
+    /// fetched by the node [default: $CARGO_TARGET_DIR/wasm32-wasip1/release/seam-carver.wasm]
+    #[arg(long)]
+    module: Option<String>,
+    /// Directory for the specs (job-1.json, job-2.json, ...).
+    #[arg(short, long, default_value = "jobs")]
+    out_dir: PathBuf,
+    /// Memory per job, as Bacalhau reads it (go-humanize: 1GiB is 2^30 bytes, 1Gb and 1GB
+    /// are 10^9) [default: sized from the largest image, at least 512MiB]
+    #[arg(long)]
+    memory: Option<String>,
+    /// Execution timeout in seconds.
+    #[arg(long, default_value_t = 1800)]
+    timeout: u64,
+    /// Result publisher type.
+    #[arg(long, default_value = "local")]
+    publisher: String,
+    /// Executions per job (Count), each carving its share of the inputs: with only
+    /// s3:// inputs Bacalhau splits the objects; otherwise every execution gets all
+    /// inputs and carves those whose name hashes to its partition.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    partitions: u32,
+    /// seam-carver options, after `--`.
+    #[arg(last = true)]
+    options: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -33,31 +68,7 @@ enum Command {
     /// 1 MiB, the largest message a default cluster passes to a compute node: inline
     /// inputs are split across as many jobs as that takes. Arguments after `--` are
     /// passed to seam-carver.
-    Spec {
-        /// Images, directories of images, or URLs.
-        #[arg(required = true)]
-        inputs: Vec<String>,
-        /// The WASI module: a local file, sent inline (about 0.8 MB of a job's 1 MiB), or
-        /// its published copy, https://…/NAME.wasm, s3://BUCKET/KEY.wasm or ipfs://CID,
-        /// fetched by the node [default: $CARGO_TARGET_DIR/wasm32-wasip1/release/seam-carver.wasm]
-        #[arg(long)]
-        module: Option<String>,
-        /// Directory for the specs (job-1.json, job-2.json, ...).
-        #[arg(short, long, default_value = "jobs")]
-        out_dir: PathBuf,
-        /// Memory per job, e.g. 1Gb (default: sized from the largest image, at least 512Mb).
-        #[arg(long)]
-        memory: Option<String>,
-        /// Execution timeout in seconds.
-        #[arg(long, default_value_t = 1800)]
-        timeout: u64,
-        /// Result publisher type.
-        #[arg(long, default_value = "local")]
-        publisher: String,
-        /// seam-carver options, after `--`.
-        #[arg(last = true)]
-        options: Vec<String>,
-    },
+    Spec(SpecArgs),
     /// Check a `bacalhau job get` directory: exitCode 0 and every file matching manifest.json.
     Check {
         /// The directory given to `bacalhau job get --output-dir`.
@@ -76,23 +87,7 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Spec {
-            inputs,
-            module,
-            out_dir,
-            memory,
-            timeout,
-            publisher,
-            options,
-        } => spec(
-            &inputs,
-            &module.unwrap_or_else(default_module),
-            &out_dir,
-            memory,
-            timeout,
-            publisher,
-            options,
-        ),
+        Command::Spec(args) => spec(args),
         Command::Check { dir } => check(&dir),
         Command::Verify { dir, spec } => verify(&dir, &spec),
     };
@@ -111,15 +106,18 @@ fn default_module() -> String {
     format!("{target}/wasm32-wasip1/release/seam-carver.wasm")
 }
 
-fn spec(
-    inputs: &[String],
-    module: &str,
-    out_dir: &Path,
-    memory: Option<String>,
-    timeout_secs: u64,
-    publisher: String,
-    options: Vec<String>,
-) -> Result<(), String> {
+fn spec(args: SpecArgs) -> Result<(), String> {
+    let SpecArgs {
+        inputs,
+        module,
+        out_dir,
+        memory,
+        timeout: timeout_secs,
+        publisher,
+        partitions,
+        options,
+    } = args;
+    let module = module.unwrap_or_else(default_module);
     // Options are checked here, so that a typo fails now rather than on a node.
     let mut probe = vec!["seam-carver".to_string()];
     probe.extend(options.iter().cloned());
@@ -131,15 +129,16 @@ fn spec(
         eprintln!("skipping {}: {reason}", path.display());
     };
     let request = JobRequest {
-        module: ModuleSource::parse(module)?,
-        inputs: job::expand_local(inputs, &options, &mut skipped)?,
+        module: ModuleSource::parse(&module)?,
+        inputs: job::expand_local(&inputs, &options, &mut skipped)?,
         options,
         memory,
         timeout_secs,
         publisher,
+        partitions,
     };
     let jobs = job::build_jobs(&request)?;
-    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     for (i, job) in jobs.iter().enumerate() {
         let path = out_dir.join(format!("job-{}.json", i + 1));
         let text = serde_json::to_string_pretty(&job.spec).expect("specs serialise");
@@ -159,12 +158,56 @@ fn spec(
     Ok(())
 }
 
-fn read_manifest(dir: &Path) -> Result<BTreeMap<String, String>, String> {
-    let path = dir.join("manifest.json");
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let manifest: Manifest = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{}: not a manifest: {e}", path.display()))?;
-    Ok(manifest.files)
+/// Is this the name of a manifest: `manifest.json`, or a partition's?
+fn is_manifest(name: &str) -> bool {
+    name == MANIFEST || Partition::of_manifest(name).is_some()
+}
+
+/// The files listed by the manifests in `dir` (`manifest.json`, or one per partition of a
+/// job whose executions' results were merged), and what is wrong with them as a set: a
+/// partition that published nothing, a file listed by two executions.
+fn read_manifests(dir: &Path) -> Result<(BTreeMap<String, String>, Vec<String>), String> {
+    let mut files = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut shares: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_manifest(n))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(format!(
+            "{}: no manifest.json (nor manifest-I-of-N.json)",
+            dir.display()
+        ));
+    }
+    for name in &names {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let manifest: Manifest = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{}: not a manifest: {e}", path.display()))?;
+        if let Some(p) = Partition::of_manifest(name) {
+            shares.entry(p.count).or_default().insert(p.index);
+        }
+        for (file, hash) in manifest.files {
+            if files.insert(file.clone(), hash).is_some() {
+                problems.push(format!(
+                    "{file}: listed by two manifests (two executions wrote it)"
+                ));
+            }
+        }
+    }
+    for (count, seen) in shares {
+        for index in (0..count).filter(|i| !seen.contains(i)) {
+            problems.push(format!(
+                "partition {index}/{count}: no manifest-{index}-of-{count}.json, so that execution \
+                 published nothing (it failed on the node: see `bacalhau job describe ID`)"
+            ));
+        }
+    }
+    Ok((files, problems))
 }
 
 fn check(dir: &Path) -> Result<(), String> {
@@ -181,38 +224,38 @@ fn check(dir: &Path) -> Result<(), String> {
         Err(e) => return Err(format!("{}: {e}", code_path.display())),
     };
     let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
-    if code.trim() != "0" {
+    // `bacalhau job get` appends the exit codes of several executions: "000".
+    let code = code.trim();
+    if code.is_empty() || code.chars().any(|c| c != '0') {
         return Err(format!(
-            "the job exited with {}; its stderr:\n{stderr}",
-            code.trim()
+            "the job exited with {code} (several executions' codes run together); its stderr:\n{stderr}"
         ));
     }
     let outputs = job::outputs_dir(dir);
-    let manifest = read_manifest(&outputs)?;
-    let mut problems = Vec::new();
+    let (manifest, mut problems) = read_manifests(&outputs)?;
     let mut present = BTreeSet::new();
     for entry in std::fs::read_dir(&outputs).map_err(|e| format!("{}: {e}", outputs.display()))? {
         let entry = entry.map_err(|e| e.to_string())?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name == "manifest.json" {
+        if is_manifest(&name) {
             continue;
         }
         let bytes = std::fs::read(entry.path()).map_err(|e| format!("{name}: {e}"))?;
         match manifest.get(&name) {
             Some(hash) if *hash == sha256_hex(&bytes) => {}
-            Some(_) => problems.push(format!("{name}: its SHA-256 does not match manifest.json")),
-            None => problems.push(format!("{name}: not listed in manifest.json")),
+            Some(_) => problems.push(format!("{name}: its SHA-256 does not match its manifest")),
+            None => problems.push(format!("{name}: not listed in any manifest")),
         }
         present.insert(name);
     }
     for name in manifest.keys().filter(|n| !present.contains(*n)) {
-        problems.push(format!("{name}: listed in manifest.json but missing"));
+        problems.push(format!("{name}: listed in a manifest but missing"));
     }
     if !problems.is_empty() {
         return Err(format!("{}:\n{}", outputs.display(), problems.join("\n")));
     }
     println!(
-        "{}: exit code 0, {} files match manifest.json",
+        "{}: exit code 0, {} files match their manifests",
         dir.display(),
         manifest.len()
     );
@@ -260,8 +303,11 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
             &mut Silent,
         )
         .map_err(|e| e.to_string())?;
-        let ours = read_manifest(&outputs)?;
-        let theirs = read_manifest(&job::outputs_dir(dir))?;
+        let (ours, _) = read_manifests(&outputs)?;
+        let (theirs, problems) = read_manifests(&job::outputs_dir(dir))?;
+        if !problems.is_empty() {
+            return Err(problems.join("\n"));
+        }
         let mut problems = Vec::new();
         for name in ours.keys().chain(theirs.keys()).collect::<BTreeSet<_>>() {
             match (ours.get(name), theirs.get(name)) {

@@ -26,7 +26,8 @@
 //
 // Remote sources cannot be fetched here: urlDownload, s3 and ipfs sources are served
 // from stand-in files in the -stand-ins folder (a URL by its last path element, s3 by
-// BUCKET/KEY, ipfs by CID). inline and localDirectory sources work as on a node.
+// BUCKET/KEY, a file or a folder of objects under a prefix, ipfs by CID). inline and
+// localDirectory sources work as on a node, and s3 object partitioning too.
 //
 // Exit status: 0 every execution exited 0; 1 some execution exited non-zero; 3 some
 // execution failed (trap, timeout, module not loadable); 2 the spec or the arguments
@@ -43,6 +44,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"math"
@@ -245,7 +247,7 @@ func execute(job Job, task Task, params WasmParams, entry string, pages uint32, 
 		if input.Target == "" {
 			return o, fmt.Errorf("input source %d has no Target", i)
 		}
-		host, target, err := stage(input, filepath.Join(staging, strconv.Itoa(i)), opt.standIns)
+		host, target, err := stage(input, filepath.Join(staging, strconv.Itoa(i)), opt.standIns, index, count)
 		if err != nil {
 			return o, fmt.Errorf("input %s: %w", input.Target, err)
 		}
@@ -394,7 +396,7 @@ func execute(job Job, task Task, params WasmParams, entry string, pages uint32, 
 
 // stage makes an input source's file available on the host and returns its host path
 // and the path where the module sees it.
-func stage(input InputSource, dir string, standIns string) (string, string, error) {
+func stage(input InputSource, dir string, standIns string, index, count int) (string, string, error) {
 	param := func(key string) string {
 		for k, v := range input.Source.Params {
 			if strings.EqualFold(k, key) {
@@ -444,8 +446,56 @@ func stage(input InputSource, dir string, standIns string) (string, string, erro
 		// Bacalhau treats Target as a folder: the file lands inside it.
 		return host, path.Join(input.Target, name), err
 	case "s3":
-		host, err := standIn(path.Join(param("Bucket"), param("Key")), "s3 source")
-		return host, input.Target, err
+		// Target is a folder holding the objects (a key's last element, or the paths
+		// below a prefix), those of this execution's partition only when the source
+		// asks for object partitioning (fnv32a of the full key, modulo Count).
+		bucket, key := param("Bucket"), param("Key")
+		host, err := standIn(path.Join(bucket, key), "s3 source s3://"+bucket+"/"+key)
+		if err != nil {
+			return "", "", err
+		}
+		partitioned := false
+		if p, ok := input.Source.Params["Partition"].(map[string]any); ok {
+			kind, _ := p["Type"].(string)
+			switch strings.ToLower(kind) {
+			case "", "none":
+			case "object":
+				partitioned = true
+			default:
+				return "", "", fmt.Errorf("s3 partition type %q is not supported here", kind)
+			}
+		}
+		folder := filepath.Join(dir, "s3")
+		if err := os.MkdirAll(folder, 0o755); err != nil {
+			return "", "", err
+		}
+		info, err := os.Stat(host)
+		if err != nil {
+			return "", "", err
+		}
+		if !info.IsDir() {
+			if partitioned && fnv32a(key)%uint32(count) != uint32(index) {
+				return folder, input.Target, nil
+			}
+			return folder, input.Target, copyFile(host, filepath.Join(folder, path.Base(key)))
+		}
+		prefix := strings.TrimSuffix(key, "/")
+		err = filepath.WalkDir(host, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(host, p)
+			full := prefix + "/" + filepath.ToSlash(rel)
+			if partitioned && fnv32a(full)%uint32(count) != uint32(index) {
+				return nil
+			}
+			target := filepath.Join(folder, rel)
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return err
+			}
+			return copyFile(p, target)
+		})
+		return folder, input.Target, err
 	case "ipfs":
 		host, err := standIn(param("CID"), "ipfs source")
 		return host, input.Target, err
@@ -503,6 +553,20 @@ func untar(data []byte, dir string) error {
 			}
 		}
 	}
+}
+
+func fnv32a(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o644)
 }
 
 func decodeDataURL(raw string) ([]byte, string, error) {
