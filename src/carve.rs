@@ -6,7 +6,7 @@ use crate::energy::{EnergyKind, energy_between, energy_map, forward_steps, neigh
 use crate::error::{Error, Result};
 use crate::guided::{Field, Key, REMOVE};
 use crate::rows::Rows;
-use crate::seam::{SeamRule, cost_span, forward_cost_span, trace_forward, trace_seam};
+use crate::seam::{LANES, SeamRule, cost_span, forward_cost_span, trace_forward, trace_seam};
 
 /// One seam, in the coordinates of the image it was removed from (or, for an inserted
 /// seam, of the image it was inserted into).
@@ -334,14 +334,51 @@ fn update_row<T: Copy + PartialEq>(
     let above = if y > 0 { rows.row(buf, y - 1) } else { &[] };
     cells(above, from, fresh);
     let here = &mut rows.row_mut(buf, y)[from..=to];
-    let first = fresh.iter().zip(here.iter()).position(|(a, b)| a != b)?;
-    let last = fresh
-        .iter()
-        .zip(here.iter())
-        .rposition(|(a, b)| a != b)
-        .unwrap_or(first);
+    let (first, last) = differing_range(fresh, here)?;
     here[first..=last].copy_from_slice(&fresh[first..=last]);
     Some((from + first, from + last))
+}
+
+/// The first and last index where two rows of equal length differ, if any. The rows
+/// are compared in blocks of [`LANES`] cells, from the front for the first and from the
+/// back for the last, so that long equal stretches take few loop iterations.
+fn differing_range<T: Copy + PartialEq>(a: &[T], b: &[T]) -> Option<(usize, usize)> {
+    let n = a.len();
+    let differs = |at: usize| -> bool {
+        let x: &[T; LANES] = a[at..at + LANES].try_into().expect("a block");
+        let y: &[T; LANES] = b[at..at + LANES].try_into().expect("a block");
+        x.iter().zip(y).fold(false, |d, (p, q)| d | (p != q))
+    };
+    // The first block (or the tail) that differs, then the cell within it.
+    let blocks = n / LANES * LANES;
+    let start = (0..blocks)
+        .step_by(LANES)
+        .find(|&at| differs(at))
+        .unwrap_or(blocks);
+    let first = start
+        + a[start..]
+            .iter()
+            .zip(&b[start..])
+            .position(|(p, q)| p != q)?;
+    // From the back: the tail, then blocks ending at the tail's start.
+    let tail = n - (n - first) % LANES;
+    let last = match a[tail..].iter().zip(&b[tail..]).rposition(|(p, q)| p != q) {
+        Some(i) => tail + i,
+        None => {
+            let end = (first..tail)
+                .rev()
+                .step_by(LANES)
+                .map(|last| last + 1 - LANES)
+                .find(|&at| differs(at))
+                .expect("the first difference lies in a block or the tail");
+            end + a[end..end + LANES]
+                .iter()
+                .zip(&b[end..end + LANES])
+                .rposition(|(p, q)| p != q)
+                .expect("the block differs")
+        }
+    };
+    Some((first, last))
 }
 
 /// Costs of the cells `from ..` of row `y` (`out.len()` of them) under `kind` of
@@ -420,4 +457,60 @@ pub fn check_height_removal(width: u32, height: u32, seams: u32) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small xorshift generator for test rows.
+    fn rows(seed: u64) -> impl FnMut(usize, u32) -> Vec<u32> {
+        let mut state = seed | 1;
+        move |len, values| {
+            (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state % values as u64) as u32
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn differing_range_matches_a_plain_scan() {
+        let mut random = rows(7);
+        for len in [1, 2, 15, 16, 17, 31, 32, 33, 47, 100, 257] {
+            for _ in 0..200 {
+                let a = random(len, 4);
+                let mut b = a.clone();
+                // Change a few cells, often none, sometimes in one block only.
+                let changes = random(3, len as u32);
+                let how_many = random(1, 4)[0] as usize;
+                for &i in changes.iter().take(how_many) {
+                    b[i as usize] ^= 1;
+                }
+                let plain = a
+                    .iter()
+                    .zip(&b)
+                    .position(|(p, q)| p != q)
+                    .map(|f| (f, a.iter().zip(&b).rposition(|(p, q)| p != q).unwrap()));
+                assert_eq!(differing_range(&a, &b), plain, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn leftmost_min_matches_a_plain_scan() {
+        let mut random = rows(11);
+        for len in [1, 2, 15, 16, 17, 40, 64, 65, 300] {
+            for _ in 0..200 {
+                let row = random(len, 5);
+                let min = *row.iter().min().unwrap();
+                let plain = row.iter().position(|&c| c == min).unwrap();
+                assert_eq!(crate::seam::leftmost_min(&row), plain, "{row:?}");
+            }
+        }
+    }
 }

@@ -48,8 +48,15 @@ impl FromStr for SeamRule {
     }
 }
 
+/// Cells handled per iteration of the hot loops: a loop header costs an indirect call
+/// under wazero with close-on-context-done (as Bacalhau runs modules), so the kernels
+/// run a sixteenth as many iterations over fixed-size blocks, which LLVM unrolls into
+/// SIMD, and finish with a short tail.
+pub(crate) const LANES: usize = 16;
+
 /// Costs of the cells `from ..` of a row (`out.len()` of them) from their `energy` and
-/// the whole row `above`; the interior is written so that the compiler vectorises it.
+/// the whole row `above`; the interior is written in blocks of [`LANES`] cells that the
+/// compiler vectorises.
 pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
     let w = above.len();
     let to = from + out.len() - 1;
@@ -62,13 +69,15 @@ pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
             .min()
             .expect("a row has a cell")
     };
-    // Edges (first and last column of the row) take two parents; do them one by one.
+    // Edges (the first and last column of the row) take two parents; at most these two
+    // cells fall outside the interior (both are the same cell in a 1-pixel-wide row).
     let inner_from = from.max(1);
     let inner_to = to.min(w.saturating_sub(2));
-    for x in from..=to {
-        if x < inner_from || x > inner_to {
-            out[x - from] = energy[x - from] as u32 + cell(x);
-        }
+    if from < inner_from {
+        out[0] = energy[0] as u32 + cell(from);
+    }
+    if to > inner_to {
+        out[to - from] = energy[to - from] as u32 + cell(to);
     }
     if inner_from <= inner_to {
         let n = inner_to - inner_from + 1;
@@ -77,7 +86,23 @@ pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
         let right = &above[inner_from + 1..inner_from + 1 + n];
         let e = &energy[inner_from - from..inner_from - from + n];
         let o = &mut out[inner_from - from..inner_from - from + n];
-        for i in 0..n {
+        let blocks = n / LANES * LANES;
+        for b in (0..blocks).step_by(LANES) {
+            let o: &mut [u32; LANES] = (&mut o[b..b + LANES]).try_into().expect("a block");
+            let e: &[u16; LANES] = e[b..b + LANES].try_into().expect("a block");
+            let (l, m, r) = (
+                &left[b..b + LANES],
+                &mid[b..b + LANES],
+                &right[b..b + LANES],
+            );
+            let l: &[u32; LANES] = l.try_into().expect("a block");
+            let m: &[u32; LANES] = m.try_into().expect("a block");
+            let r: &[u32; LANES] = r.try_into().expect("a block");
+            for i in 0..LANES {
+                o[i] = e[i] as u32 + l[i].min(m[i]).min(r[i]);
+            }
+        }
+        for i in blocks..n {
             o[i] = e[i] as u32 + left[i].min(mid[i]).min(right[i]);
         }
     }
@@ -114,15 +139,28 @@ fn forward_parent(above: &[u32], [left, straight, right]: [u32; 3], x: usize) ->
     best
 }
 
-/// Column of the first (leftmost) smallest cell of a row, where every seam ends.
-pub fn leftmost_min<T: Ord>(row: &[T]) -> usize {
-    let mut best = 0;
-    for (x, cell) in row.iter().enumerate().skip(1) {
-        if *cell < row[best] {
-            best = x;
-        }
+/// Column of the first (leftmost) smallest cell of a row, where every seam ends. The
+/// row is scanned in blocks of [`LANES`] cells: first for the smallest value, then for
+/// the first block holding it.
+pub fn leftmost_min<T: Ord + Copy>(row: &[T]) -> usize {
+    let blocks = row.len() / LANES * LANES;
+    let block = |b: usize| -> &[T; LANES] { row[b..b + LANES].try_into().expect("a block") };
+    let mut min = row[0];
+    for b in (0..blocks).step_by(LANES) {
+        min = block(b).iter().fold(min, |m, &c| m.min(c));
     }
-    best
+    for &c in &row[blocks..] {
+        min = min.min(c);
+    }
+    let start = (0..blocks)
+        .step_by(LANES)
+        .find(|&b| block(b).iter().fold(false, |found, &c| found | (c == min)))
+        .unwrap_or(blocks);
+    start
+        + row[start..]
+            .iter()
+            .position(|&c| c == min)
+            .expect("the smallest value is in the row")
 }
 
 /// Traces the cheapest forward-energy seam through a finished cost map of `pixels`:
