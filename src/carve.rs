@@ -339,44 +339,42 @@ fn update_row<T: Copy + PartialEq>(
     Some((from + first, from + last))
 }
 
-/// The first and last index where two rows of equal length differ, if any. The rows
-/// are compared in blocks of [`LANES`] cells, from the front for the first and from the
-/// back for the last, so that long equal stretches take few loop iterations.
+/// The first and last index where two rows of equal length differ, if any. Rows of at
+/// least [`LANES`] cells are compared a block at a time (the last block overlapping
+/// the one before when the length is not a multiple), each giving a bit mask of the
+/// cells that differ: from the front for the first, from the back for the last, so that
+/// long equal stretches take few loop iterations.
 fn differing_range<T: Copy + PartialEq>(a: &[T], b: &[T]) -> Option<(usize, usize)> {
     let n = a.len();
-    let differs = |at: usize| -> bool {
+    if n < LANES {
+        let first = a.iter().zip(b).position(|(p, q)| p != q)?;
+        let last = a.iter().zip(b).rposition(|(p, q)| p != q)?;
+        return Some((first, last));
+    }
+    let mask = |at: usize| -> u32 {
         let x: &[T; LANES] = a[at..at + LANES].try_into().expect("a block");
         let y: &[T; LANES] = b[at..at + LANES].try_into().expect("a block");
-        x.iter().zip(y).fold(false, |d, (p, q)| d | (p != q))
+        (0..LANES).fold(0, |m, i| m | (((x[i] != y[i]) as u32) << i))
     };
-    // The first block (or the tail) that differs, then the cell within it.
-    let blocks = n / LANES * LANES;
-    let start = (0..blocks)
-        .step_by(LANES)
-        .find(|&at| differs(at))
-        .unwrap_or(blocks);
-    let first = start
-        + a[start..]
-            .iter()
-            .zip(&b[start..])
-            .position(|(p, q)| p != q)?;
-    // From the back: the tail, then blocks ending at the tail's start.
-    let tail = n - (n - first) % LANES;
-    let last = match a[tail..].iter().zip(&b[tail..]).rposition(|(p, q)| p != q) {
-        Some(i) => tail + i,
-        None => {
-            let end = (first..tail)
-                .rev()
-                .step_by(LANES)
-                .map(|last| last + 1 - LANES)
-                .find(|&at| differs(at))
-                .expect("the first difference lies in a block or the tail");
-            end + a[end..end + LANES]
-                .iter()
-                .zip(&b[end..end + LANES])
-                .rposition(|(p, q)| p != q)
-                .expect("the block differs")
+    let mut at = 0;
+    let first = loop {
+        let m = mask(at);
+        if m != 0 {
+            break at + m.trailing_zeros() as usize;
         }
+        if at + LANES == n {
+            return None;
+        }
+        at = (at + LANES).min(n - LANES);
+    };
+    let mut end = n;
+    let last = loop {
+        let at = end.saturating_sub(LANES);
+        let m = mask(at);
+        if m != 0 {
+            break at + 31 - m.leading_zeros() as usize;
+        }
+        end = at;
     };
     Some((first, last))
 }

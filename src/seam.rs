@@ -86,24 +86,27 @@ pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
         let right = &above[inner_from + 1..inner_from + 1 + n];
         let e = &energy[inner_from - from..inner_from - from + n];
         let o = &mut out[inner_from - from..inner_from - from + n];
-        let blocks = n / LANES * LANES;
-        for b in (0..blocks).step_by(LANES) {
+        // Cells b .. b + LANES, as one block that LLVM unrolls into SIMD.
+        let block = |o: &mut [u32], b: usize| {
             let o: &mut [u32; LANES] = (&mut o[b..b + LANES]).try_into().expect("a block");
             let e: &[u16; LANES] = e[b..b + LANES].try_into().expect("a block");
-            let (l, m, r) = (
-                &left[b..b + LANES],
-                &mid[b..b + LANES],
-                &right[b..b + LANES],
-            );
-            let l: &[u32; LANES] = l.try_into().expect("a block");
-            let m: &[u32; LANES] = m.try_into().expect("a block");
-            let r: &[u32; LANES] = r.try_into().expect("a block");
+            let l: &[u32; LANES] = left[b..b + LANES].try_into().expect("a block");
+            let m: &[u32; LANES] = mid[b..b + LANES].try_into().expect("a block");
+            let r: &[u32; LANES] = right[b..b + LANES].try_into().expect("a block");
             for i in 0..LANES {
                 o[i] = e[i] as u32 + l[i].min(m[i]).min(r[i]);
             }
-        }
-        for i in blocks..n {
-            o[i] = e[i] as u32 + left[i].min(mid[i]).min(right[i]);
+        };
+        if n < LANES {
+            for i in 0..n {
+                o[i] = e[i] as u32 + left[i].min(mid[i]).min(right[i]);
+            }
+        } else {
+            // The last block overlaps the one before when n is not a multiple of LANES:
+            // the same cells get the same costs.
+            for b in (0..n - LANES).step_by(LANES).chain([n - LANES]) {
+                block(o, b);
+            }
         }
     }
 }
@@ -139,28 +142,30 @@ fn forward_parent(above: &[u32], [left, straight, right]: [u32; 3], x: usize) ->
     best
 }
 
-/// Column of the first (leftmost) smallest cell of a row, where every seam ends. The
-/// row is scanned in blocks of [`LANES`] cells: first for the smallest value, then for
-/// the first block holding it.
+/// Column of the first (leftmost) smallest cell of a row, where every seam ends. Rows
+/// of at least [`LANES`] cells are scanned a block at a time (the last block overlapping
+/// the one before when the length is not a multiple): first for the smallest value,
+/// then for the first block holding it, whose bit mask of cells equal to it gives the
+/// column.
 pub fn leftmost_min<T: Ord + Copy>(row: &[T]) -> usize {
-    let blocks = row.len() / LANES * LANES;
-    let block = |b: usize| -> &[T; LANES] { row[b..b + LANES].try_into().expect("a block") };
-    let mut min = row[0];
-    for b in (0..blocks).step_by(LANES) {
-        min = block(b).iter().fold(min, |m, &c| m.min(c));
-    }
-    for &c in &row[blocks..] {
-        min = min.min(c);
-    }
-    let start = (0..blocks)
-        .step_by(LANES)
-        .find(|&b| block(b).iter().fold(false, |found, &c| found | (c == min)))
-        .unwrap_or(blocks);
-    start
-        + row[start..]
+    let n = row.len();
+    if n < LANES {
+        let min = row.iter().copied().min().expect("a row has a cell");
+        return row
             .iter()
             .position(|&c| c == min)
-            .expect("the smallest value is in the row")
+            .expect("it is in the row");
+    }
+    let block = |at: usize| -> &[T; LANES] { row[at..at + LANES].try_into().expect("a block") };
+    let starts = || (0..n - LANES).step_by(LANES).chain([n - LANES]);
+    let min = starts().fold(row[0], |m, at| block(at).iter().fold(m, |m, &c| m.min(c)));
+    starts()
+        .find_map(|at| {
+            let b = block(at);
+            let mask = (0..LANES).fold(0u32, |m, i| m | (((b[i] == min) as u32) << i));
+            (mask != 0).then(|| at + mask.trailing_zeros() as usize)
+        })
+        .expect("the smallest value is in the row")
 }
 
 /// Traces the cheapest forward-energy seam through a finished cost map of `pixels`:
