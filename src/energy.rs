@@ -19,15 +19,14 @@ pub const MAX_ENERGY: u16 = 1442;
 /// assert_eq!(seam_carver::energy::isqrt(16), 4);
 /// ```
 pub fn isqrt(n: u32) -> u32 {
-    // f64 has 53 bits of mantissa, so its root of a u32 is off by at most one.
-    let mut r = (n as f64).sqrt() as u32;
-    while r * r > n {
-        r -= 1;
-    }
-    while (r + 1) * (r + 1) <= n {
-        r += 1;
-    }
-    r
+    // f64 has 53 bits of mantissa, so its root of a u32 is off by at most one; the
+    // corrections are branch-free (no loop: each loop header costs a call under wazero
+    // as Bacalhau runs it, and this runs for every pixel).
+    let n = n as u64;
+    let mut r = (n as f64).sqrt() as u64;
+    r -= (r * r > n) as u64;
+    r += ((r + 1) * (r + 1) <= n) as u64;
+    r as u32
 }
 
 /// Rows `y - 1`, `y` and `y + 1` of `rgb`, the border row repeated at the edges.
