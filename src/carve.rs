@@ -61,7 +61,8 @@ impl Carver {
     pub fn guided(image: &RgbImage, kind: EnergyKind, flags: Vec<u8>) -> Self {
         let (width, height) = (image.width() as usize, image.height() as usize);
         assert!(flags.is_empty() || flags.len() == width * height);
-        let rgb: Vec<[u8; 3]> = image.pixels().map(|p| p.0).collect();
+        // One copy of the raw bytes (a single memory.copy under wasm), not a loop.
+        let rgb: Vec<[u8; 3]> = image.as_raw().as_chunks::<3>().0.to_vec();
         let energy = energy_map(&rgb, width, height);
         let fast = flags.is_empty();
         Carver {
@@ -302,7 +303,7 @@ impl Carver {
     pub fn image(&self) -> RgbImage {
         let mut raw = Vec::with_capacity(self.rows.width() * self.rows.height() * 3);
         for y in 0..self.rows.height() {
-            raw.extend(self.rows.row(&self.rgb, y).iter().flatten());
+            raw.extend_from_slice(self.rows.row(&self.rgb, y).as_flattened());
         }
         RgbImage::from_raw(self.width(), self.height(), raw)
             .expect("buffer length matches dimensions")
@@ -418,9 +419,11 @@ fn cost_cells(
 /// rightmost. Their energy may have changed (their 3x3 neighbourhood did), and so may
 /// the cells above them in the cost map.
 fn seam_band(path: &[u32], y: usize, width: usize) -> (usize, usize) {
-    let rows = &path[y.saturating_sub(1)..(y + 2).min(path.len())];
-    let lo = *rows.iter().min().expect("a seam has a row") as usize;
-    let hi = *rows.iter().max().expect("a seam has a row") as usize;
+    // The seam's columns in rows y - 1, y and y + 1, those outside the image repeating
+    // row y's (written out: this runs for every row of every seam).
+    let at = |row: usize| path.get(row).copied().unwrap_or(path[y]) as usize;
+    let (a, b, c) = (at(y.wrapping_sub(1)), at(y), at(y + 1));
+    let (lo, hi) = (a.min(b).min(c), a.max(b).max(c));
     (lo.saturating_sub(1), hi.min(width - 1))
 }
 

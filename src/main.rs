@@ -4,6 +4,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::time::Instant;
 
 use clap::Parser;
 use seam_carver::batch::{self, Reporter, Schedule};
@@ -28,11 +29,31 @@ macro_rules! note_partial {
     }};
 }
 
-/// Prints a line per input and seam progress on long carves to stderr.
+/// Prints a line per input and seam progress on long carves to stderr; with
+/// `SEAM_CARVER_TIMING=1`, also where each input's time went.
 struct Stderr {
     quiet: bool,
     tty: bool,
     next_report: u32,
+    timing: Option<Timing>,
+}
+
+/// Phase boundaries of the input being carved: reading and decoding until `started`,
+/// carving until the last seam, drawing, encoding and writing until `finished`.
+struct Timing {
+    begun: Instant,
+    started: Option<Instant>,
+    carved: Option<Instant>,
+}
+
+impl Timing {
+    fn new() -> Self {
+        Timing {
+            begun: Instant::now(),
+            started: None,
+            carved: None,
+        }
+    }
 }
 
 impl Stderr {
@@ -50,10 +71,17 @@ impl Reporter for Stderr {
 
     fn started(&mut self, path: &Path, plan: &str, _seams: u32) {
         self.next_report = 0;
+        if let Some(t) = &mut self.timing {
+            t.started = Some(Instant::now());
+            t.carved = t.started;
+        }
         self.say(format_args!("{}: {plan}", path.display()));
     }
 
     fn progress(&mut self, done: u32, total: u32) {
+        if let Some(t) = &mut self.timing {
+            t.carved = Some(Instant::now());
+        }
         if self.quiet || total < 50 {
             return;
         }
@@ -75,10 +103,22 @@ impl Reporter for Stderr {
             "  wrote {} files ({bytes} bytes)",
             files.len()
         ));
+        if let Some(t) = self.timing.replace(Timing::new()) {
+            let (started, carved) = (t.started.unwrap_or(t.begun), t.carved.unwrap_or(t.begun));
+            note!(
+                "  timing: read and decode {:.3} s, carve {:.3} s, draw, encode and write {:.3} s",
+                (started - t.begun).as_secs_f64(),
+                (carved - started).as_secs_f64(),
+                carved.elapsed().as_secs_f64()
+            );
+        }
     }
 
     fn failed(&mut self, _path: &Path, error: &str) {
         note!("error: {error}");
+        if self.timing.is_some() {
+            self.timing = Some(Timing::new());
+        }
     }
 }
 
@@ -113,6 +153,9 @@ fn main() {
         quiet: args.quiet,
         tty: std::io::stderr().is_terminal(),
         next_report: 0,
+        // Phases are told apart only when inputs are carved one at a time.
+        timing: (std::env::var_os("SEAM_CARVER_TIMING").is_some_and(|v| v == "1") && jobs == 1)
+            .then(Timing::new),
     };
     let schedule = Schedule { jobs, partition };
     let code = match batch::run(

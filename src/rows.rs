@@ -89,9 +89,11 @@ impl Rows {
 
     /// All rows, row by row, as one packed vector.
     pub fn collect<T: Copy>(&self, data: &[T]) -> Vec<T> {
-        (0..self.height())
-            .flat_map(|y| self.row(data, y).iter().copied())
-            .collect()
+        let mut out = Vec::with_capacity(self.width * self.height());
+        for y in 0..self.height() {
+            out.extend_from_slice(self.row(data, y));
+        }
+        out
     }
 }
 
