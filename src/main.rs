@@ -103,7 +103,11 @@ impl Reporter for Stderr {
             "  wrote {} files ({bytes} bytes)",
             files.len()
         ));
-        if let Some(t) = self.timing.replace(Timing::new()) {
+        if let Some(t) = self
+            .timing
+            .as_mut()
+            .map(|t| std::mem::replace(t, Timing::new()))
+        {
             let (started, carved) = (t.started.unwrap_or(t.begun), t.carved.unwrap_or(t.begun));
             note!(
                 "  timing: read and decode {:.3} s, carve {:.3} s, draw, encode and write {:.3} s",
@@ -116,8 +120,8 @@ impl Reporter for Stderr {
 
     fn failed(&mut self, _path: &Path, error: &str) {
         note!("error: {error}");
-        if self.timing.is_some() {
-            self.timing = Some(Timing::new());
+        if let Some(t) = &mut self.timing {
+            *t = Timing::new();
         }
     }
 }
