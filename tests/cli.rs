@@ -693,3 +693,26 @@ fn bacalhau_partition_variables_choose_the_share_and_none_turns_it_off() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("BACALHAU_PARTITION_INDEX is not set"));
 }
+
+#[test]
+fn timing_lines_only_when_asked_for() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |timing: Option<&str>| {
+        let mut cmd = bin();
+        cmd.arg(golden_input("noise.png"))
+            .args(["-j", "1", "-o"])
+            .arg(out.path());
+        match timing {
+            Some(v) => cmd.env("SEAM_CARVER_TIMING", v),
+            None => cmd.env_remove("SEAM_CARVER_TIMING"),
+        };
+        stderr_of(&cmd.output().unwrap())
+    };
+    let with = run(Some("1"));
+    assert!(
+        with.contains("timing: read and decode") && with.contains("draw, encode and write"),
+        "{with}"
+    );
+    assert!(!run(None).contains("timing:"));
+    assert!(!run(Some("0")).contains("timing:"));
+}
