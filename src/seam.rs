@@ -55,7 +55,7 @@ impl FromStr for SeamRule {
 pub(crate) const LANES: usize = 16;
 
 /// Costs of the cells `from ..` of a row (`out.len()` of them) from their `energy` and
-/// the whole row `above`; the interior is written in blocks of [`LANES`] cells that the
+/// the whole row `above`; the interior is written in blocks of 16 cells (`LANES`) that the
 /// compiler vectorises.
 pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
     let w = above.len();
@@ -143,7 +143,7 @@ fn forward_parent(above: &[u32], [left, straight, right]: [u32; 3], x: usize) ->
 }
 
 /// Column of the first (leftmost) smallest cell of a row, where every seam ends. Rows
-/// of at least [`LANES`] cells are scanned a block at a time (the last block overlapping
+/// of at least 16 cells (`LANES`) are scanned a block at a time (the last block overlapping
 /// the one before when the length is not a multiple): first for the smallest value,
 /// then for the first block holding it, whose bit mask of cells equal to it gives the
 /// column.
