@@ -60,6 +60,8 @@ run wasmtime "$wasmtime" run --dir "$work/inputs::/inputs" --dir "$work/wasmtime
 run node node --no-warnings tools/node-wasi.mjs "$module" "$work/inputs" "$work/node" \
   /inputs -o /outputs -q "${options[@]}"
 run wazero "$wazero" "$work/job.json" "$work/wazero-results"
+# What the job published: its result path.
+rmdir "$work/wazero"
 ln -s wazero-results/outputs "$work/wazero"
 
 for engine in wasmtime node wazero; do
