@@ -10,7 +10,7 @@ use image::ImageFormat;
 
 use crate::error::{Error, Result};
 use crate::mask::Mask;
-use crate::output::{MANIFEST, Manifest, OutputFile, WrittenFile};
+use crate::output::{Artifact, MANIFEST, Manifest, OutputFile, WrittenFile};
 use crate::partition::Partition;
 use crate::pipeline::{Options, decode_mask, plan, render};
 
@@ -97,6 +97,11 @@ pub fn expand_inputs(
                         }
                         if fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false) {
                             reporter.skipped(&path, "a directory (not searched)");
+                        } else if is_output_name(&path) {
+                            reporter.skipped(
+                                &path,
+                                "named as seam-carver's outputs (NAME.ARTIFACT.png), not an input",
+                            );
                         } else if has_image_extension(&path) {
                             files.push(path);
                         } else {
@@ -142,6 +147,53 @@ pub fn input_files(
     (files, failed)
 }
 
+/// Is this file named as one of seam-carver's own outputs (`NAME.carved.png`, ...)? In
+/// an input folder such a file is an earlier run's output, not an input.
+pub fn is_output_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    Artifact::ALL
+        .iter()
+        .filter(|a| **a != Artifact::Seams)
+        .any(|a| {
+            let suffix = a.file_name("");
+            name.len() > suffix.len() && name.ends_with(&suffix)
+        })
+}
+
+/// Refuses what is not a regular file (a FIFO, socket or device), from its metadata,
+/// before it is opened: reading a FIFO blocks until a writer comes.
+fn check_regular(meta: &fs::Metadata) -> Result<()> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    let kind = {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else {
+            "not a file"
+        }
+    };
+    #[cfg(not(unix))]
+    let kind = "not a file";
+    Err(Error::NotAFile { kind })
+}
+
+/// The prefix of the temporary files a native run writes in the output directory before
+/// renaming them into place: `.seam-carver-PID-`. An interrupted run's are removed by
+/// its signal handler; hidden, they are never taken as inputs.
+pub fn temp_file_prefix() -> String {
+    format!(".seam-carver-{}-", std::process::id())
+}
+
 /// The stem that names an input's outputs: its file name without the last extension.
 pub fn output_stem(path: &Path) -> String {
     path.file_stem()
@@ -165,19 +217,90 @@ pub fn prepare_output_dir(dir: &Path) -> Result<()> {
     }
 }
 
-/// Writes a file once, whole (created, written, never renamed). A file that fails part
-/// way is removed again.
+/// An output written to a temporary file beside its final name, to be renamed into place.
+#[cfg(not(target_family = "wasm"))]
+struct Staged {
+    temp: tempfile::NamedTempFile,
+    file: WrittenFile,
+}
+
+/// Writes `file` to a temporary file in `dir` (removed again if it is dropped).
+#[cfg(not(target_family = "wasm"))]
+fn stage(dir: &Path, file: &OutputFile) -> Result<Staged> {
+    let failed = |source| Error::Write {
+        path: dir.join(&file.name),
+        source,
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(&temp_file_prefix())
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    temp.write_all(&file.bytes)
+        .and_then(|()| temp.flush())
+        .map_err(failed)?;
+    Ok(Staged {
+        temp,
+        file: WrittenFile::of(file),
+    })
+}
+
+/// Renames staged files into place, after checking that none would replace an input
+/// (`protected`, canonical paths) or anything but a file: all of them, or none.
+#[cfg(not(target_family = "wasm"))]
+fn persist(dir: &Path, staged: Vec<Staged>, protected: &[PathBuf]) -> Result<Vec<WrittenFile>> {
+    for s in &staged {
+        let target = dir.join(&s.file.name);
+        if let Ok(canonical) = fs::canonicalize(&target)
+            && let Some(input) = protected.iter().find(|p| **p == canonical)
+        {
+            return Err(Error::WouldOverwriteInput {
+                output: target,
+                input: input.clone(),
+            });
+        }
+        if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_file()) {
+            return Err(Error::Write {
+                path: target,
+                source: std::io::Error::other("something other than a file is in the way"),
+            });
+        }
+    }
+    let mut written = Vec::new();
+    for s in staged {
+        let target = dir.join(&s.file.name);
+        s.temp.persist(&target).map_err(|e| Error::Write {
+            path: target,
+            source: e.error,
+        })?;
+        written.push(s.file);
+    }
+    Ok(written)
+}
+
+/// Writes a file whole. Natively it is written to a temporary name and renamed into
+/// place, so no reader, crash or interrupt ever sees part of it; under WASI (where
+/// Bacalhau allows no rename) it is created, written once and never renamed, and a file
+/// that fails part way is removed again.
 pub fn write_file(dir: &Path, file: &OutputFile) -> Result<WrittenFile> {
-    let path = dir.join(&file.name);
-    let written = fs::File::create(&path).and_then(|mut f| {
-        f.write_all(&file.bytes)?;
-        f.flush()
-    });
-    match written {
-        Ok(()) => Ok(WrittenFile::of(file)),
-        Err(source) => {
-            let _ = fs::remove_file(&path);
-            Err(Error::Write { path, source })
+    #[cfg(not(target_family = "wasm"))]
+    {
+        let mut written = persist(dir, vec![stage(dir, file)?], &[])?;
+        Ok(written.remove(0))
+    }
+    #[cfg(target_family = "wasm")]
+    {
+        let path = dir.join(&file.name);
+        let written = fs::File::create(&path).and_then(|mut f| {
+            f.write_all(&file.bytes)?;
+            f.flush()
+        });
+        match written {
+            Ok(()) => Ok(WrittenFile::of(file)),
+            Err(source) => {
+                let _ = fs::remove_file(&path);
+                Err(Error::Write { path, source })
+            }
         }
     }
 }
@@ -251,6 +374,12 @@ pub fn run(
         .filter_map(|mask| mask.source.clone())
         .collect();
     let (files, failed) = input_files(inputs, &masks, reporter);
+    // Every input (and mask) file, which no output may replace.
+    let protected: Vec<PathBuf> = files
+        .iter()
+        .chain(&masks)
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
     let mut summary = Summary::default();
     for (path, message) in failed {
         reporter.failed(&path, &message);
@@ -314,7 +443,15 @@ pub fn run(
         for (index, g) in order {
             let path = &files[index];
             let stem = &groups[g].stem;
-            let outcome = carve_member(path, stem, taken.get(&g), out_dir, options, reporter);
+            let outcome = carve_member(
+                path,
+                stem,
+                taken.get(&g),
+                out_dir,
+                options,
+                &protected,
+                reporter,
+            );
             if outcome.is_ok() {
                 taken.insert(g, path.clone());
             }
@@ -328,6 +465,7 @@ pub fn run(
             for _ in 0..threads {
                 let sender = sender.clone();
                 let (groups, files, next_group) = (&groups, &files, &next_group);
+                let protected = &protected;
                 scope.spawn(move || {
                     use std::sync::atomic::Ordering::Relaxed;
                     while let Some(group) = groups.get(next_group.fetch_add(1, Relaxed)) {
@@ -341,6 +479,7 @@ pub fn run(
                                 taken.as_ref(),
                                 out_dir,
                                 options,
+                                protected,
                                 &mut recorder,
                             );
                             if outcome.is_ok() {
@@ -388,6 +527,7 @@ fn carve_member(
     taken: Option<&PathBuf>,
     out_dir: &Path,
     options: &Options,
+    protected: &[PathBuf],
     reporter: &mut dyn Reporter,
 ) -> Outcome {
     let outcome = match taken {
@@ -395,20 +535,35 @@ fn carve_member(
             "output names {stem}.* are already taken by {}",
             first.display()
         )),
-        None => carve_one(path, stem, out_dir, options, reporter).map_err(|e| e.to_string()),
+        None => {
+            carve_one(path, stem, out_dir, options, protected, reporter).map_err(|e| e.to_string())
+        }
     };
     outcome.map_err(|message| format!("{}: {message}", path.display()))
 }
 
-/// Carves one input, writing each file as soon as it is rendered. If anything fails,
-/// the files already written for this input are removed: it leaves all or nothing.
+/// Carves one input. Natively each file is written to a temporary name as soon as it is
+/// rendered, and all are renamed into place once every one is written: a failure leaves
+/// the earlier files of those names as they were. Under WASI each file is written once
+/// under its final name, and those already written are removed if a later one fails.
 fn carve_one(
     path: &Path,
     stem: &str,
     out_dir: &Path,
     options: &Options,
+    protected: &[PathBuf],
     reporter: &mut dyn Reporter,
 ) -> Result<Vec<WrittenFile>> {
+    let meta = fs::metadata(path).map_err(Error::Read)?;
+    check_regular(&meta)?;
+    if meta.len() > options.max_file_bytes {
+        return Err(Error::FileTooLarge {
+            size: meta.len(),
+            limit: options.max_file_bytes,
+        });
+    }
+    // The header from the file first: a huge image is refused before the file is read.
+    check_header(path, options.max_pixels)?;
     // The file's bytes are dropped as soon as they are decoded.
     let plan = plan(&fs::read(path).map_err(Error::Read)?, options)?;
     reporter.started(path, &plan.describe(options), plan.seams);
@@ -416,25 +571,60 @@ fn carve_one(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut written = Vec::new();
-    let rendered = render(
-        &plan,
-        &input_name,
-        stem,
-        options,
-        &mut |done, total| reporter.progress(done, total),
-        &mut |file| {
-            written.push(write_file(out_dir, &file)?);
-            Ok(())
-        },
-    );
-    match rendered {
-        Ok(()) => Ok(written),
-        Err(e) => {
-            for file in &written {
-                let _ = fs::remove_file(out_dir.join(&file.name));
+    #[cfg(not(target_family = "wasm"))]
+    {
+        let mut staged = Vec::new();
+        render(
+            &plan,
+            &input_name,
+            stem,
+            options,
+            &mut |done, total| reporter.progress(done, total),
+            &mut |file| {
+                staged.push(stage(out_dir, &file)?);
+                Ok(())
+            },
+        )?;
+        persist(out_dir, staged, protected)
+    }
+    #[cfg(target_family = "wasm")]
+    {
+        let _ = protected;
+        let mut written = Vec::new();
+        let rendered = render(
+            &plan,
+            &input_name,
+            stem,
+            options,
+            &mut |done, total| reporter.progress(done, total),
+            &mut |file| {
+                written.push(write_file(out_dir, &file)?);
+                Ok(())
+            },
+        );
+        match rendered {
+            Ok(()) => Ok(written),
+            Err(e) => {
+                for file in &written {
+                    let _ = fs::remove_file(out_dir.join(&file.name));
+                }
+                Err(e)
             }
-            Err(e)
         }
+    }
+}
+
+/// Reads an image file's header alone and refuses an image of more than `max_pixels`
+/// pixels (an unreadable header is left for the decoder to describe).
+fn check_header(path: &Path, max_pixels: u64) -> Result<()> {
+    let file = fs::File::open(path).map_err(Error::Read)?;
+    let reader = image::ImageReader::new(std::io::BufReader::new(file))
+        .with_guessed_format()
+        .map_err(Error::Read)?;
+    let mut reader = reader;
+    reader.no_limits();
+    match reader.into_dimensions() {
+        Ok((width, height)) => crate::pipeline::check_pixels(width, height, max_pixels),
+        Err(_) => Ok(()),
     }
 }

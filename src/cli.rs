@@ -100,6 +100,10 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_PIXELS)]
     pub max_pixels: u64,
 
+    /// Refuse input files larger than N bytes, before reading them.
+    #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_FILE_BYTES)]
+    pub max_file_size: u64,
+
     /// Inputs carved at once, each on a core of its own [default: the number of cores;
     /// always 1 under WASI]. The files are the same whatever N; lines come in input order.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -183,6 +187,7 @@ impl Args {
             keep_size: self.keep_size,
             artifacts,
             max_pixels: self.max_pixels,
+            max_file_bytes: self.max_file_size,
         })
     }
 

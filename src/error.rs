@@ -24,6 +24,31 @@ pub enum Error {
         #[source]
         source: image::ImageError,
     },
+    /// The input is not a regular file (a FIFO, socket or device would block or never
+    /// end); it is refused without being opened.
+    #[error("not a regular file ({kind}); refused without opening it")]
+    NotAFile {
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// The input file is larger than the limit, refused before it is read.
+    #[error(
+        "the file is {size} bytes, over the limit of {limit} bytes for an input (raise it with --max-file-size)"
+    )]
+    FileTooLarge {
+        /// The file's size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// One of the input's outputs would replace an input file.
+    #[error("its output {} would overwrite the input {}; nothing was written (choose another -o)", output.display(), input.display())]
+    WouldOverwriteInput {
+        /// The output's path.
+        output: PathBuf,
+        /// The input file it would replace.
+        input: PathBuf,
+    },
     /// An output file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {

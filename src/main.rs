@@ -126,6 +126,34 @@ impl Reporter for Stderr {
     }
 }
 
+/// On SIGINT or SIGTERM, removes this run's temporary files from the output directory
+/// (finished files were renamed into place whole; nothing partial is left) and exits
+/// with 130 or 143, as a shell reports those signals.
+#[cfg(not(target_family = "wasm"))]
+fn remove_temporary_files_on_interrupt(output_dir: std::path::PathBuf) {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let prefix = batch::temp_file_prefix();
+            if let Ok(entries) = std::fs::read_dir(&output_dir) {
+                for entry in entries.flatten() {
+                    if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
+                }
+            }
+            note!(
+                "interrupted: no partial files left in {}",
+                output_dir.display()
+            );
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
 fn main() {
     let args = match Args::try_parse() {
         Ok(args) => args,
@@ -162,6 +190,8 @@ fn main() {
             .then(Timing::new),
     };
     let schedule = Schedule { jobs, partition };
+    #[cfg(not(target_family = "wasm"))]
+    remove_temporary_files_on_interrupt(args.output_dir.clone());
     let code = match batch::run(
         &args.inputs,
         &args.output_dir,

@@ -45,7 +45,12 @@ pub struct Options {
     /// Largest image, in pixels, that is decoded at all; larger ones are refused from
     /// their header, before any pixel memory is allocated.
     pub max_pixels: u64,
+    /// Largest input file, in bytes, that is read at all.
+    pub max_file_bytes: u64,
 }
+
+/// The default [`Options::max_file_bytes`]: 512 MiB.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 << 20;
 
 impl Default for Options {
     fn default() -> Self {
@@ -59,6 +64,7 @@ impl Default for Options {
             keep_size: false,
             artifacts: Artifact::ALL.into_iter().collect(),
             max_pixels: DEFAULT_MAX_PIXELS,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
         }
     }
 }
@@ -71,6 +77,18 @@ impl Default for Options {
 /// so a decompression bomb is an error, not an out-of-memory abort.
 pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
     Ok(decode_oriented(bytes, max_pixels)?.into_rgb8())
+}
+
+/// Refuses an image of more than `max_pixels` pixels, from its header's size.
+pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<()> {
+    let pixels = width as u64 * height as u64;
+    if pixels > max_pixels {
+        return Err(Error::Size(format!(
+            "image is {width}x{height} ({pixels} pixels), over the limit of {max_pixels} \
+             pixels (raise it with --max-pixels, and the memory with it)"
+        )));
+    }
+    Ok(())
 }
 
 /// [`decode`], keeping the decoded colour type.
@@ -92,13 +110,8 @@ fn decode_oriented(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage> {
         )),
         e => Error::Decode(e),
     })?;
+    check_pixels(width, height, max_pixels)?;
     let pixels = width as u64 * height as u64;
-    if pixels > max_pixels {
-        return Err(Error::Size(format!(
-            "image is {width}x{height} ({pixels} pixels), over the limit of {max_pixels} \
-             pixels (raise it with --max-pixels, and the memory with it)"
-        )));
-    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(width);
     limits.max_image_height = Some(height);

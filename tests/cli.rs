@@ -716,3 +716,197 @@ fn timing_lines_only_when_asked_for() {
     assert!(!run(None).contains("timing:"));
     assert!(!run(Some("0")).contains("timing:"));
 }
+
+#[test]
+fn a_run_into_its_input_folder_skips_its_own_outputs_and_never_overwrites_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    fs::create_dir(&d).unwrap();
+    fs::copy(golden_input("noise.png"), d.join("x.png")).unwrap();
+    // Twice into the same folder: the second run carves x.png again, not the outputs.
+    for _ in 0..2 {
+        let output = bin().arg(&d).arg("-o").arg(&d).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    }
+    let output = bin().arg(&d).arg("-o").arg(&d).output().unwrap();
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("skipping")
+            && stderr.contains("x.carved.png: named as seam-carver's outputs"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_dir(&d).unwrap().count(), 1 + 6 + 1);
+
+    // An input named as another input's output is never replaced by it.
+    let e = dir.path().join("e");
+    fs::create_dir(&e).unwrap();
+    fs::copy(golden_input("noise.png"), e.join("y.png")).unwrap();
+    fs::copy(golden_input("camera.png"), e.join("y.carved.png")).unwrap();
+    let before = fs::read(e.join("y.carved.png")).unwrap();
+    let output = bin()
+        .arg(e.join("y.png"))
+        .arg(e.join("y.carved.png"))
+        .arg("-o")
+        .arg(&e)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("would overwrite the input"), "{stderr}");
+    assert_eq!(fs::read(e.join("y.carved.png")).unwrap(), before);
+    assert!(
+        !e.join("y.original.png").exists(),
+        "nothing of y.png was written"
+    );
+}
+
+#[test]
+fn a_failed_input_leaves_the_earlier_files_of_its_names_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r1, r2, out) = (
+        dir.path().join("r1"),
+        dir.path().join("r2"),
+        dir.path().join("out"),
+    );
+    fs::create_dir(&r1).unwrap();
+    fs::create_dir(&r2).unwrap();
+    fs::copy(golden_input("noise.png"), r1.join("cat.png")).unwrap();
+    fs::copy(golden_input("camera.png"), r2.join("cat.png")).unwrap();
+    bin()
+        .arg(r1.join("cat.png"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let first = support::read_flat_dir(&out);
+    // Something is in the way of one of run 2's files.
+    fs::remove_file(out.join("cat.carved.png")).unwrap();
+    fs::create_dir(out.join("cat.carved.png")).unwrap();
+    let output = bin()
+        .arg(r2.join("cat.png"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_of(&output).contains("cat.carved.png"),
+        "{}",
+        stderr_of(&output)
+    );
+    for name in [
+        "cat.original.png",
+        "cat.annotated.png",
+        "cat.gradients.png",
+        "cat.seams.json",
+    ] {
+        assert_eq!(
+            fs::read(out.join(name)).unwrap(),
+            first[name],
+            "{name} was replaced"
+        );
+    }
+    let leftovers: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_fifo_is_refused_without_blocking_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    fs::create_dir(&d).unwrap();
+    fs::copy(golden_input("noise.png"), d.join("a.png")).unwrap();
+    fs::copy(golden_input("camera.png"), d.join("c.png")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(d.join("b.png"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = dir.path().join("out");
+    let output = bin()
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("b.png: not a regular file (a FIFO)"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(out.join("a.carved.png").is_file() && out.join("c.carved.png").is_file());
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // 600 MiB, sparse: nothing is written to disk, and reading it would take a while.
+    let big = dir.path().join("big.png");
+    let file = fs::File::create(&big).unwrap();
+    file.set_len(600 << 20).unwrap();
+    let output = bin()
+        .arg(&big)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("big.png: the file is 629145600 bytes, over the limit of 536870912"),
+        "{stderr}"
+    );
+    // A smaller limit applies to smaller files too.
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .args(["--max-file-size", "100", "-o"])
+        .arg(dir.path().join("out2"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains("over the limit of 100 bytes"));
+}
+
+#[test]
+fn an_interrupt_leaves_no_partial_or_temporary_files_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    // A carve long enough to be interrupted: 1600x1200 noise, half its width.
+    let mut rng = support::Rng::new(3);
+    let image = image::RgbImage::from_fn(1600, 1200, |_, _| {
+        image::Rgb([rng.next() as u8, rng.next() as u8, rng.next() as u8])
+    });
+    let input = dir.path().join("big.png");
+    image.save(&input).unwrap();
+    let out = dir.path().join("out");
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_seam-carver"))
+            .arg(&input)
+            .args(["--width", "50%", "-q", "-o"])
+            .arg(&out)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let sent = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "SIG{signal}");
+        let left: Vec<String> = fs::read_dir(&out)
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(left.is_empty(), "SIG{signal} left {left:?}");
+    }
+}
