@@ -571,46 +571,60 @@ fn carve_one(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let mut pending = Vec::new();
+    let rendered = render(
+        &plan,
+        &input_name,
+        stem,
+        options,
+        &mut |done, total| reporter.progress(done, total),
+        &mut |file| {
+            pending.push(put(out_dir, &file)?);
+            Ok(())
+        },
+    );
+    settle(out_dir, pending, protected, rendered)
+}
+
+/// A file of an input that is written but not yet settled: natively a temporary file,
+/// under WASI the file itself.
+#[cfg(not(target_family = "wasm"))]
+type Pending = Staged;
+#[cfg(target_family = "wasm")]
+type Pending = WrittenFile;
+
+/// Writes one of an input's files as it is rendered (see [`carve_one`]).
+fn put(dir: &Path, file: &OutputFile) -> Result<Pending> {
+    #[cfg(not(target_family = "wasm"))]
+    return stage(dir, file);
+    #[cfg(target_family = "wasm")]
+    return write_file(dir, file);
+}
+
+/// Settles an input's files once rendering is over: natively renames them all into place
+/// (or, on failure, drops the temporary files); under WASI removes those written if
+/// rendering failed.
+fn settle(
+    dir: &Path,
+    pending: Vec<Pending>,
+    protected: &[PathBuf],
+    rendered: Result<()>,
+) -> Result<Vec<WrittenFile>> {
     #[cfg(not(target_family = "wasm"))]
     {
-        let mut staged = Vec::new();
-        render(
-            &plan,
-            &input_name,
-            stem,
-            options,
-            &mut |done, total| reporter.progress(done, total),
-            &mut |file| {
-                staged.push(stage(out_dir, &file)?);
-                Ok(())
-            },
-        )?;
-        persist(out_dir, staged, protected)
+        rendered?;
+        persist(dir, pending, protected)
     }
     #[cfg(target_family = "wasm")]
     {
         let _ = protected;
-        let mut written = Vec::new();
-        let rendered = render(
-            &plan,
-            &input_name,
-            stem,
-            options,
-            &mut |done, total| reporter.progress(done, total),
-            &mut |file| {
-                written.push(write_file(out_dir, &file)?);
-                Ok(())
-            },
-        );
-        match rendered {
-            Ok(()) => Ok(written),
-            Err(e) => {
-                for file in &written {
-                    let _ = fs::remove_file(out_dir.join(&file.name));
-                }
-                Err(e)
+        if let Err(e) = rendered {
+            for file in &pending {
+                let _ = fs::remove_file(dir.join(&file.name));
             }
+            return Err(e);
         }
+        Ok(pending)
     }
 }
 

@@ -204,21 +204,14 @@ fn a_module_and_an_image_by_url_fit_one_small_job_and_carve_as_natively() {
     let work = tempfile::tempdir().unwrap();
     let jobs_dir = work.path().join("jobs");
     let image = support::root().join("golden/inputs/chelsea.png");
-    let out = Command::cargo_bin("bacalhau-job")
-        .unwrap()
-        .arg("spec")
-        .args(["--module", "https://example.org/m/seam-carver.wasm"])
-        .arg(&image)
-        .arg("https://example.org/photos/x.png")
-        .arg("--out-dir")
-        .arg(&jobs_dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    write_specs(&[
+        "--module".as_ref(),
+        "https://example.org/m/seam-carver.wasm".as_ref(),
+        image.as_os_str(),
+        "https://example.org/photos/x.png".as_ref(),
+        "--out-dir".as_ref(),
+        jobs_dir.as_os_str(),
+    ]);
     let text = std::fs::read_to_string(jobs_dir.join("job-1.json")).unwrap();
     assert!(!jobs_dir.join("job-2.json").exists());
     let spec: Value = serde_json::from_str(&text).unwrap();
@@ -372,6 +365,19 @@ fn missing_and_clashing_inputs_are_clear_errors() {
     );
 }
 
+/// `bacalhau-job spec ARGS`, which must succeed; returns its stderr.
+fn write_specs(args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .arg("spec")
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    stderr
+}
+
 /// `bacalhau-job check DIR`.
 fn check_results(dir: &Path) -> std::process::Output {
     Command::cargo_bin("bacalhau-job")
@@ -507,25 +513,19 @@ fn a_partitioned_job_carves_each_image_once_across_its_executions() {
         .unwrap();
     }
     let jobs_dir = work.path().join("jobs");
-    let out = Command::cargo_bin("bacalhau-job")
-        .unwrap()
-        .arg("spec")
-        .args([
-            "--partitions",
-            "3",
-            "--module",
-            "https://example.org/m/seam-carver.wasm",
-        ])
-        .args(["a.png", "b.png", "c.png"].map(|n| photos.join(n)))
-        .arg("--out-dir")
-        .arg(&jobs_dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let photo = |n: &str| photos.join(n).into_os_string();
+    let (a, b, c) = (photo("a.png"), photo("b.png"), photo("c.png"));
+    write_specs(&[
+        "--partitions".as_ref(),
+        "3".as_ref(),
+        "--module".as_ref(),
+        "https://example.org/m/seam-carver.wasm".as_ref(),
+        &a,
+        &b,
+        &c,
+        "--out-dir".as_ref(),
+        jobs_dir.as_os_str(),
+    ]);
     let spec_path = jobs_dir.join("job-1.json");
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
     assert_eq!(spec["Count"], 3);
