@@ -86,13 +86,14 @@ pub fn expand_inputs(
                             )),
                         }
                     }
-                    found.sort();
+                    found.sort_by(|a, b| natural_order(a, b));
                     for path in found {
                         let hidden = path
                             .file_name()
                             .map(|n| n.to_string_lossy().starts_with('.'))
                             .unwrap_or(true);
                         if hidden {
+                            reporter.skipped(&path, "a hidden file");
                             continue;
                         }
                         if fs::metadata(&path).map(|m| m.is_dir()).unwrap_or(false) {
@@ -122,7 +123,48 @@ pub fn expand_inputs(
             Err(e) => failed.push((input.clone(), format!("{}: {e}", input.display()))),
         }
     }
+    // The same file named twice (or a folder and a file in it) is carved once.
+    let mut seen = std::collections::BTreeSet::new();
+    files.retain(|p| seen.insert(fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     (files, failed)
+}
+
+/// File names in natural order: runs of digits compare as numbers (`2.png` before
+/// `10.png`), the rest byte by byte; ties (`01` and `1`) fall back to the plain order.
+pub fn natural_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    fn chunks(s: &[u8]) -> Vec<(bool, &[u8])> {
+        let mut out: Vec<(bool, &[u8])> = Vec::new();
+        let mut start = 0;
+        for i in 1..=s.len() {
+            if i == s.len() || s[i].is_ascii_digit() != s[start].is_ascii_digit() {
+                out.push((s[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (x, y) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let (cx, cy) = (chunks(x), chunks(y));
+    for ((dx, px), (dy, py)) in cx.iter().zip(&cy) {
+        let order = if *dx && *dy {
+            let (tx, ty) = (trim_zeros(px), trim_zeros(py));
+            tx.len().cmp(&ty.len()).then(tx.cmp(ty))
+        } else {
+            px.cmp(py)
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    cx.len().cmp(&cy.len()).then(x.cmp(y))
+}
+
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let zeros = digits.iter().take_while(|&&d| d == b'0').count();
+    &digits[zeros.min(digits.len().saturating_sub(1))..]
 }
 
 /// The files a run carves: [`expand_inputs`] less the `masks` (which may be named
@@ -532,7 +574,8 @@ fn carve_member(
 ) -> Outcome {
     let outcome = match taken {
         Some(first) => Err(format!(
-            "output names {stem}.* are already taken by {}",
+            "output names {stem}.* are already taken by {}; carve it into another folder \
+             with its own -o",
             first.display()
         )),
         None => {

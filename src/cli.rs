@@ -47,8 +47,9 @@ fully transparent. A mask inside an input directory is not carved itself.";
 #[derive(Debug, Parser)]
 #[command(name = "seam-carver", version, about, after_help = AFTER_HELP)]
 pub struct Args {
-    /// Image files, or directories whose image files (by extension) are carved.
-    #[arg(value_name = "INPUT", default_value = "inputs")]
+    /// Image files, or directories whose image files (by extension) are carved
+    /// [default: inputs]
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
     /// Directory the output files are written to (created if missing).
@@ -142,6 +143,43 @@ impl std::str::FromStr for PartitionArg {
 }
 
 impl Args {
+    /// The inputs to carve: those given, or `inputs` when none is given.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        if self.inputs.is_empty() {
+            vec![PathBuf::from("inputs")]
+        } else {
+            self.inputs.clone()
+        }
+    }
+
+    /// Refuses, before any work and without touching anything, a run that cannot carve
+    /// anything: no INPUT given and no `./inputs`, or no INPUT that exists.
+    pub fn check_inputs(&self) -> Result<(), String> {
+        if self.inputs.is_empty() {
+            if std::fs::symlink_metadata("inputs").is_err() {
+                return Err(
+                    "no INPUT given and ./inputs does not exist: name the images or \
+                     folders to carve (see --help)"
+                        .to_string(),
+                );
+            }
+            return Ok(());
+        }
+        if self
+            .inputs
+            .iter()
+            .all(|p| std::fs::symlink_metadata(p).is_err())
+        {
+            let names: Vec<String> = self
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            return Err(format!("no such file or directory: {}", names.join(", ")));
+        }
+        Ok(())
+    }
+
     /// The target width and height these arguments ask for; a geometry sets both, and
     /// may not be combined with the other flag.
     pub fn sizes(&self) -> Result<(Option<SizeSpec>, Option<SizeSpec>), String> {
@@ -175,6 +213,16 @@ impl Args {
         if self.seams == SeamRule::Imageproc && guided {
             return Err("--seams imageproc reproduces the example's removal only; \
                  --energy forward, --protect and --remove use the optimal rule"
+                .to_string());
+        }
+        let grows = |spec: Option<SizeSpec>| match spec {
+            Some(SizeSpec::Percent(p)) => p > 100.0,
+            Some(SizeSpec::Relative(n)) => n > 0,
+            _ => false,
+        };
+        if self.seams == SeamRule::Imageproc && (grows(width) || grows(height)) {
+            return Err("--seams imageproc reproduces the example's removal only; \
+                 enlarging uses the optimal rule"
                 .to_string());
         }
         Ok(Options {

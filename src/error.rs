@@ -14,6 +14,15 @@ pub enum Error {
     /// The bytes are not an image the decoder accepts.
     #[error("cannot decode image: {0}")]
     Decode(#[source] image::ImageError),
+    /// The file is empty.
+    #[error("empty file")]
+    Empty,
+    /// The bytes are not in a format seam-carver reads.
+    #[error("not an image format seam-carver reads{}; it reads PNG, JPEG, BMP, GIF, TIFF, WebP, PNM, TGA, QOI and ICO", recognised.map(|f| format!(" (it is {f})")).unwrap_or_default())]
+    UnknownFormat {
+        /// The format, where its first bytes say what it is.
+        recognised: Option<&'static str>,
+    },
     /// The image is too small for the requested carve, or the request is impossible.
     #[error("{0}")]
     Size(String),

@@ -100,8 +100,9 @@ impl Reporter for Stderr {
     fn finished(&mut self, _path: &Path, files: &[WrittenFile]) {
         let bytes: u64 = files.iter().map(|f| f.size).sum();
         self.say(format_args!(
-            "  wrote {} files ({bytes} bytes)",
-            files.len()
+            "  wrote {} {} ({bytes} bytes)",
+            files.len(),
+            plural(files.len(), "file", "files")
         ));
         if let Some(t) = self
             .timing
@@ -154,6 +155,11 @@ fn remove_temporary_files_on_interrupt(output_dir: std::path::PathBuf) {
     });
 }
 
+/// `one` for 1, else `many`.
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
 fn main() {
     let args = match Args::try_parse() {
         Ok(args) => args,
@@ -163,6 +169,10 @@ fn main() {
             std::process::exit(code);
         }
     };
+    if let Err(message) = args.check_inputs() {
+        note!("error: {message}");
+        std::process::exit(2);
+    }
     let options = match args.load_options() {
         Ok(options) => options,
         Err(message) => {
@@ -177,6 +187,12 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // The output folder is made (or found to be one) before any work: a bad -o is a
+    // usage error, not a failure of every input.
+    if let Err(e) = batch::prepare_output_dir(&args.output_dir) {
+        note!("error: -o: {e}");
+        std::process::exit(2);
+    }
     let jobs = args
         .jobs
         .map(|n| n as usize)
@@ -193,7 +209,7 @@ fn main() {
     #[cfg(not(target_family = "wasm"))]
     remove_temporary_files_on_interrupt(args.output_dir.clone());
     let code = match batch::run(
-        &args.inputs,
+        &args.inputs(),
         &args.output_dir,
         &options,
         schedule,
@@ -207,12 +223,24 @@ fn main() {
                 ),
                 None => String::new(),
             };
+            let inputs = summary.succeeded.len() + summary.failed.len();
+            if inputs == 0 && summary.other_partitions == 0 {
+                reporter.say(format_args!(
+                    "no images to carve in {} (image files are found by their extension)",
+                    args.inputs()
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             reporter.say(format_args!(
-                "carved {} of {} inputs into {} ({} files and {}){share}",
+                "carved {} of {inputs} {} into {} ({} {} and {}){share}",
                 summary.succeeded.len(),
-                summary.succeeded.len() + summary.failed.len(),
+                plural(inputs, "input", "inputs"),
                 args.output_dir.display(),
                 summary.manifest.files.len(),
+                plural(summary.manifest.files.len(), "file", "files"),
                 summary.manifest_name,
             ));
             summary.exit_code()

@@ -79,6 +79,29 @@ pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
     Ok(decode_oriented(bytes, max_pixels)?.into_rgb8())
 }
 
+/// Names formats seam-carver does not read, from their first bytes, for the error.
+fn recognise(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(512)];
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        return Some(match &head[8..12] {
+            b"avif" | b"avis" => "AVIF",
+            b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1" => "HEIC",
+            _ => "an ISO media file (video or HEIF)",
+        });
+    }
+    if head.starts_with(b"\0\0\0\x0cjP  ") || head.starts_with(b"\xff\x4f\xff\x51") {
+        return Some("JPEG 2000");
+    }
+    if head.starts_with(b"%PDF") {
+        return Some("PDF");
+    }
+    if text.trim_start().starts_with("<svg") || (text.contains("<?xml") && text.contains("<svg")) {
+        return Some("SVG");
+    }
+    None
+}
+
 /// Refuses an image of more than `max_pixels` pixels, from its header's size.
 pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<()> {
     let pixels = width as u64 * height as u64;
@@ -93,6 +116,14 @@ pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<()> {
 
 /// [`decode`], keeping the decoded colour type.
 fn decode_oriented(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage> {
+    if bytes.is_empty() {
+        return Err(Error::Empty);
+    }
+    if image::guess_format(bytes).is_err() {
+        return Err(Error::UnknownFormat {
+            recognised: recognise(bytes),
+        });
+    }
     let reader = || {
         ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()
@@ -187,10 +218,11 @@ impl Plan {
         }
         let removing = w.saturating_sub(self.width) + h.saturating_sub(self.height);
         let inserting = self.width.saturating_sub(w) + self.height.saturating_sub(h);
+        let seams = |n: u32| if n == 1 { "seam" } else { "seams" };
         let what = match (removing, inserting) {
-            (r, 0) => format!("removing {r} seams"),
-            (0, i) => format!("inserting {i} seams"),
-            (r, i) => format!("removing {r} and inserting {i} seams"),
+            (r, 0) => format!("removing {r} {}", seams(r)),
+            (0, i) => format!("inserting {i} {}", seams(i)),
+            (r, i) => format!("removing {r} and inserting {i} {}", seams(i)),
         };
         format!("{w}x{h} -> {}x{}, {what}", self.width, self.height)
     }

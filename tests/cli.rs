@@ -142,7 +142,7 @@ fn a_bad_file_in_a_batch_fails_alone() {
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors.len(), 1, "{stderr}");
     assert!(
-        errors[0].contains("b.png") && errors[0].contains("cannot decode"),
+        errors[0].contains("b.png") && errors[0].contains("not an image format"),
         "{stderr}"
     );
     assert!(
@@ -515,7 +515,8 @@ fn enlargement_is_refused_under_the_imageproc_rule() {
         .arg(out.path())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    // A usage error, as with forward energy: it does not depend on the image.
+    assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr_of(&output).contains("optimal rule"),
         "{}",
@@ -919,4 +920,169 @@ fn an_interrupt_leaves_no_partial_or_temporary_files_and_exits_130() {
             }
         }
     }
+}
+
+#[test]
+fn a_bad_output_folder_or_no_inputs_is_a_usage_error_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    // -o naming a regular file.
+    let file = dir.path().join("out.txt");
+    fs::write(&file, b"x").unwrap();
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .arg("-o")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("error: -o:"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(
+        !stderr_of(&output).contains("noise.png"),
+        "no input was started"
+    );
+    // No INPUT and no ./inputs: a hint, and no outputs/ made.
+    let output = bin().current_dir(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("no INPUT given and ./inputs does not exist"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(!dir.path().join("outputs").exists());
+    // A mistyped input alone: the same, naming it.
+    let output = bin()
+        .current_dir(dir.path())
+        .arg("phot.png")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("no such file or directory: phot.png"));
+    assert!(!dir.path().join("outputs").exists());
+}
+
+#[test]
+fn the_same_file_twice_is_carved_once_and_clashes_suggest_another_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    fs::create_dir(&d).unwrap();
+    fs::copy(golden_input("noise.png"), d.join("x.png")).unwrap();
+    let out = dir.path().join("out");
+    let output = bin()
+        .arg(&d)
+        .arg(d.join("x.png"))
+        .arg(d.join("x.png"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("carved 1 of 1 input into"),
+        "{}",
+        stderr_of(&output)
+    );
+    fs::copy(golden_input("camera.png"), d.join("x.jpg")).unwrap();
+    let output = bin()
+        .arg(&d)
+        .arg("-o")
+        .arg(dir.path().join("out2"))
+        .output()
+        .unwrap();
+    assert!(stderr_of(&output).contains("carve it into another folder with its own -o"));
+}
+
+#[test]
+fn formats_seam_carver_does_not_read_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    fs::create_dir(&d).unwrap();
+    fs::write(d.join("empty.png"), b"").unwrap();
+    fs::write(d.join("photo.heic"), b"\0\0\0\x18ftypheic\0\0\0\0mif1heic").unwrap();
+    fs::write(
+        d.join("drawing.png"),
+        b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    fs::write(d.join("scan.jpg"), b"\0\0\0\x0cjP  \r\n\x87\n rest").unwrap();
+    let output = bin()
+        .arg(&d)
+        .args(fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()))
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("empty.png: empty file"), "{stderr}");
+    assert!(
+        stderr.contains("photo.heic: not an image format seam-carver reads (it is HEIC)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("drawing.png: not an image format seam-carver reads (it is SVG)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("scan.jpg: not an image format seam-carver reads (it is JPEG 2000)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("it reads PNG, JPEG"), "{stderr}");
+}
+
+#[test]
+fn lines_read_naturally() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    fs::create_dir(&d).unwrap();
+    for name in ["10.png", "2.png", "1.png", "100.png"] {
+        fs::copy(golden_input("noise.png"), d.join(name)).unwrap();
+    }
+    fs::copy(golden_input("noise.png"), d.join(".hidden.png")).unwrap();
+    let output = bin()
+        .arg(&d)
+        .args(["--width", "-1", "-j", "1", "-o"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    let order: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("-> "))
+        .map(|l| l.split(": ").next().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(order, ["1.png", "2.png", "10.png", "100.png"], "{stderr}");
+    assert!(stderr.contains("removing 1 seam\n"), "{stderr}");
+    assert!(stderr.contains(".hidden.png: a hidden file"), "{stderr}");
+    // A folder without images says so.
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let output = bin()
+        .arg(&empty)
+        .arg("-o")
+        .arg(dir.path().join("out3"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr_of(&output).contains("no images to carve in"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn natural_order_compares_numbers_as_numbers() {
+    use seam_carver::batch::natural_order;
+    use std::cmp::Ordering::*;
+    let o = |a: &str, b: &str| natural_order(Path::new(a), Path::new(b));
+    assert_eq!(o("2.png", "10.png"), Less);
+    assert_eq!(o("img9", "img10"), Less);
+    assert_eq!(o("a.png", "b.png"), Less);
+    assert_eq!(o("x01", "x1"), Less);
+    assert_eq!(o("x1", "x1"), Equal);
+    assert_eq!(o("x10y2", "x10y10"), Less);
 }

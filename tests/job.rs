@@ -425,7 +425,7 @@ fn companion_binary_writes_checks_and_verifies() {
         stderr.contains("notes.txt: not an image file extension"),
         "{stderr}"
     );
-    assert!(!stderr.contains(".hidden.png"), "{stderr}");
+    assert!(stderr.contains(".hidden.png: a hidden file"), "{stderr}");
     let spec_path = jobs_dir.join("job-1.json");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),

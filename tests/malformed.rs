@@ -155,10 +155,10 @@ fn write_corpus(dir: &Path) -> Expected {
     std::fs::create_dir(dir.join("folder.png")).unwrap();
     std::os::unix::fs::symlink("does-not-exist.png", dir.join("dangling.png")).unwrap();
     BTreeMap::from([
-        ("empty.png", Err("cannot decode")),
+        ("empty.png", Err("empty file")),
         ("truncated.png", Err("cannot decode")),
         ("truncated.jpg", Err("cannot decode")),
-        ("text.png", Err("cannot decode")),
+        ("text.png", Err("not an image format seam-carver reads")),
         ("huge.png", Err("over the limit of 16000000 pixels")),
         ("one.png", Err("width of at least 2")),
         ("column.png", Err("width of at least 2")),

@@ -296,7 +296,7 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
             Args::try_parse_from(&argv).map_err(|e| format!("the spec's parameters: {e}"))?;
         let options = args.options()?;
         run(
-            &args.inputs,
+            &args.inputs(),
             &args.output_dir,
             &options,
             Schedule::default(),
