@@ -429,6 +429,10 @@ fn seam_band(path: &[u32], y: usize, width: usize) -> (usize, usize) {
 
 /// Checks that `seams` vertical seams can be removed from an image of this size.
 pub fn check_removal(width: u32, height: u32, seams: u32) -> Result<()> {
+    // No seam to remove is a pass-through, whatever the size.
+    if seams == 0 {
+        return Ok(());
+    }
     if width < 2 || height < 1 {
         return Err(Error::Size(format!(
             "image is {width}x{height}; seam carving needs a width of at least 2"

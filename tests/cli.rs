@@ -182,7 +182,13 @@ fn too_small_inputs_get_one_clear_line() {
     let one = dir.path().join("one.png");
     image::RgbImage::new(1, 5).save(&one).unwrap();
     let out = dir.path().join("out");
-    let output = bin().arg(&one).arg("-o").arg(&out).output().unwrap();
+    // Growing a 1-pixel-wide image has no neighbour to average with.
+    let output = bin()
+        .arg(&one)
+        .args(["--width", "2", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = stderr_of(&output);
     assert!(
@@ -1085,4 +1091,31 @@ fn natural_order_compares_numbers_as_numbers() {
     assert_eq!(o("x01", "x1"), Less);
     assert_eq!(o("x1", "x1"), Equal);
     assert_eq!(o("x10y2", "x10y10"), Less);
+}
+
+#[test]
+fn a_one_pixel_wide_image_passes_through_when_no_vertical_seam_is_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("col.png");
+    image::RgbImage::from_fn(1, 10, |_, y| image::Rgb([y as u8 * 20, 0, 0]))
+        .save(&input)
+        .unwrap();
+    let out = dir.path().join("out");
+    let output = bin()
+        .arg(&input)
+        .args(["--height", "5", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let carved = image::open(out.join("col.carved.png")).unwrap();
+    assert_eq!((carved.width(), carved.height()), (1, 5));
+    // A vertical seam it cannot give is still refused, naming why.
+    let output = bin()
+        .arg(&input)
+        .args(["--width", "-1", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
 }
