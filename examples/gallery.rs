@@ -91,7 +91,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|f| f.replace("MASKS", &masks.to_string_lossy()))
             .collect();
         let options = options_from(&flags)?;
-        let planned = plan(&bytes, &options)?;
+        let planned = plan(&bytes, &input, &options)?;
         let mut carved = None;
         let mut annotated = None;
         let mut report = None;

@@ -608,7 +608,7 @@ fn carve_one(
     // The header from the file first: a huge image is refused before the file is read.
     check_header(path, options.max_pixels)?;
     // The file's bytes are dropped as soon as they are decoded.
-    let plan = plan(&fs::read(path).map_err(Error::Read)?, options)?;
+    let plan = plan(&fs::read(path).map_err(Error::Read)?, path, options)?;
     reporter.started(path, &plan.describe(options), plan.seams);
     let input_name = path
         .file_name()

@@ -3,9 +3,12 @@
 
 use std::collections::BTreeSet;
 use std::io::Cursor;
+use std::path::Path;
 
 use image::metadata::Orientation;
-use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageReader, Limits, RgbImage};
+use image::{
+    DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
+};
 
 use crate::annotate::{Marks, draw_seams, gradients, grayscale, marks};
 use crate::energy::EnergyKind;
@@ -76,7 +79,15 @@ impl Default for Options {
 /// any pixel memory is allocated, and the decoder runs under matching allocation limits,
 /// so a decompression bomb is an error, not an out-of-memory abort.
 pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<RgbImage> {
-    Ok(decode_oriented(bytes, max_pixels)?.into_rgb8())
+    Ok(decode_oriented(bytes, None, max_pixels)?.into_rgb8())
+}
+
+/// The format a file's name gives, for a format without a signature in its bytes: TGA,
+/// the only one seam-carver reads that has none.
+fn format_by_name(name: &Path) -> Option<ImageFormat> {
+    ImageFormat::from_path(name)
+        .ok()
+        .filter(|f| *f == ImageFormat::Tga)
 }
 
 /// Names formats seam-carver does not read, from their first bytes, for the error.
@@ -115,20 +126,23 @@ pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<()> {
 }
 
 /// [`decode`], keeping the decoded colour type.
-fn decode_oriented(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage> {
+fn decode_oriented(
+    bytes: &[u8],
+    by_name: Option<ImageFormat>,
+    max_pixels: u64,
+) -> Result<DynamicImage> {
     if bytes.is_empty() {
         return Err(Error::Empty);
     }
-    if image::guess_format(bytes).is_err() {
-        return Err(Error::UnknownFormat {
-            recognised: recognise(bytes),
-        });
-    }
-    let reader = || {
-        ImageReader::new(Cursor::new(bytes))
-            .with_guessed_format()
-            .map_err(Error::Read)
-    };
+    // The format from the bytes' signature, else (TGA) from the file's name.
+    let format =
+        image::guess_format(bytes)
+            .ok()
+            .or(by_name)
+            .ok_or_else(|| Error::UnknownFormat {
+                recognised: recognise(bytes),
+            })?;
+    let reader = || Ok(ImageReader::with_format(Cursor::new(bytes), format));
     // The header alone, without the decoder's own allocation limits (which on wasm32
     // would already refuse a huge header, with a vaguer message than ours).
     let mut probe = reader()?;
@@ -228,10 +242,10 @@ impl Plan {
     }
 }
 
-/// Decodes `bytes` and works out the target size, refusing impossible carves and results
+/// Decodes `bytes` (of the file `name`) and works out the target size, refusing impossible carves and results
 /// larger than `max_pixels`.
-pub fn plan(bytes: &[u8], options: &Options) -> Result<Plan> {
-    let image = decode(bytes, options.max_pixels)?;
+pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
+    let image = decode_oriented(bytes, format_by_name(name), options.max_pixels)?.into_rgb8();
     let (w, h) = image.dimensions();
     let width = options.target_width(w)?;
     let height = options.target_height(h)?;
@@ -255,7 +269,11 @@ pub fn plan(bytes: &[u8], options: &Options) -> Result<Plan> {
 
 /// Decodes a mask file's bytes (oriented like an input) into a [`Mask`] called `name`.
 pub fn decode_mask(name: &str, bytes: &[u8], max_pixels: u64) -> Result<Mask> {
-    Ok(Mask::from_image(name, &decode_oriented(bytes, max_pixels)?))
+    let by_name = format_by_name(Path::new(name));
+    Ok(Mask::from_image(
+        name,
+        &decode_oriented(bytes, by_name, max_pixels)?,
+    ))
 }
 
 /// Carves a planned image and renders the requested artifacts for an input named

@@ -1119,3 +1119,25 @@ fn a_one_pixel_wide_image_passes_through_when_no_vertical_seam_is_needed() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn tga_is_read_by_its_extension_since_it_has_no_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let tga = dir.path().join("photo.tga");
+    image::RgbImage::from_fn(20, 10, |x, y| image::Rgb([x as u8 * 10, y as u8 * 20, 90]))
+        .save(&tga)
+        .unwrap();
+    let out = dir.path().join("out");
+    let output = bin().arg(&tga).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(out.join("photo.carved.png").is_file());
+    // The same bytes under a name that says nothing are not guessed at.
+    let unnamed = dir.path().join("photo.png");
+    fs::copy(&tga, &unnamed).unwrap();
+    let output = bin().arg(&unnamed).arg("-o").arg(&out).output().unwrap();
+    assert!(
+        stderr_of(&output).contains("not an image format"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         ..base.clone()
     });
     for options in variants {
-        if let Ok(plan) = plan(data, &options) {
+        if let Ok(plan) = plan(data, std::path::Path::new("fuzz.png"), &options) {
             let mut total = 0usize;
             let rendered = render(&plan, "fuzz.png", "fuzz", &options, &mut |_, _| {}, &mut |file| {
                 total += file.bytes.len();
