@@ -229,6 +229,9 @@ fn check_regular(meta: &fs::Metadata) -> Result<()> {
     Err(Error::NotAFile { kind })
 }
 
+/// The longest file name most file systems take (ext4, XFS, APFS, NTFS): 255 bytes.
+const MAX_NAME_BYTES: usize = 255;
+
 /// The prefix of the temporary files a native run writes in the output directory before
 /// renaming them into place: `.seam-carver-PID-`. An interrupted run's are removed by
 /// its signal handler; hidden, they are never taken as inputs.
@@ -597,6 +600,18 @@ fn carve_one(
     protected: &[PathBuf],
     reporter: &mut dyn Reporter,
 ) -> Result<Vec<WrittenFile>> {
+    // Checks that need no decoding come first, before any time is spent.
+    let longest = Artifact::ALL
+        .iter()
+        .map(|a| a.file_name(stem).len())
+        .max()
+        .unwrap_or(0);
+    if longest > MAX_NAME_BYTES {
+        return Err(Error::NameTooLong {
+            len: longest,
+            max: MAX_NAME_BYTES,
+        });
+    }
     let meta = fs::metadata(path).map_err(Error::Read)?;
     check_regular(&meta)?;
     if meta.len() > options.max_file_bytes {

@@ -4,7 +4,7 @@ use image::RgbImage;
 
 use crate::energy::{EnergyKind, energy_between, energy_map, forward_steps, neighbour_rows};
 use crate::error::{Error, Result};
-use crate::guided::{Field, Key, REMOVE};
+use crate::guided::{Field, Key, PROTECT, REMOVE};
 use crate::rows::Rows;
 use crate::seam::{LANES, SeamRule, cost_span, forward_cost_span, trace_forward, trace_seam};
 
@@ -48,6 +48,8 @@ pub struct Carver {
     keys: Vec<Key>,
     key_scratch: Vec<Key>,
     to_remove: usize,
+    /// Protected pixels the last seam removed crossed.
+    protected_crossed: usize,
 }
 
 impl Carver {
@@ -78,6 +80,7 @@ impl Carver {
             scratch: Vec::new(),
             kind,
             to_remove: flags.iter().filter(|&&f| f & REMOVE != 0).count(),
+            protected_crossed: 0,
             keys: if fast {
                 Vec::new()
             } else {
@@ -91,6 +94,11 @@ impl Carver {
     /// Whether seams are found by the guided (mask) path.
     fn is_guided(&self) -> bool {
         !self.flags.is_empty()
+    }
+
+    /// Protected pixels the last seam removed crossed (0 without masks).
+    pub fn protected_crossed(&self) -> usize {
+        self.protected_crossed
     }
 
     /// Pixels marked [`REMOVE`] that are still in the image.
@@ -192,9 +200,11 @@ impl Carver {
         };
         let backward = self.kind == EnergyKind::Backward;
         if !self.flags.is_empty() {
+            self.protected_crossed = 0;
             for (y, &x) in path.iter().enumerate() {
                 let removed = self.flags[self.rows.start(y) + x as usize];
                 self.to_remove -= (removed & REMOVE != 0) as usize;
+                self.protected_crossed += (removed & PROTECT != 0) as usize;
             }
         }
         // Buffers not in use are empty (cost when guided); the Sobel energy is left

@@ -58,6 +58,16 @@ pub enum Error {
         /// The input file it would replace.
         input: PathBuf,
     },
+    /// The input's output names would be longer than a file name may be.
+    #[error(
+        "its output names would be up to {len} bytes long, over the {max} bytes a file name may have; rename the input"
+    )]
+    NameTooLong {
+        /// The longest output name's length.
+        len: usize,
+        /// The longest a file name may be.
+        max: usize,
+    },
     /// An output file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {

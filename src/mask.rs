@@ -5,6 +5,9 @@ use image::DynamicImage;
 use crate::error::{Error, Result};
 use crate::guided::{PROTECT, REMOVE};
 
+/// The luma and alpha (0..255) from which a mask pixel is set.
+pub const THRESHOLD: u8 = 128;
+
 /// A mask the size of the image it guides: one bit per pixel, row by row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mask {
@@ -21,8 +24,9 @@ pub struct Mask {
 }
 
 impl Mask {
-    /// A mask from an image: a pixel is set when its luma is non-zero and it is not fully
-    /// transparent (so both black-on-white-free masks and painted alpha layers work).
+    /// A mask from an image: a pixel is set when its luma is at least 128 and its alpha
+    /// at least 128, so white (or light) on black marks, a painted opaque layer marks,
+    /// and the near-black ringing a JPEG leaves around edges does not.
     pub fn from_image(name: &str, image: &DynamicImage) -> Self {
         let la = image.to_luma_alpha8();
         Mask {
@@ -30,8 +34,20 @@ impl Mask {
             source: None,
             width: la.width(),
             height: la.height(),
-            bits: la.pixels().map(|p| p.0[0] != 0 && p.0[1] != 0).collect(),
+            bits: la
+                .pixels()
+                .map(|p| p.0[0] >= THRESHOLD && p.0[1] >= THRESHOLD)
+                .collect(),
         }
+    }
+
+    /// The first row whose every pixel is set, if any.
+    pub fn full_row(&self) -> Option<u32> {
+        let w = self.width as usize;
+        (0..self.height).find(|&y| {
+            let start = y as usize * w;
+            self.bits[start..start + w].iter().all(|&b| b)
+        })
     }
 
     /// How many pixels are set.
@@ -83,13 +99,19 @@ mod tests {
     use image::{GrayImage, Rgba, RgbaImage};
 
     #[test]
-    fn non_zero_opaque_pixels_are_set() {
-        let gray = GrayImage::from_fn(3, 1, |x, _| image::Luma([x as u8 * 100]));
+    fn light_opaque_pixels_are_set() {
+        // Luma 0, 100 (JPEG ringing near black stays unset), 127, 128, 200.
+        let gray = GrayImage::from_fn(5, 1, |x, _| {
+            image::Luma([[0, 100, 127, 128, 200][x as usize]])
+        });
         let mask = Mask::from_image("m.png", &DynamicImage::ImageLuma8(gray));
-        assert_eq!(mask.bits, vec![false, true, true]);
-        let rgba = RgbaImage::from_fn(2, 1, |x, _| Rgba([255, 255, 255, x as u8 * 255]));
+        assert_eq!(mask.bits, vec![false, false, false, true, true]);
+        // Alpha 0, 127, 128, 255.
+        let rgba = RgbaImage::from_fn(4, 1, |x, _| {
+            Rgba([255, 255, 255, [0, 127, 128, 255][x as usize]])
+        });
         let mask = Mask::from_image("m.png", &DynamicImage::ImageRgba8(rgba));
-        assert_eq!(mask.bits, vec![false, true]);
+        assert_eq!(mask.bits, vec![false, false, true, true]);
     }
 
     #[test]

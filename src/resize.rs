@@ -277,6 +277,15 @@ fn remove_object(
     ticker: &mut Ticker,
 ) -> Result<(Layer, Vec<Seam>)> {
     let width = carver.width();
+    // A row marked across its whole width could only go with the last column: say so
+    // before carving rather than after width - 1 seams.
+    if let Some(y) = mask.full_row() {
+        return Err(Error::Size(format!(
+            "cannot remove the object of mask {}: it covers row {y} across the whole width, \
+             and at least one column must remain",
+            mask.name
+        )));
+    }
     let mut seams = Vec::new();
     while carver.to_remove() > 0 {
         let left = carver.to_remove();
@@ -288,7 +297,9 @@ fn remove_object(
             )));
         }
         seams.push(carver.remove_seam(SeamRule::Optimal));
-        if carver.to_remove() == left {
+        // The cheapest seam crosses a protected pixel only when every seam does: an
+        // object is never removed through what is protected.
+        if carver.to_remove() == left || carver.protected_crossed() > 0 {
             return Err(Error::Size(format!(
                 "cannot remove the object of mask {}: every seam through its last {left} \
                  pixel(s) crosses a protected pixel",

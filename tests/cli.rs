@@ -1141,3 +1141,101 @@ fn tga_is_read_by_its_extension_since_it_has_no_signature() {
         stderr_of(&output)
     );
 }
+
+/// A mask the size of noise.png (30x22) from a function of the pixel.
+fn noise_mask(dir: &Path, name: &str, set: impl Fn(u32, u32) -> bool) -> std::path::PathBuf {
+    let path = dir.join(name);
+    image::GrayImage::from_fn(30, 22, |x, y| {
+        image::Luma([if set(x, y) { 255 } else { 0 }])
+    })
+    .save(&path)
+    .unwrap();
+    path
+}
+
+#[test]
+fn object_removal_never_cuts_through_what_is_protected() {
+    let dir = tempfile::tempdir().unwrap();
+    let object = noise_mask(dir.path(), "object.png", |x, y| {
+        (10..14).contains(&x) && y < 5
+    });
+    for (name, protect) in [
+        ("all.png", noise_mask(dir.path(), "all.png", |_, _| true)),
+        (
+            "half.png",
+            noise_mask(dir.path(), "half.png", |x, _| x >= 8),
+        ),
+    ] {
+        let output = bin()
+            .arg(golden_input("noise.png"))
+            .arg("--remove")
+            .arg(&object)
+            .arg("--protect")
+            .arg(&protect)
+            .arg("-o")
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        assert!(
+            stderr_of(&output).contains("crosses a protected pixel"),
+            "{name}: {}",
+            stderr_of(&output)
+        );
+    }
+}
+
+#[test]
+fn checks_that_need_no_carving_come_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A mask covering a whole row: refused at once, not after 29 seams.
+    let full = noise_mask(dir.path(), "full.png", |_, y| y == 3);
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .arg("--remove")
+        .arg(&full)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("covers row 3 across the whole width"),
+        "{stderr}"
+    );
+    // A name too long for its outputs: refused before it is decoded.
+    let long = dir.path().join(format!("{}.png", "x".repeat(236)));
+    fs::copy(golden_input("noise.png"), &long).unwrap();
+    let output = bin()
+        .arg(&long)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("over the 255 bytes a file name may have"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("removing"), "{stderr}");
+}
+
+#[test]
+fn a_jpeg_mask_counts_only_its_light_pixels() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = noise_mask(dir.path(), "m.png", |x, y| {
+        (5..20).contains(&x) && (4..15).contains(&y)
+    });
+    let jpg = dir.path().join("m.jpg");
+    image::open(&png).unwrap().to_luma8().save(&jpg).unwrap();
+    let count = |path: &Path| {
+        seam_carver::pipeline::decode_mask("m", &fs::read(path).unwrap(), u64::MAX)
+            .unwrap()
+            .count()
+    };
+    // The JPEG's ringing around the square is near black, and not counted.
+    assert_eq!(count(&png), 15 * 11);
+    assert_eq!(count(&jpg), count(&png));
+}
