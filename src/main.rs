@@ -35,8 +35,12 @@ struct Stderr {
     quiet: bool,
     tty: bool,
     next_report: u32,
+    carving_since: Instant,
     timing: Option<Timing>,
 }
+
+/// How long a carve runs before its seam progress is shown.
+const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Phase boundaries of the input being carved: reading and decoding until `started`,
 /// carving until the last seam, drawing, encoding and writing until `finished`.
@@ -71,6 +75,7 @@ impl Reporter for Stderr {
 
     fn started(&mut self, path: &Path, plan: &str, _seams: u32) {
         self.next_report = 0;
+        self.carving_since = Instant::now();
         if let Some(t) = &mut self.timing {
             t.started = Some(Instant::now());
             t.carved = t.started;
@@ -82,7 +87,9 @@ impl Reporter for Stderr {
         if let Some(t) = &mut self.timing {
             t.carved = Some(Instant::now());
         }
-        if self.quiet || total < 50 {
+        // Seam progress only for a carve still going after a second: a quick one would
+        // just flicker.
+        if self.quiet || self.carving_since.elapsed() < PROGRESS_AFTER {
             return;
         }
         if self.tty {
@@ -201,6 +208,7 @@ fn main() {
         quiet: args.quiet,
         tty: std::io::stderr().is_terminal(),
         next_report: 0,
+        carving_since: Instant::now(),
         // Phases are told apart only when inputs are carved one at a time.
         timing: (std::env::var_os("SEAM_CARVER_TIMING").is_some_and(|v| v == "1") && jobs == 1)
             .then(Timing::new),
