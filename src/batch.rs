@@ -641,7 +641,30 @@ fn carve_one(
             Ok(())
         },
     );
-    settle(out_dir, pending, protected, rendered)
+    let written = settle(out_dir, pending, protected, rendered)?;
+    remove_stale_artifacts(out_dir, stem, &written, protected);
+    Ok(written)
+}
+
+/// Natively, removes this input's artifacts that an earlier run left and this one did not
+/// write (with `--only`), so that the folder never pairs a carved image with pictures of
+/// another carve. Inputs are never removed. Under WASI nothing is (a Bacalhau result path
+/// starts empty, and refuses unlink).
+fn remove_stale_artifacts(dir: &Path, stem: &str, written: &[WrittenFile], protected: &[PathBuf]) {
+    if cfg!(target_family = "wasm") {
+        return;
+    }
+    for artifact in Artifact::ALL {
+        let name = artifact.file_name(stem);
+        if written.iter().any(|w| w.name == name) {
+            continue;
+        }
+        let path = dir.join(&name);
+        let is_input = fs::canonicalize(&path).is_ok_and(|p| protected.contains(&p));
+        if !is_input && fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            let _ = fs::remove_file(&path);
+        }
+    }
 }
 
 /// A file of an input that is written but not yet settled: natively a temporary file,

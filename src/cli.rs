@@ -101,6 +101,11 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_PIXELS)]
     pub max_pixels: u64,
 
+    /// The colour transparent pixels are shown over: white, black, gray, or #RRGGBB
+    /// (with --seams imageproc the stored colours are kept, as the example did).
+    #[arg(long, value_name = "COLOR", default_value = "white", value_parser = parse_colour)]
+    pub background: [u8; 3],
+
     /// Refuse input files larger than N bytes, before reading them.
     #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_FILE_BYTES)]
     pub max_file_size: u64,
@@ -120,6 +125,23 @@ pub struct Args {
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Reads a colour: `white`, `black`, `gray`, or `#RRGGBB`.
+fn parse_colour(text: &str) -> Result<[u8; 3], String> {
+    match text.to_ascii_lowercase().as_str() {
+        "white" => return Ok([255; 3]),
+        "black" => return Ok([0; 3]),
+        "gray" | "grey" => return Ok([128; 3]),
+        _ => {}
+    }
+    let hex = text.strip_prefix('#').unwrap_or(text);
+    let bad = || format!("'{text}' is not a colour (white, black, gray or #RRGGBB)");
+    if hex.len() != 6 || !hex.is_ascii() {
+        return Err(bad());
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| bad());
+    Ok([byte(0)?, byte(2)?, byte(4)?])
 }
 
 /// `--partition`: a share, or none at all.
@@ -236,6 +258,7 @@ impl Args {
             artifacts,
             max_pixels: self.max_pixels,
             max_file_bytes: self.max_file_size,
+            background: self.background,
         })
     }
 

@@ -50,6 +50,9 @@ pub struct Options {
     pub max_pixels: u64,
     /// Largest input file, in bytes, that is read at all.
     pub max_file_bytes: u64,
+    /// The colour transparent pixels are composited over (not under the imageproc rule,
+    /// which keeps the example's colours).
+    pub background: [u8; 3],
 }
 
 /// The default [`Options::max_file_bytes`]: 512 MiB.
@@ -68,6 +71,7 @@ impl Default for Options {
             artifacts: Artifact::ALL.into_iter().collect(),
             max_pixels: DEFAULT_MAX_PIXELS,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            background: [255, 255, 255],
         }
     }
 }
@@ -142,6 +146,39 @@ fn decode_oriented(
             .ok_or_else(|| Error::UnknownFormat {
                 recognised: recognise(bytes),
             })?;
+    let decoded = decode_as(bytes, format, max_pixels);
+    // The image crate reads only RGBA PNG images inside an ICO; an RGB one is read here.
+    if decoded.is_err()
+        && format == ImageFormat::Ico
+        && let Some(png) = largest_png_in_ico(bytes)
+    {
+        return decode_as(png, ImageFormat::Png, max_pixels);
+    }
+    decoded
+}
+
+/// The largest PNG image an ICO file holds, if any (entries: 1 byte width and height,
+/// 0 for 256, then the data's size and offset).
+fn largest_png_in_ico(bytes: &[u8]) -> Option<&[u8]> {
+    let u16_at = |i: usize| Some(u16::from_le_bytes(bytes.get(i..i + 2)?.try_into().ok()?));
+    let u32_at = |i: usize| Some(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?));
+    let count = u16_at(4)? as usize;
+    (0..count)
+        .filter_map(|i| {
+            let entry = 6 + 16 * i;
+            let side = |b: u8| if b == 0 { 256 } else { b as u32 };
+            let area = side(*bytes.get(entry)?) * side(*bytes.get(entry + 1)?);
+            let (size, offset) = (u32_at(entry + 8)? as usize, u32_at(entry + 12)? as usize);
+            let data = bytes.get(offset..offset.checked_add(size)?)?;
+            data.starts_with(b"\x89PNG\r\n\x1a\n")
+                .then_some((area, data))
+        })
+        .max_by_key(|(area, _)| *area)
+        .map(|(_, data)| data)
+}
+
+/// Decodes `bytes` as `format` under the pixel limit (see [`decode`]).
+fn decode_as(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<DynamicImage> {
     let reader = || Ok(ImageReader::with_format(Cursor::new(bytes), format));
     // The header alone, without the decoder's own allocation limits (which on wasm32
     // would already refuse a huge header, with a vaguer message than ours).
@@ -211,6 +248,8 @@ pub struct Plan {
     pub height: u32,
     /// Seams the carve takes (for an object removal, a lower bound).
     pub seams: u32,
+    /// The file is animated: only its first frame is carved.
+    pub animated: bool,
 }
 
 impl Plan {
@@ -238,14 +277,25 @@ impl Plan {
             (0, i) => format!("inserting {i} {}", seams(i)),
             (r, i) => format!("removing {r} and inserting {i} {}", seams(i)),
         };
-        format!("{w}x{h} -> {}x{}, {what}", self.width, self.height)
+        let frames = if self.animated {
+            " (an animated image: its first frame only)"
+        } else {
+            ""
+        };
+        format!("{w}x{h} -> {}x{}, {what}{frames}", self.width, self.height)
     }
 }
 
 /// Decodes `bytes` (of the file `name`) and works out the target size, refusing impossible carves and results
 /// larger than `max_pixels`.
 pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
-    let image = decode_oriented(bytes, format_by_name(name), options.max_pixels)?.into_rgb8();
+    let decoded = decode_oriented(bytes, format_by_name(name), options.max_pixels)?;
+    // Transparent pixels show the background, as a viewer shows them; the example's
+    // rule keeps the colours stored under them, as the example's code did.
+    let image = match options.rule {
+        SeamRule::Imageproc => decoded.into_rgb8(),
+        SeamRule::Optimal => over_background(&decoded, options.background),
+    };
     let (w, h) = image.dimensions();
     let width = options.target_width(w)?;
     let height = options.target_height(h)?;
@@ -264,7 +314,46 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
         image,
         width,
         height,
+        animated: is_animated(bytes),
     })
+}
+
+/// The image as 8-bit RGB composited over `background` (an opaque image unchanged):
+/// `(c * a + b * (255 - a) + 127) / 255` per channel, in integers.
+pub fn over_background(image: &DynamicImage, background: [u8; 3]) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.to_rgb8();
+    }
+    let rgba = image.to_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let mix = |c: u8, bg: u8| {
+            ((c as u32 * a as u32 + bg as u32 * (255 - a as u32) + 127) / 255) as u8
+        };
+        image::Rgb([
+            mix(r, background[0]),
+            mix(g, background[1]),
+            mix(b, background[2]),
+        ])
+    })
+}
+
+/// Whether the file holds several frames (an animated GIF, PNG or WebP), of which only
+/// the first is carved.
+fn is_animated(bytes: &[u8]) -> bool {
+    use image::AnimationDecoder;
+    match image::guess_format(bytes) {
+        Ok(ImageFormat::Png) => image::codecs::png::PngDecoder::new(Cursor::new(bytes))
+            .and_then(|d| d.is_apng())
+            .unwrap_or(false),
+        Ok(ImageFormat::WebP) => image::codecs::webp::WebPDecoder::new(Cursor::new(bytes))
+            .map(|d| d.has_animation())
+            .unwrap_or(false),
+        Ok(ImageFormat::Gif) => image::codecs::gif::GifDecoder::new(Cursor::new(bytes))
+            .map(|d| d.into_frames().take(2).count() > 1)
+            .unwrap_or(false),
+        _ => false,
+    }
 }
 
 /// Decodes a mask file's bytes (oriented like an input) into a [`Mask`] called `name`.

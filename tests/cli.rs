@@ -1255,3 +1255,101 @@ fn a_jpeg_mask_counts_only_its_light_pixels() {
     assert_eq!(count(&png), 15 * 11);
     assert_eq!(count(&jpg), count(&png));
 }
+
+#[test]
+fn transparent_pixels_show_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.png");
+    // Magenta stored under alpha 0 in the left half, opaque blue on the right.
+    image::RgbaImage::from_fn(12, 6, |x, _| {
+        if x < 6 {
+            image::Rgba([255, 0, 255, 0])
+        } else {
+            image::Rgba([0, 0, 200, 255])
+        }
+    })
+    .save(&input)
+    .unwrap();
+    let original = |args: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        bin()
+            .arg(&input)
+            .args(args)
+            .args(["--only", "original", "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        image::open(out.join("t.original.png")).unwrap().to_rgb8()
+    };
+    let white = original(&[], "white");
+    assert_eq!(white.get_pixel(0, 0).0, [255, 255, 255]);
+    assert_eq!(white.get_pixel(11, 0).0, [0, 0, 200]);
+    let black = original(&["--background", "#000000"], "black");
+    assert_eq!(black.get_pixel(0, 0).0, [0, 0, 0]);
+    // The example's rule keeps the stored colours, as the example did.
+    let example = original(&["--seams", "imageproc"], "example");
+    assert_eq!(example.get_pixel(0, 0).0, [255, 0, 255]);
+    let output = bin()
+        .arg(&input)
+        .args(["--background", "mauve"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_rerun_with_only_removes_the_input_s_stale_artifacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg(golden_input("noise.png"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    bin()
+        .arg(golden_input("noise.png"))
+        .args(["--width", "-2", "--only", "carved", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let names: Vec<String> = support::read_flat_dir(&out).into_keys().collect();
+    assert_eq!(names, ["manifest.json", "noise.carved.png"]);
+}
+
+#[test]
+fn animated_images_say_only_their_first_frame_is_carved_and_rgb_icons_decode() {
+    let dir = tempfile::tempdir().unwrap();
+    let gif = dir.path().join("anim.gif");
+    {
+        let file = fs::File::create(&gif).unwrap();
+        let mut encoder = image::codecs::gif::GifEncoder::new(file);
+        for shade in [40u8, 200] {
+            let frame =
+                image::RgbaImage::from_fn(10, 8, |x, _| image::Rgba([shade, x as u8 * 20, 0, 255]));
+            encoder.encode_frame(image::Frame::new(frame)).unwrap();
+        }
+    }
+    let out = dir.path().join("out");
+    let output = bin().arg(&gif).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("(an animated image: its first frame only)"),
+        "{}",
+        stderr_of(&output)
+    );
+    // An icon whose PNG image is RGB (the image crate reads only RGBA ones).
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(16, 16, |x, y| image::Rgb([x as u8 * 10, y as u8 * 10, 99]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let mut ico = vec![0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 24, 0];
+    ico.extend((png.len() as u32).to_le_bytes());
+    ico.extend(22u32.to_le_bytes());
+    ico.extend(&png);
+    let icon = dir.path().join("icon.ico");
+    fs::write(&icon, ico).unwrap();
+    let output = bin().arg(&icon).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(out.join("icon.carved.png").is_file());
+}
