@@ -552,16 +552,47 @@ pub fn run(
         });
     }
 
+    let name = schedule
+        .partition
+        .map(|p| p.manifest_name())
+        .unwrap_or_else(|| MANIFEST.to_string());
     let manifest = OutputFile {
-        name: schedule
-            .partition
-            .map(|p| p.manifest_name())
-            .unwrap_or_else(|| MANIFEST.to_string()),
-        bytes: summary.manifest.to_json(),
+        bytes: with_earlier_files(out_dir, &name, &summary.manifest).to_json(),
+        name,
     };
     summary.manifest_name = manifest.name.clone();
     write_file(out_dir, &manifest)?;
     Ok(summary)
+}
+
+/// The manifest to write: this run's files and, natively, those an earlier manifest of
+/// the same name lists that this run did not write and that are still there unchanged
+/// (their SHA-256 checked), so that a later run into the folder does not lose track of
+/// what an earlier one wrote. Under WASI only this run's (a Bacalhau result path starts
+/// empty, and reading a missing name there would create it).
+fn with_earlier_files(dir: &Path, name: &str, ours: &Manifest) -> Manifest {
+    let mut all = ours.clone();
+    if cfg!(target_family = "wasm") {
+        return all;
+    }
+    let Ok(bytes) = fs::read(dir.join(name)) else {
+        return all;
+    };
+    let Ok(earlier) = serde_json::from_slice::<Manifest>(&bytes) else {
+        return all;
+    };
+    for (file, hash) in earlier.files {
+        if all.files.contains_key(&file) {
+            continue;
+        }
+        let path = dir.join(&file);
+        let unchanged = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            && fs::read(&path).is_ok_and(|b| crate::output::sha256_hex(&b) == hash);
+        if unchanged {
+            all.files.insert(file, hash);
+        }
+    }
+    all
 }
 
 /// Carves one input of a group whose output names may already be `taken` by an earlier

@@ -829,6 +829,18 @@ fn a_failed_input_leaves_the_earlier_files_of_its_names_untouched() {
             "{name} was replaced"
         );
     }
+    // The manifest still lists them (the one in the way is gone from it).
+    let listed: Vec<String> = manifest(&out).files.into_keys().collect();
+    assert_eq!(
+        listed,
+        [
+            "cat.annotated.png",
+            "cat.annotated_gradients.png",
+            "cat.gradients.png",
+            "cat.original.png",
+            "cat.seams.json"
+        ]
+    );
     let leftovers: Vec<_> = fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
