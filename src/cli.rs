@@ -26,6 +26,7 @@ OUTPUTS (flat, in the output directory, for each input NAME.EXT):
 
 EXIT STATUS:
   0 every input carved, 1 some input failed (the others are still written), 2 usage error
+  (found before any work), 130/143 interrupted
 
 EXAMPLES:
   seam-carver                               carve every image in ./inputs into ./outputs
@@ -35,12 +36,15 @@ EXAMPLES:
   seam-carver photo.jpg --width 120%        enlarge by inserting seams
   seam-carver photo.jpg --width 800x600     both axes (widths first)
   seam-carver photo.jpg --energy forward    forward energy: fewer broken edges
-  seam-carver photo.jpg --protect face.png  never cut the mask's non-zero pixels
+  seam-carver photo.jpg --protect face.png  never cut the mask's light pixels
   seam-carver photo.jpg --remove bin.png --keep-size
                                             carve an object away, then grow back
 
-MASKS are images the size of the input: a pixel is set when it is not black and not
-fully transparent. A mask inside an input directory is not carved itself.";
+MASKS are images the size of the input: a pixel is set when its luma and alpha are
+both at least 128. A mask inside an input directory is not carved itself.
+
+Files are written whole: natively under temporary names, renamed into place once all
+of an input's files are written; an interrupt (exit 130 or 143) leaves no partial file.";
 
 /// Content-aware image resizing by seam carving: removes (or inserts) the least noticeable
 /// seams of pixels, identically natively and as a WASI module (wasmtime, Bacalhau).
