@@ -304,13 +304,8 @@ fn progress_goes_to_stderr_and_quiet_silences_it() {
     );
     // A carve this quick shows no seam progress; a long one does, after a second.
     assert!(!stderr.contains("seam 62/62"), "{stderr}");
-    let mut rng = support::Rng::new(9);
     let big = out.path().join("big.png");
-    image::RgbImage::from_fn(3200, 2000, |_, _| {
-        image::Rgb([rng.next() as u8, rng.next() as u8, rng.next() as u8])
-    })
-    .save(&big)
-    .unwrap();
+    support::noise(3200, 2000, 9).save(&big).unwrap();
     let output = bin()
         .arg(&big)
         .args(["--width", "50%", "--only", "carved", "-j", "1", "-o"])
@@ -916,11 +911,9 @@ fn an_interrupt_leaves_no_partial_or_temporary_files_and_exits_130() {
     // width each, one at a time.
     let inputs = dir.path().join("in");
     fs::create_dir(&inputs).unwrap();
-    let mut rng = support::Rng::new(3);
-    let image = image::RgbImage::from_fn(1600, 1200, |_, _| {
-        image::Rgb([rng.next() as u8, rng.next() as u8, rng.next() as u8])
-    });
-    image.save(inputs.join("n0.png")).unwrap();
+    support::noise(1600, 1200, 3)
+        .save(inputs.join("n0.png"))
+        .unwrap();
     for i in 1..12 {
         fs::copy(inputs.join("n0.png"), inputs.join(format!("n{i}.png"))).unwrap();
     }

@@ -278,12 +278,8 @@ fn a_module_and_an_image_by_url_fit_one_small_job_and_carve_as_natively() {
 }
 
 fn noise_png(dir: &Path, name: &str, side: u32) -> PathBuf {
-    let mut rng = support::Rng::new(side as u64);
-    let image = image::RgbImage::from_fn(side, side, |_, _| {
-        image::Rgb([rng.next() as u8, rng.next() as u8, rng.next() as u8])
-    });
     let path = dir.join(name);
-    image.save(&path).unwrap();
+    support::noise(side, side, side as u64).save(&path).unwrap();
     path
 }
 

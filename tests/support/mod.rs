@@ -28,6 +28,15 @@ impl Rng {
     }
 }
 
+/// A `width` x `height` image of seeded RGB noise (the worst case for PNG sizes and for
+/// the carver's change tracking).
+pub fn noise(width: u32, height: u32, seed: u64) -> RgbImage {
+    let mut rng = Rng::new(seed);
+    RgbImage::from_fn(width, height, |_, _| {
+        Rgb([rng.next() as u8, rng.next() as u8, rng.next() as u8])
+    })
+}
+
 /// Generated images covering the awkward cases: noise, flat, gradients, stripes,
 /// few distinct values (many ties), narrow and short shapes.
 pub fn generated() -> Vec<(String, RgbImage)> {
