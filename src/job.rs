@@ -675,6 +675,31 @@ mod tests {
     }
 
     #[test]
+    fn modules_travel_by_reference_only_as_wasm_files() {
+        assert_eq!(
+            ModuleSource::parse("https://x.org/m/seam-carver.wasm?v=2").unwrap(),
+            ModuleSource::Url("https://x.org/m/seam-carver.wasm?v=2".into())
+        );
+        assert_eq!(
+            ModuleSource::parse("s3://b/k/m.wasm").unwrap(),
+            ModuleSource::S3 {
+                bucket: "b".into(),
+                key: "k/m.wasm".into()
+            }
+        );
+        assert_eq!(
+            ModuleSource::parse("ipfs://QmX").unwrap(),
+            ModuleSource::Ipfs("QmX".into())
+        );
+        // The node's loader takes the one .wasm file of the folder it lands in.
+        let err = ModuleSource::parse("https://x.org/download?id=3").unwrap_err();
+        assert!(err.contains("must end in .wasm"), "{err}");
+        assert!(ModuleSource::parse("s3://b/k/module").is_err());
+        let err = ModuleSource::parse("/no/such/module.wasm").unwrap_err();
+        assert!(err.contains("just build-wasi"), "{err}");
+    }
+
+    #[test]
     fn memory_is_sized_from_pixels() {
         assert_eq!(memory_for(600 * 400).unwrap(), "512MiB");
         assert_eq!(memory_for(8000 * 6000).unwrap(), "1408MiB");
