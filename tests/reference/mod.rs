@@ -341,12 +341,27 @@ pub fn remove_object(
     image: &RgbImage,
     flags: &Flags,
     energy: Energy,
-) -> (RgbImage, Flags, Vec<RefSeam>) {
+) -> Result<(RgbImage, Flags, Vec<RefSeam>), String> {
     let mut p = to_pixels(image);
     let mut f = flags.clone();
     let mut seams = Vec::new();
+    if f.iter().any(|row| row.iter().all(|&b| b & REMOVE != 0)) {
+        return Err("a row is to be removed across its whole width".into());
+    }
     while f.iter().flatten().any(|&b| b & REMOVE != 0) {
+        if p[0].len() < 2 {
+            return Err("object pixels left in a 1-pixel-wide image".into());
+        }
+        let (path, _) = guided_seam(&p, &f, energy);
+        let crossed = |bit: u8| {
+            path.iter()
+                .enumerate()
+                .any(|(y, &x)| f[y][x as usize] & bit != 0)
+        };
+        if crossed(PROTECT) || !crossed(REMOVE) {
+            return Err("the cheapest seam crosses a protected pixel or misses the object".into());
+        }
         seams.push(remove_guided(&mut p, &mut f, energy));
     }
-    (to_image(&p), f, seams)
+    Ok((to_image(&p), f, seams))
 }
