@@ -3,8 +3,8 @@
 //!
 //! The example's `main` is reproduced below as it is published, with the one change
 //! imageproc 0.27 forces (`map_colors` became `map_pixels`) and the paths made
-//! parameters. Set `SEAM_CARVER_PARITY_DIR` to a directory of extra images (such as
-//! `../shared/images`) to check those too.
+//! parameters. The full-size photos compared are the bundled `inputs/`, or the directory
+//! `SEAM_CARVER_PARITY_DIR` names (such as `../shared/images`, as CI sets).
 
 mod support;
 
@@ -125,10 +125,12 @@ fn bundled_photo_matches_the_example_byte_for_byte() {
 
 #[test]
 fn extra_images_match_the_example_byte_for_byte() {
-    let Some(dir) = std::env::var_os("SEAM_CARVER_PARITY_DIR") else {
-        return;
-    };
-    let paths = images_in(Path::new(&dir));
+    // The bundled full-size photo always; the folder SEAM_CARVER_PARITY_DIR names too
+    // (CI sets ../shared/images).
+    let dir = std::env::var_os("SEAM_CARVER_PARITY_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| support::root().join("inputs"));
+    let paths = images_in(&dir);
     assert!(!paths.is_empty(), "no images in SEAM_CARVER_PARITY_DIR");
     for path in paths {
         eprintln!("parity: {}", path.display());
