@@ -335,8 +335,9 @@ fn explicitly_named_directory_and_non_utf8_names() {
 
 #[test]
 fn an_image_over_the_pixel_limit_is_refused_cleanly_under_wasm() {
-    // 3000 x 3000 is fine for memory, but over a --max-pixels of 1 MP: refused from its
-    // header with exit status 1, not a trap.
+    // A header claiming 100000 x 100000 pixels (10 G, 30 GB of RGB), with 64 MiB of
+    // memory: refused from its header, over the default --max-pixels, with exit status
+    // 1 and no trap (a trap would publish nothing).
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("in");
     std::fs::create_dir(&inputs).unwrap();
