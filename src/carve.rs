@@ -124,17 +124,26 @@ impl Carver {
         self.rows.height() as u32
     }
 
-    /// The current energy of every pixel, row by row (`width * height` values). Under
-    /// forward energy the Sobel energy is not kept up to date: this is the input's.
+    /// The current (Sobel) energy of every pixel, row by row (`width * height` values).
+    /// A forward-energy carve does not keep it up to date after its first seam: then it is
+    /// computed afresh from the current pixels.
     pub fn energy(&self) -> Vec<u16> {
+        if self.energy.is_empty() {
+            let (w, h) = (self.rows.width(), self.rows.height());
+            return energy_map(&self.rows.collect(&self.rgb), w, h);
+        }
         self.rows.collect(&self.energy)
     }
 
     /// The cumulative cost map the next seam will be traced through, row by row
-    /// (`width * height` values). Without masks only (with them the map holds keys).
-    pub fn cost(&mut self) -> Vec<u32> {
+    /// (`width * height` values); `None` for a carve with masks, whose map holds
+    /// lexicographic keys instead of costs.
+    pub fn cost(&mut self) -> Option<Vec<u32>> {
+        if self.is_guided() {
+            return None;
+        }
         self.ensure_cost();
-        self.rows.collect(&self.cost)
+        Some(self.rows.collect(&self.cost))
     }
 
     /// The guided view of the current pixels, energy and flags.

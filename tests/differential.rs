@@ -135,9 +135,9 @@ fn cost_map_after_removal_matches_a_fresh_computation() {
             let mut carver = Carver::new(&image);
             while carver.width() > 1 {
                 carver.remove_seam(rule);
-                let fresh = Carver::new(&carver.image()).cost();
+                let fresh = Carver::new(&carver.image()).cost().expect("no masks");
                 assert_eq!(
-                    carver.cost(),
+                    carver.cost().expect("no masks"),
                     fresh,
                     "{name} {rule} at width {}",
                     carver.width()
@@ -188,5 +188,30 @@ fn horizontal_seams_match_the_reference_on_the_transpose() {
                 (image.width() - v, image.height() - h)
             );
         }
+    }
+}
+
+#[test]
+fn energy_is_current_under_forward_energy_and_cost_is_none_with_masks() {
+    use seam_carver::{EnergyKind, guided::PROTECT};
+    for (name, image) in support::generated()
+        .into_iter()
+        .filter(|(_, i)| i.width() > 3)
+    {
+        let mut carver = Carver::guided(&image, EnergyKind::Forward, Vec::new());
+        for _ in 0..2 {
+            carver.remove_seam(SeamRule::Optimal);
+            let fresh = Carver::new(&carver.image()).energy();
+            assert_eq!(carver.energy(), fresh, "{name}");
+        }
+        let (w, h) = image.dimensions();
+        let mut masked = Carver::guided(
+            &image,
+            EnergyKind::Backward,
+            vec![PROTECT; (w * h) as usize],
+        );
+        assert_eq!(masked.cost(), None, "{name}");
+        masked.remove_seam(SeamRule::Optimal);
+        assert_eq!(masked.cost(), None, "{name}");
     }
 }
