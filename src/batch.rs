@@ -740,14 +740,22 @@ fn settle(
     }
 }
 
-/// Reads an image file's header alone and refuses an image of more than `max_pixels`
-/// pixels (an unreadable header is left for the decoder to describe).
+/// Reads the start of an image file (256 KiB, where every supported format's header
+/// lies in practice) and refuses an image of more than `max_pixels` pixels from it; a
+/// header that cannot be read there is left for the decoder to describe. The bytes are
+/// read through the same `Cursor` type as the decoder's, so no second copy of the
+/// decoders is compiled into the WASI module.
 fn check_header(path: &Path, max_pixels: u64) -> Result<()> {
-    let file = fs::File::open(path).map_err(Error::Read)?;
-    let reader = image::ImageReader::new(std::io::BufReader::new(file))
-        .with_guessed_format()
+    use std::io::Read;
+    let mut head = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(256 << 10).read_to_end(&mut head))
         .map_err(Error::Read)?;
-    let mut reader = reader;
+    let mut reader =
+        match image::ImageReader::new(std::io::Cursor::new(&head[..])).with_guessed_format() {
+            Ok(reader) => reader,
+            Err(_) => return Ok(()),
+        };
     reader.no_limits();
     match reader.into_dimensions() {
         Ok((width, height)) => crate::pipeline::check_pixels(width, height, max_pixels),

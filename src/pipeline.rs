@@ -338,10 +338,55 @@ pub fn over_background(image: &DynamicImage, background: [u8; 3]) -> RgbImage {
     })
 }
 
+/// How many images a GIF holds (counted from its block structure, without decoding:
+/// the header, the global colour table, then extensions and image descriptors, each
+/// followed by sub-blocks, until the trailer or the end of the bytes).
+fn gif_frames(bytes: &[u8]) -> usize {
+    let table = |flags: u8| {
+        if flags & 0x80 != 0 {
+            3 << ((flags & 7) + 1)
+        } else {
+            0
+        }
+    };
+    // Skips sub-blocks from `at`, returning where the terminator's successor is.
+    let sub_blocks = |mut at: usize| -> Option<usize> {
+        loop {
+            let size = *bytes.get(at)? as usize;
+            at += 1 + size;
+            if size == 0 {
+                return Some(at);
+            }
+        }
+    };
+    let Some(&flags) = bytes.get(10) else {
+        return 0;
+    };
+    let mut at = 13 + table(flags);
+    let mut frames = 0;
+    while let Some(&block) = bytes.get(at) {
+        let next = match block {
+            0x21 => sub_blocks(at + 2),
+            0x2c => {
+                frames += 1;
+                match bytes.get(at + 9) {
+                    Some(&local) => sub_blocks(at + 10 + table(local) + 1),
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        match next {
+            Some(n) => at = n,
+            None => break,
+        }
+    }
+    frames
+}
+
 /// Whether the file holds several frames (an animated GIF, PNG or WebP), of which only
 /// the first is carved.
 fn is_animated(bytes: &[u8]) -> bool {
-    use image::AnimationDecoder;
     match image::guess_format(bytes) {
         Ok(ImageFormat::Png) => image::codecs::png::PngDecoder::new(Cursor::new(bytes))
             .and_then(|d| d.is_apng())
@@ -349,9 +394,7 @@ fn is_animated(bytes: &[u8]) -> bool {
         Ok(ImageFormat::WebP) => image::codecs::webp::WebPDecoder::new(Cursor::new(bytes))
             .map(|d| d.has_animation())
             .unwrap_or(false),
-        Ok(ImageFormat::Gif) => image::codecs::gif::GifDecoder::new(Cursor::new(bytes))
-            .map(|d| d.into_frames().take(2).count() > 1)
-            .unwrap_or(false),
+        Ok(ImageFormat::Gif) => gif_frames(bytes) > 1,
         _ => false,
     }
 }
@@ -447,4 +490,34 @@ pub fn render(
         emit(OutputFile { name, bytes })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod gif_tests {
+    use super::*;
+
+    fn gif(frames: u8) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        {
+            let mut encoder = image::codecs::gif::GifEncoder::new(&mut bytes);
+            for i in 0..frames {
+                let frame = image::RgbaImage::from_fn(9, 7, |x, y| {
+                    image::Rgba([i * 60, x as u8 * 20, y as u8 * 30, 255])
+                });
+                encoder.encode_frame(image::Frame::new(frame)).unwrap();
+            }
+        }
+        bytes
+    }
+
+    #[test]
+    fn gif_frames_are_counted_without_decoding() {
+        assert_eq!(gif_frames(&gif(1)), 1);
+        assert_eq!(gif_frames(&gif(3)), 3);
+        assert!(!is_animated(&gif(1)));
+        assert!(is_animated(&gif(2)));
+        // Truncated or not a GIF at all: no frames found, no panic.
+        assert_eq!(gif_frames(&gif(3)[..20]), 0);
+        assert_eq!(gif_frames(b"GIF89a"), 0);
+    }
 }
