@@ -275,59 +275,55 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
     let outputs = work.join("outputs");
     // The job's files at their guest paths, under `work`.
     let local = |guest: &str| work.join(guest.trim_start_matches('/'));
-    {
-        for (target, bytes) in job::inline_inputs(&spec)? {
-            let path = local(&target);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("{target}: {e}"))?;
-            }
-            std::fs::write(&path, bytes).map_err(|e| format!("{target}: {e}"))?;
+    for (target, bytes) in job::inline_inputs(&spec)? {
+        let path = local(&target);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{target}: {e}"))?;
         }
-        // Map the job's guest paths onto the local copies.
-        let mut argv = vec!["seam-carver".to_string()];
-        for p in job::parameters(&spec)? {
-            argv.push(if p.starts_with('/') {
-                local(&p).to_string_lossy().into_owned()
-            } else {
-                p
-            });
-        }
-        let args =
-            Args::try_parse_from(&argv).map_err(|e| format!("the spec's parameters: {e}"))?;
-        let options = args.options()?;
-        run(
-            &args.inputs(),
-            &args.output_dir,
-            &options,
-            Schedule::default(),
-            &mut Silent,
-        )
-        .map_err(|e| e.to_string())?;
-        let (ours, _) = read_manifests(&outputs)?;
-        let (theirs, problems) = read_manifests(&job::outputs_dir(dir))?;
-        if !problems.is_empty() {
-            return Err(problems.join("\n"));
-        }
-        let mut problems = Vec::new();
-        for name in ours.keys().chain(theirs.keys()).collect::<BTreeSet<_>>() {
-            match (ours.get(name), theirs.get(name)) {
-                (Some(a), Some(b)) if a == b => {}
-                (Some(_), Some(_)) => {
-                    problems.push(format!("{name}: differs from the native carve"))
-                }
-                (Some(_), None) => problems.push(format!("{name}: missing from the job's results")),
-                (None, _) => problems.push(format!("{name}: not written by the native carve")),
-            }
-        }
-        if problems.is_empty() {
-            println!(
-                "{}: all {} files identical to a native carve",
-                dir.display(),
-                ours.len()
-            );
-            Ok(())
+        std::fs::write(&path, bytes).map_err(|e| format!("{target}: {e}"))?;
+    }
+    // Map the job's guest paths onto the local copies.
+    let mut argv = vec!["seam-carver".to_string()];
+    for p in job::parameters(&spec)? {
+        argv.push(if p.starts_with('/') {
+            local(&p).to_string_lossy().into_owned()
         } else {
-            Err(problems.join("\n"))
+            p
+        });
+    }
+    let args = Args::try_parse_from(&argv).map_err(|e| format!("the spec's parameters: {e}"))?;
+    // With the masks read from their local copies, as the job read them.
+    let options = args.load_options()?;
+    run(
+        &args.inputs(),
+        &args.output_dir,
+        &options,
+        Schedule::default(),
+        &mut Silent,
+    )
+    .map_err(|e| e.to_string())?;
+    let (ours, _) = read_manifests(&outputs)?;
+    let (theirs, problems) = read_manifests(&job::outputs_dir(dir))?;
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    let mut problems = Vec::new();
+    for name in ours.keys().chain(theirs.keys()).collect::<BTreeSet<_>>() {
+        match (ours.get(name), theirs.get(name)) {
+            (Some(a), Some(b)) if a == b => {}
+            (Some(_), Some(_)) => problems.push(format!("{name}: differs from the native carve")),
+            (Some(_), None) => problems.push(format!("{name}: missing from the job's results")),
+            (None, _) => problems.push(format!("{name}: not written by the native carve")),
         }
+    }
+    if problems.is_empty() {
+        println!(
+            "{}: all {} files identical to a native carve",
+            dir.display(),
+            ours.len()
+        );
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
     }
 }
