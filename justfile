@@ -13,11 +13,11 @@ default:
 
 # Build the native release binary ($CARGO_TARGET_DIR or target/, release/seam-carver).
 build:
-    cargo build --release -p seam-carver
+    cargo build --release -p seam-carver-cli
 
 # Build the WASI module (wasm32-wasip1/release/seam-carver.wasm) and print its size.
 build-wasi:
-    cargo build --release -p seam-carver --target wasm32-wasip1
+    cargo build --release -p seam-carver-cli --target wasm32-wasip1
     @ls -l {{module}} | awk '{print "module: " $NF " (" $5 " bytes)"}'
 
 # Run every test: unit, differential, parity, golden (native, wasmtime, node, wazero), CLI.
@@ -44,17 +44,17 @@ verify *IMAGES="golden/inputs":
 
 # Write Bacalhau job specs and submit them: `just submit photos/ https://x.org/a.jpg -- --width 80%`.
 submit *ARGS: build-wasi
-    cargo build --release -q -p seam-carver --bin bacalhau-job
+    cargo build --release -q -p seam-carver-cli --bin bacalhau-job
     tools/bacalhau-submit.sh {{ARGS}}
 
 # Wait for jobs (default: the last submit), fetch them into results/ID/ and check them.
 get *JOB_IDS:
-    cargo build --release -q -p seam-carver --bin bacalhau-job
+    cargo build --release -q -p seam-carver-cli --bin bacalhau-job
     tools/bacalhau-get.sh {{JOB_IDS}}
 
 # Re-run a fetched job's carve natively and compare every file: `just verify-results results/ID`.
 verify-results DIR:
-    cargo build --release -q -p seam-carver --bin bacalhau-job
+    cargo build --release -q -p seam-carver-cli --bin bacalhau-job
     {{job_tool}} verify {{DIR}} --spec {{DIR}}/job.json
 
 # Remote sources come from the folder STAND_INS (files named as the URLs' last path elements).
@@ -64,7 +64,7 @@ run-job SPEC DIR="" STAND_INS="":
     set -euo pipefail
     dir="{{DIR}}"; [ -n "$dir" ] || dir="results/dry-run-$(basename "{{SPEC}}" .json)"
     rm -rf "$dir"
-    cargo build --release -q -p seam-carver --bin bacalhau-job
+    cargo build --release -q -p seam-carver-cli --bin bacalhau-job
     runner=$(tools/ensure-wazero-run.sh)
     flags=()
     [ -z "{{STAND_INS}}" ] || flags=(-stand-ins "{{STAND_INS}}")
@@ -80,7 +80,7 @@ gallery:
 
 # Rewrite the golden files and snapshots after a deliberate change (review the diff!).
 bless:
-    SEAM_CARVER_BLESS=1 INSTA_UPDATE=always cargo test --test golden
+    SEAM_CARVER_BLESS=1 INSTA_UPDATE=always cargo test --test tests golden::
     git status --short golden tests/snapshots
 
 # Speed table: ms per seam per megapixel for the reference, imageproc, ours native and wasm, ImageMagick.
@@ -91,8 +91,8 @@ bench:
       echo "installing ImageMagick (with liblqr) for the comparison row..." >&2
       apt-get install -y -qq imagemagick >/dev/null || echo "could not install ImageMagick; its row is left out" >&2
     fi
-    cargo build --release -q -p seam-carver
-    cargo bench -p seam-carver
+    cargo build --release -q -p seam-carver-cli
+    cargo bench -p seam-carver-cli
 
 # Fuzz decode-and-carve (or TARGET=job_spec) for SECONDS; needs nightly and cargo-fuzz.
 fuzz TARGET="decode_carve" SECONDS="600":

@@ -7,8 +7,11 @@
 //! wasmtime CLI, and wazero as a Bacalhau node runs it, through `tools/wazero-run`, its
 //! compile included) carve the whole width/6, best of 5 runs (ImageMagick: best of 3).
 
+// The bench uses part of the tests' shared modules.
+#[allow(dead_code)]
 #[path = "../tests/reference/mod.rs"]
 mod reference;
+#[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -16,8 +19,9 @@ use std::time::Instant;
 
 use image::RgbImage;
 use image::imageops::{self, FilterType};
-use seam_carver::resize::{Request, resize};
-use seam_carver::{EnergyKind, SeamRule, carve_width};
+use seam_carver::{EnergyKind, SeamRule};
+use seam_carver::{Request, resize};
+use support::carve_width;
 
 struct Row {
     variant: &'static str,
@@ -121,12 +125,12 @@ fn main() {
         }
         .print();
         // Same seams, so the same pixels, as the slow variants.
-        let check = carve_width(image, few, SeamRule::Imageproc, &mut |_, _| {}).unwrap();
+        let check = carve_width(image, few, SeamRule::Imageproc).unwrap();
         assert_eq!(
             check.image, example,
             "imageproc rule disagrees with imageproc"
         );
-        let check = carve_width(image, few, SeamRule::Optimal, &mut |_, _| {}).unwrap();
+        let check = carve_width(image, few, SeamRule::Optimal).unwrap();
         assert_eq!(
             check.image, naive.0,
             "optimal rule disagrees with the reference"
@@ -143,7 +147,7 @@ fn main() {
             ("seam-carver native (imageproc)", plain(SeamRule::Imageproc)),
             ("seam-carver native (forward energy)", forward),
         ] {
-            let (s, _) = best_of(runs, || resize(image, &request, &mut |_, _| {}).unwrap());
+            let (s, _) = best_of(runs, || resize(image, &request).unwrap());
             Row {
                 variant,
                 image: label.clone(),

@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 
 use image::imageops::{self, FilterType};
 use image::{GrayImage, Luma, RgbImage};
-use seam_carver::annotate::marks;
-use seam_carver::energy::energy_map;
-use seam_carver::output::Artifact;
-use seam_carver::pipeline::{Options, decode, decode_mask, plan, render};
+use seam_carver::annotate::{energy_map, marks};
+use seam_carver_cli::output::Artifact;
+use seam_carver_cli::pipeline::{Options, decode, decode_mask, plan, render};
 
 /// One gallery entry: a file stem, a caption and the command-line flags it shows.
 struct Entry {
@@ -117,7 +116,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let annotated = image::load_from_memory(&annotated.expect("annotated"))?.to_rgb8();
         let pair = side_by_side(&annotated, &carved);
         save_half(&pair, &out.join(format!("{}.jpg", entry.stem)))?;
-        let report: seam_carver::output::SeamsReport =
+        let report: seam_carver_cli::output::SeamsReport =
             serde_json::from_slice(&report.expect("seams"))?;
         let removed = removed_energy(&image, &report, &options);
         let result = total_energy(&carved);
@@ -141,7 +140,7 @@ fn options_from(flags: &[String]) -> Result<Options, String> {
     let mut argv = vec!["seam-carver".to_string()];
     argv.extend(flags.iter().cloned());
     argv.extend(["--only".into(), "annotated,carved,seams".into()]);
-    let args = seam_carver::cli::Args::try_parse_from(argv).map_err(|e| e.to_string())?;
+    let args = seam_carver_cli::cli::Args::try_parse_from(argv).map_err(|e| e.to_string())?;
     let mut options = args.load_options()?;
     options.artifacts = [Artifact::Annotated, Artifact::Carved, Artifact::Seams]
         .into_iter()
@@ -153,14 +152,14 @@ fn options_from(flags: &[String]) -> Result<Options, String> {
 /// remove.
 fn removed_energy(
     original: &RgbImage,
-    report: &seam_carver::output::SeamsReport,
+    report: &seam_carver_cli::output::SeamsReport,
     options: &Options,
 ) -> Option<u64> {
     if report.seams.iter().any(|s| s.inserted) {
         return None;
     }
     let (w, h) = original.dimensions();
-    let energy = energy_map(&pixels(original), w as usize, h as usize);
+    let energy = energy_map(original);
     let along = |orientation: &str| -> Vec<seam_carver::Seam> {
         report
             .seams
@@ -180,19 +179,6 @@ fn removed_energy(
             .map(|&(x, y)| energy[(y * w + x) as usize] as u64)
             .sum(),
     )
-}
-
-/// Sum of the Sobel energy of every pixel.
-fn total_energy(image: &RgbImage) -> u64 {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    energy_map(&pixels(image), w, h)
-        .iter()
-        .map(|&e| e as u64)
-        .sum()
-}
-
-fn pixels(image: &RgbImage) -> Vec<[u8; 3]> {
-    image.pixels().map(|p| p.0).collect()
 }
 
 /// The annotated original and the result next to each other on a white ground.
@@ -251,4 +237,9 @@ fn write_masks(image: &RgbImage, dir: &Path) -> Result<(), Box<dyn std::error::E
         decode_mask(name, &std::fs::read(&path)?, u64::MAX)?.check_size(w, h)?;
     }
     Ok(())
+}
+
+/// Sum of the Sobel energy of every pixel.
+fn total_energy(image: &RgbImage) -> u64 {
+    energy_map(image).iter().map(|&e| e as u64).sum()
 }

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use image::ImageFormat;
 
 use crate::error::{Error, Result};
-use crate::mask::Mask;
 use crate::output::{Artifact, MANIFEST, Manifest, OutputFile, WrittenFile};
 use crate::partition::Partition;
 use crate::pipeline::{Options, decode_mask, plan, render};
+use seam_carver::Mask;
 
 /// What a run tells the outside world as it goes; the binary prints, tests record.
 pub trait Reporter {
@@ -354,9 +354,7 @@ pub fn write_file(dir: &Path, file: &OutputFile) -> Result<WrittenFile> {
 pub fn load_mask(path: &Path, max_pixels: u64) -> std::result::Result<Mask, String> {
     let name = path.display().to_string();
     let bytes = fs::read(path).map_err(|e| format!("{name}: cannot read mask: {e}"))?;
-    let mut mask = decode_mask(&name, &bytes, max_pixels).map_err(|e| format!("{name}: {e}"))?;
-    mask.source = Some(path.to_path_buf());
-    Ok(mask)
+    decode_mask(&name, &bytes, max_pixels).map_err(|e| format!("{name}: {e}"))
 }
 
 /// How a run is spread out: over threads here, and over runs elsewhere.
@@ -413,16 +411,12 @@ pub fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<Summary> {
     prepare_output_dir(out_dir)?;
-    let masks: Vec<PathBuf> = [&options.protect, &options.remove]
-        .into_iter()
-        .flatten()
-        .filter_map(|mask| mask.source.clone())
-        .collect();
-    let (files, failed) = input_files(inputs, &masks, reporter);
+    let masks = &options.mask_files;
+    let (files, failed) = input_files(inputs, masks, reporter);
     // Every input (and mask) file, which no output may replace.
     let protected: Vec<PathBuf> = files
         .iter()
-        .chain(&masks)
+        .chain(masks)
         .filter_map(|p| fs::canonicalize(p).ok())
         .collect();
     let mut summary = Summary::default();

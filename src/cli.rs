@@ -2,16 +2,15 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use clap::Parser;
 
 use crate::batch::load_mask;
-use crate::energy::EnergyKind;
 use crate::output::Artifact;
 use crate::partition::Partition;
 use crate::pipeline::Options;
-use crate::seam::SeamRule;
-use crate::size::{SizeArg, SizeSpec};
+use seam_carver::{EnergyKind, SeamRule, SizeSpec, Unsupported};
 
 const AFTER_HELP: &str = "\
 OUTPUTS (flat, in the output directory, for each input NAME.EXT):
@@ -234,23 +233,27 @@ impl Args {
         } else {
             self.only.iter().copied().collect()
         };
-        let guided =
-            self.energy == EnergyKind::Forward || self.protect.is_some() || self.remove.is_some();
-        if self.seams == SeamRule::Imageproc && guided {
-            return Err("--seams imageproc reproduces the example's removal only; \
-                 --energy forward, --protect and --remove use the optimal rule"
-                .to_string());
-        }
+        // Whether the request can enlarge is known here only for relative sizes; an
+        // absolute one is checked against each image (the library's `Request::check`).
         let grows = |spec: Option<SizeSpec>| match spec {
             Some(SizeSpec::Percent(p)) => p > 100.0,
             Some(SizeSpec::Relative(n)) => n > 0,
             _ => false,
         };
-        if self.seams == SeamRule::Imageproc && (grows(width) || grows(height)) {
-            return Err("--seams imageproc reproduces the example's removal only; \
-                 enlarging uses the optimal rule"
-                .to_string());
-        }
+        let masks = self.protect.is_some() || self.remove.is_some();
+        self.seams
+            .check(self.energy, masks, grows(width) || grows(height))
+            .map_err(|e| match e {
+                seam_carver::Error::RuleUnsupported { what } => format!(
+                    "--seams imageproc reproduces the example's removal only; {} uses the optimal rule",
+                    match what {
+                        Unsupported::ForwardEnergy => "--energy forward",
+                        Unsupported::Masks => "--protect or --remove",
+                        Unsupported::Enlargement => "enlarging",
+                    }
+                ),
+                other => other.to_string(),
+            })?;
         Ok(Options {
             width,
             height,
@@ -259,6 +262,7 @@ impl Args {
             protect: None,
             remove: None,
             keep_size: self.keep_size,
+            mask_files: Vec::new(),
             artifacts,
             max_pixels: self.max_pixels,
             max_file_bytes: self.max_file_size,
@@ -306,7 +310,48 @@ impl Args {
         let remove = load(&self.remove)?;
         options.protect = protect;
         options.remove = remove;
+        options.mask_files = [&self.protect, &self.remove]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
         Ok(options)
+    }
+}
+
+/// What `--width` or `--height` was given: one axis, or an ImageMagick-style geometry
+/// `WxH` (`500x300`, `50%x100%`, `x300`, `-40x`) that sets both axes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SizeArg {
+    /// A size for the flag's own axis.
+    Axis(SizeSpec),
+    /// Width and height; an empty side leaves that axis as it is.
+    Geometry(Option<SizeSpec>, Option<SizeSpec>),
+}
+
+impl FromStr for SizeArg {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once(['x', 'X']) {
+            None => s.parse().map(SizeArg::Axis),
+            Some((w, h)) => {
+                let side = |t: &str| -> Result<Option<SizeSpec>, String> {
+                    if t.is_empty() {
+                        Ok(None)
+                    } else {
+                        t.parse().map(Some)
+                    }
+                };
+                let (w, h) = (side(w)?, side(h)?);
+                if w.is_none() && h.is_none() {
+                    return Err(format!(
+                        "invalid geometry '{s}': give a width, a height or both"
+                    ));
+                }
+                Ok(SizeArg::Geometry(w, h))
+            }
+        }
     }
 }
 
@@ -314,6 +359,35 @@ impl Args {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn parses_geometry() {
+        assert_eq!("500".parse(), Ok(SizeArg::Axis(SizeSpec::Pixels(500))));
+        assert_eq!(
+            "500x300".parse(),
+            Ok(SizeArg::Geometry(
+                Some(SizeSpec::Pixels(500)),
+                Some(SizeSpec::Pixels(300))
+            ))
+        );
+        assert_eq!(
+            "50%x100%".parse(),
+            Ok(SizeArg::Geometry(
+                Some(SizeSpec::Percent(50.0)),
+                Some(SizeSpec::Percent(100.0))
+            ))
+        );
+        assert_eq!(
+            "x300".parse(),
+            Ok(SizeArg::Geometry(None, Some(SizeSpec::Pixels(300))))
+        );
+        assert_eq!(
+            "-40x".parse(),
+            Ok(SizeArg::Geometry(Some(SizeSpec::Relative(-40)), None))
+        );
+        assert!("x".parse::<SizeArg>().is_err());
+        assert!("10x20x30".parse::<SizeArg>().is_err());
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

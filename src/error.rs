@@ -1,4 +1,5 @@
-//! The library's error type: every way a carve can fail, as a value, never a panic.
+//! Why one input could not be turned into its files: reading, decoding, limits, the
+//! carve itself ([`seam_carver::Error`]), encoding and writing.
 //!
 //! Errors about one input do not name the input: the batch runner prefixes its path, so
 //! each message reads `PATH: problem`.
@@ -23,9 +24,41 @@ pub enum Error {
         /// The format, where its first bytes say what it is.
         recognised: Option<&'static str>,
     },
-    /// The image is too small for the requested carve, or the request is impossible.
-    #[error("{0}")]
-    Size(String),
+    /// The carve was refused.
+    #[error(transparent)]
+    Carve(#[from] seam_carver::Error),
+    /// The image has more pixels than allowed.
+    #[error(
+        "image is {width}x{height} ({} pixels), over the limit of {max} pixels (raise it with --max-pixels, and the memory with it)", *width as u64 * *height as u64
+    )]
+    TooManyPixels {
+        /// The image's width.
+        width: u32,
+        /// The image's height.
+        height: u32,
+        /// The limit.
+        max: u64,
+    },
+    /// The result would have more pixels than allowed.
+    #[error(
+        "the result would be {width}x{height} ({} pixels), over the limit of {max} pixels (raise it with --max-pixels, and the memory with it)", *width as u64 * *height as u64
+    )]
+    ResultTooLarge {
+        /// The result's width.
+        width: u32,
+        /// The result's height.
+        height: u32,
+        /// The limit.
+        max: u64,
+    },
+    /// The header asks for more memory than the process can address.
+    #[error(
+        "image is too large: its header asks for more memory than can be addressed (over the limit of {max} pixels)"
+    )]
+    Unaddressable {
+        /// The pixel limit.
+        max: u64,
+    },
     /// An output image could not be encoded.
     #[error("cannot encode {name}: {source}")]
     Encode {

@@ -7,9 +7,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use clap::Parser;
-use seam_carver::batch::{self, Reporter, Schedule};
-use seam_carver::cli::Args;
-use seam_carver::output::WrittenFile;
+use seam_carver_cli::batch::{self, Reporter, Schedule};
+use seam_carver_cli::cli::Args;
+use seam_carver_cli::output::WrittenFile;
 
 /// Writes a line to stderr, ignoring failure: a closed stderr (`2>&1 | head`) must not
 /// stop the carving (`eprintln!` would panic).

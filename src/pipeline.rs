@@ -3,21 +3,18 @@
 
 use std::collections::BTreeSet;
 use std::io::Cursor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use image::metadata::Orientation;
 use image::{
     DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
 };
 
-use crate::annotate::{Marks, draw_seams, gradients, grayscale, marks};
-use crate::energy::EnergyKind;
+use seam_carver::annotate::{Marks, draw_seams, gradients, grayscale, marks};
+use seam_carver::{EnergyKind, Mask, Request, SeamRule, SizeSpec, resize_with_progress};
+
 use crate::error::{Error, Result};
-use crate::mask::Mask;
 use crate::output::{Artifact, OutputFile, SeamRecord, SeamsReport, encode_png};
-use crate::resize::{Request, resize};
-use crate::seam::SeamRule;
-use crate::size::SizeSpec;
 
 /// Default `--max-pixels`: the largest image whose carve fits Bacalhau's default 512 MiB
 /// of wasm linear memory with all six artifacts (measured, see README).
@@ -43,6 +40,8 @@ pub struct Options {
     pub remove: Option<Mask>,
     /// After removing the object, insert seams back to the original width.
     pub keep_size: bool,
+    /// The files `protect` and `remove` were read from: a batch does not carve them.
+    pub mask_files: Vec<PathBuf>,
     /// Which artifacts to write.
     pub artifacts: BTreeSet<Artifact>,
     /// Largest image, in pixels, that is decoded at all; larger ones are refused from
@@ -68,6 +67,7 @@ impl Default for Options {
             protect: None,
             remove: None,
             keep_size: false,
+            mask_files: Vec::new(),
             artifacts: Artifact::ALL.into_iter().collect(),
             max_pixels: DEFAULT_MAX_PIXELS,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
@@ -121,10 +121,11 @@ fn recognise(bytes: &[u8]) -> Option<&'static str> {
 pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<()> {
     let pixels = width as u64 * height as u64;
     if pixels > max_pixels {
-        return Err(Error::Size(format!(
-            "image is {width}x{height} ({pixels} pixels), over the limit of {max_pixels} \
-             pixels (raise it with --max-pixels, and the memory with it)"
-        )));
+        return Err(Error::TooManyPixels {
+            width,
+            height,
+            max: max_pixels,
+        });
     }
     Ok(())
 }
@@ -179,17 +180,14 @@ fn largest_png_in_ico(bytes: &[u8]) -> Option<&[u8]> {
 
 /// Decodes `bytes` as `format` under the pixel limit (see [`decode`]).
 fn decode_as(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<DynamicImage> {
-    let reader = || Ok(ImageReader::with_format(Cursor::new(bytes), format));
+    let reader = || Ok::<_, Error>(ImageReader::with_format(Cursor::new(bytes), format));
     // The header alone, without the decoder's own allocation limits (which on wasm32
     // would already refuse a huge header, with a vaguer message than ours).
     let mut probe = reader()?;
     probe.no_limits();
     let (width, height) = probe.into_dimensions().map_err(|e| match e {
         // On wasm32 a header whose buffer could not even be addressed fails here.
-        image::ImageError::Limits(_) => Error::Size(format!(
-            "image is too large: its header asks for more memory than can be addressed \
-             (over the limit of {max_pixels} pixels)"
-        )),
+        image::ImageError::Limits(_) => Error::Unaddressable { max: max_pixels },
         e => Error::Decode(e),
     })?;
     check_pixels(width, height, max_pixels)?;
@@ -213,7 +211,7 @@ impl Options {
     /// The target width for an image `width` pixels wide.
     pub fn target_width(&self, width: u32) -> Result<u32> {
         match self.width {
-            Some(spec) => spec.resolve(width),
+            Some(spec) => Ok(spec.resolve(width)?),
             None if self.height.is_some() || self.remove.is_some() => Ok(width),
             None => Ok(width - width / 6),
         }
@@ -221,7 +219,8 @@ impl Options {
 
     /// The target height for an image `height` pixels high.
     pub fn target_height(&self, height: u32) -> Result<u32> {
-        self.height.map_or(Ok(height), |spec| spec.resolve(height))
+        self.height
+            .map_or(Ok(height), |spec| Ok(spec.resolve(height)?))
     }
 
     /// The resize request for one image, with its targets.
@@ -265,7 +264,7 @@ impl Plan {
             return format!(
                 "{w}x{h}: removing the {} pixels of mask {} (at least {} seams){back}",
                 mask.count(),
-                mask.name,
+                mask.name(),
                 self.seams / if options.keep_size { 2 } else { 1 },
             );
         }
@@ -301,11 +300,11 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
     let height = options.target_height(h)?;
     let pixels = width as u64 * height as u64;
     if pixels > options.max_pixels {
-        return Err(Error::Size(format!(
-            "the result would be {width}x{height} ({pixels} pixels), over the limit of {} \
-             pixels (raise it with --max-pixels, and the memory with it)",
-            options.max_pixels
-        )));
+        return Err(Error::ResultTooLarge {
+            width,
+            height,
+            max: options.max_pixels,
+        });
     }
     let request = options.request(width, height);
     request.check(w, h)?;
@@ -423,7 +422,7 @@ pub fn render(
     let image = &plan.image;
     let (width, height) = image.dimensions();
     let request = options.request(plan.width, plan.height);
-    let mut result = resize(image, &request, progress)?;
+    let mut result = resize_with_progress(image, &request, progress)?;
     let energy = std::mem::take(&mut result.energy);
     let carved = &result.image;
 

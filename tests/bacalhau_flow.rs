@@ -3,7 +3,7 @@
 //! here on `wazero-run`, as a node would run them: the documented commands are issued,
 //! and the results are checked.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

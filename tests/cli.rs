@@ -1,13 +1,13 @@
 //! The command line as scripts see it: exit codes, error lines, batches with bad inputs,
 //! the flat output names and the manifest.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
-use seam_carver::output::{Manifest, sha256_hex};
+use seam_carver_cli::output::{Manifest, sha256_hex};
 
 fn bin() -> Command {
     Command::cargo_bin("seam-carver").unwrap()
@@ -1103,7 +1103,7 @@ fn lines_read_naturally() {
 
 #[test]
 fn natural_order_compares_numbers_as_numbers() {
-    use seam_carver::batch::natural_order;
+    use seam_carver_cli::batch::natural_order;
     use std::cmp::Ordering::*;
     let o = |a: &str, b: &str| natural_order(Path::new(a), Path::new(b));
     assert_eq!(o("2.png", "10.png"), Less);
@@ -1252,7 +1252,7 @@ fn a_jpeg_mask_counts_only_its_light_pixels() {
     let jpg = dir.path().join("m.jpg");
     image::open(&png).unwrap().to_luma8().save(&jpg).unwrap();
     let count = |path: &Path| {
-        seam_carver::pipeline::decode_mask("m", &fs::read(path).unwrap(), u64::MAX)
+        seam_carver_cli::pipeline::decode_mask("m", &fs::read(path).unwrap(), u64::MAX)
             .unwrap()
             .count()
     };

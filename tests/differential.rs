@@ -2,12 +2,12 @@
 //! every seam's path and cost, and the carved pixels, for both seam rules, on generated
 //! images and real photos.
 
-mod reference;
-mod support;
+use crate::{reference, support};
 
+use crate::support::{carve_width, transpose};
 use image::RgbImage;
 use reference::{Rule, brute_force_min_cost};
-use seam_carver::{Carver, SeamRule, carve_width};
+use seam_carver::{Carver, Mask, Request, SeamRule, resize};
 
 fn rule_pair() -> [(SeamRule, Rule); 2] {
     [
@@ -18,7 +18,7 @@ fn rule_pair() -> [(SeamRule, Rule); 2] {
 
 fn assert_matches_reference(name: &str, image: &RgbImage, seams: u32) {
     for (rule, ref_rule) in rule_pair() {
-        let carved = carve_width(image, seams, rule, &mut |_, _| {}).unwrap();
+        let carved = carve_width(image, seams, rule).unwrap();
         let (expected, expected_seams) = reference::carve(image, seams, ref_rule);
         assert_eq!(carved.seams.len(), expected_seams.len());
         for (i, (got, want)) in carved.seams.iter().zip(&expected_seams).enumerate() {
@@ -110,7 +110,7 @@ fn imageproc_rule_can_be_worse_than_optimal() {
         .unwrap()
         .to_rgb8();
     let total = |rule| -> u64 {
-        carve_width(&image, 20, rule, &mut |_, _| {})
+        carve_width(&image, 20, rule)
             .unwrap()
             .seams
             .iter()
@@ -151,15 +151,17 @@ fn cost_map_after_removal_matches_a_fresh_computation() {
 fn horizontal_seams_match_the_reference_on_the_transpose() {
     // A horizontal seam is a vertical seam of the transposed image; the reference carves
     // the width first, then the transpose of what is left.
-    let transpose =
-        |img: &RgbImage| RgbImage::from_fn(img.height(), img.width(), |x, y| *img.get_pixel(y, x));
     let images = support::generated()
         .into_iter()
         .chain(support::golden_photos());
     for (name, image) in images.filter(|(_, i)| i.height() >= 2 && i.width() >= 2) {
         for (rule, ref_rule) in rule_pair() {
             let (v, h) = (image.width() / 3, image.height() / 2);
-            let carved = seam_carver::resize::carve(&image, v, h, rule, &mut |_, _| {}).unwrap();
+            let carved = resize(
+                &image,
+                &Request::new(image.width() - v, image.height() - h, rule),
+            )
+            .unwrap();
             let (narrow, ref_vertical) = reference::carve(&image, v, ref_rule);
             let (ref_t, ref_horizontal) = reference::carve(&transpose(&narrow), h, ref_rule);
             let paths = |s: &[seam_carver::Seam]| {
@@ -193,23 +195,21 @@ fn horizontal_seams_match_the_reference_on_the_transpose() {
 
 #[test]
 fn energy_is_current_under_forward_energy_and_cost_is_none_with_masks() {
-    use seam_carver::{EnergyKind, guided::PROTECT};
+    use seam_carver::EnergyKind;
     for (name, image) in support::generated()
         .into_iter()
         .filter(|(_, i)| i.width() > 3)
     {
-        let mut carver = Carver::guided(&image, EnergyKind::Forward, Vec::new());
+        let mut carver = Carver::with_energy(&image, EnergyKind::Forward);
         for _ in 0..2 {
             carver.remove_seam(SeamRule::Optimal);
             let fresh = Carver::new(&carver.image()).energy();
             assert_eq!(carver.energy(), fresh, "{name}");
         }
         let (w, h) = image.dimensions();
-        let mut masked = Carver::guided(
-            &image,
-            EnergyKind::Backward,
-            vec![PROTECT; (w * h) as usize],
-        );
+        let all = Mask::from_fn("all", w, h, |_, _| true);
+        let mut masked =
+            Carver::with_masks(&image, EnergyKind::Backward, Some(&all), None).unwrap();
         assert_eq!(masked.cost(), None, "{name}");
         masked.remove_seam(SeamRule::Optimal);
         assert_eq!(masked.cost(), None, "{name}");

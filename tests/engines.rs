@@ -2,13 +2,13 @@
 //! golden files too, and native, wasmtime and Node manifests must agree file by file on
 //! the bundled photo (wazero's leg is `tests/job.rs`, from generated specs).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use seam_carver::output::Manifest;
+use seam_carver_cli::output::Manifest;
 
 fn node(inputs: &Path, outputs: &Path, args: &[String]) -> std::process::Output {
     Command::new("node")

@@ -2,13 +2,12 @@
 //! `tests/reference`, bit for bit: every seam's path and cost and the final pixels, on
 //! generated images with generated masks and on the golden photos.
 
-mod reference;
-mod support;
+use crate::{reference, support};
 
+use crate::support::transpose;
 use image::RgbImage;
 use reference::{Energy, Flags, PROTECT, REMOVE};
-use seam_carver::resize::{Request, resize, transpose};
-use seam_carver::{EnergyKind, Mask, SeamRule};
+use seam_carver::{EnergyKind, Mask, Request, SeamRule, resize};
 
 fn kinds() -> [(EnergyKind, Energy); 2] {
     [
@@ -34,30 +33,21 @@ fn blob(image: &RgbImage, seed: u64, name: &str) -> Mask {
     let cy = rng.below(h as u64) as i64;
     let rx = (w as i64 / 6).max(1);
     let ry = (h as i64 / 4).max(1);
-    let bits = (0..h as i64)
-        .flat_map(|y| {
-            (0..w as i64).map(move |x| {
-                let (dx, dy) = (x - cx, y - cy);
-                dx * dx * ry * ry + dy * dy * rx * rx <= rx * rx * ry * ry
-            })
-        })
-        .collect();
-    Mask {
-        name: name.to_string(),
-        source: None,
-        width: w,
-        height: h,
-        bits,
-    }
+    Mask::from_fn(name, w, h, |x, y| {
+        let (dx, dy) = (x as i64 - cx, y as i64 - cy);
+        dx * dx * ry * ry + dy * dy * rx * rx <= rx * rx * ry * ry
+    })
 }
 
 fn to_flags(image: &RgbImage, masks: &[(&Mask, u8)]) -> Flags {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let mut flags = vec![vec![0u8; w]; h];
     for (mask, bit) in masks {
-        for (i, &set) in mask.bits.iter().enumerate() {
-            if set {
-                flags[i / w][i % w] |= bit;
+        for (y, row) in flags.iter_mut().enumerate() {
+            for (x, flag) in row.iter_mut().enumerate() {
+                if mask.is_set(x as u32, y as u32) {
+                    *flag |= bit;
+                }
             }
         }
     }
@@ -85,7 +75,7 @@ fn forward_energy_and_protection_match_reference_when_removing() {
                     req.protect = Some(&protect);
                     flags = to_flags(&image, &[(&protect, PROTECT)]);
                 }
-                let got = resize(&image, &req, &mut |_, _| {}).unwrap();
+                let got = resize(&image, &req).unwrap();
                 let (want, want_seams) = reference::guided_carve(&image, seams, &flags, energy);
                 let label = format!("{name} {kind} masked={masked}");
                 for (i, (g, r)) in got.seams.iter().zip(&want_seams).enumerate() {
@@ -110,29 +100,17 @@ fn protected_pixels_survive_while_other_seams_exist() {
             continue;
         }
         let middle = |v: u32, len: u32| v >= len / 3 && v < 2 * len / 3;
-        let bits = (0..h)
-            .flat_map(|y| (0..w).map(move |x| middle(x, w) && middle(y, h)))
-            .collect();
-        let protect = Mask {
-            name: "rectangle".into(),
-            source: None,
-            width: w,
-            height: h,
-            bits,
-        };
+        let protect = Mask::from_fn("rectangle", w, h, |x, y| middle(x, w) && middle(y, h));
         let mut req = request(w - w / 2, h - h / 4, EnergyKind::Backward);
         req.protect = Some(&protect);
-        let got = resize(&image, &req, &mut |_, _| {}).unwrap();
+        let got = resize(&image, &req).unwrap();
         assert_eq!(got.horizontal.len() as u32, h / 4, "{name}");
         let marks =
             seam_carver::annotate::marks(&got.seams, &got.horizontal, w, h, SeamRule::Optimal);
         let (cw, ch) = got.image.dimensions();
         assert_eq!(marks.removed.len() as u32, w * h - cw * ch, "{name}");
         for (x, y) in marks.removed {
-            assert!(
-                !protect.bits[(y * w + x) as usize],
-                "{name}: removed protected ({x},{y})"
-            );
+            assert!(!protect.is_set(x, y), "{name}: removed protected ({x},{y})");
         }
     }
 }
@@ -156,7 +134,7 @@ fn enlargement_matches_reference_in_one_and_several_passes() {
         // A third more (one pass), then 2.5 times the width (several passes).
         for grow in [w.div_ceil(3), w * 3 / 2] {
             for (kind, energy) in kinds() {
-                let got = resize(&image, &request(w + grow, h, kind), &mut |_, _| {}).unwrap();
+                let got = resize(&image, &request(w + grow, h, kind)).unwrap();
                 let want = reference::enlarge(&image, grow, &flags, energy);
                 assert_enlarged(&format!("{name} +{grow} {kind}"), &got, &want);
             }
@@ -171,12 +149,7 @@ fn height_enlargement_is_width_enlargement_of_the_transpose() {
         let turned = transpose(&image);
         let flags = vec![vec![0u8; h as usize]; w as usize];
         let grow = h.div_ceil(2);
-        let got = resize(
-            &image,
-            &request(w, h + grow, EnergyKind::Forward),
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let got = resize(&image, &request(w, h + grow, EnergyKind::Forward)).unwrap();
         let (want, _, want_seams) = reference::enlarge(&turned, grow, &flags, Energy::Forward);
         assert_eq!(got.image, transpose(&want), "{name}: pixels");
         let paths: Vec<_> = got.horizontal.iter().map(|s| s.path.clone()).collect();
@@ -197,15 +170,9 @@ fn object_removal_with_keep_size_matches_reference() {
         let protect = blob(&image, w as u64 * 3 + h as u64, "protect.png");
         // Protected pixels that are also to be removed are left out of the protection,
         // so the object can always be reached.
-        let protect = Mask {
-            bits: protect
-                .bits
-                .iter()
-                .zip(&remove.bits)
-                .map(|(&p, &r)| p && !r)
-                .collect(),
-            ..protect
-        };
+        let protect = Mask::from_fn(protect.name(), w, h, |x, y| {
+            protect.is_set(x, y) && !remove.is_set(x, y)
+        });
         for (kind, energy) in kinds() {
             let mut req = request(w, h, kind);
             req.remove = Some(&remove);
@@ -214,7 +181,7 @@ fn object_removal_with_keep_size_matches_reference() {
             let label = format!("{name} {kind}");
             let flags = to_flags(&image, &[(&protect, PROTECT), (&remove, REMOVE)]);
             let oracle = reference::remove_object(&image, &flags, energy);
-            let got = match resize(&image, &req, &mut |_, _| {}) {
+            let got = match resize(&image, &req) {
                 Ok(got) => got,
                 Err(e) => {
                     // Refused (blocked by protection, or too narrow): the oracle, which

@@ -3,12 +3,12 @@
 //! insta snapshots of the seam coordinates and the manifest on top.
 //!
 //! Bless a deliberate change with `just bless`
-//! (`SEAM_CARVER_BLESS=1 INSTA_UPDATE=always cargo test --test golden`).
+//! (`SEAM_CARVER_BLESS=1 INSTA_UPDATE=always cargo test --test tests golden::`).
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
-use seam_carver::output::SeamsReport;
+use seam_carver_cli::output::SeamsReport;
 
 #[test]
 fn golden_cases_native() {

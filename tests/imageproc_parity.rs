@@ -6,7 +6,7 @@
 //! parameters. The full-size photos compared are the bundled `inputs/`, or the directory
 //! `SEAM_CARVER_PARITY_DIR` names (such as `../shared/images`, as CI sets).
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
@@ -16,8 +16,8 @@ use imageproc::gradients::sobel_gradient_map;
 use imageproc::map::map_pixels;
 use imageproc::seam_carving::*;
 use seam_carver::SeamRule;
-use seam_carver::batch::{Schedule, Silent, run};
-use seam_carver::pipeline::Options;
+use seam_carver_cli::batch::{Schedule, Silent, run};
+use seam_carver_cli::pipeline::Options;
 
 /// The Bacalhau "Rust WASM" example's program.
 fn example_main(input_path: &Path, output_dir: &Path) {
@@ -105,7 +105,7 @@ fn images_in(dir: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| seam_carver::batch::has_image_extension(p))
+        .filter(|p| seam_carver_cli::batch::has_image_extension(p))
         .collect();
     paths.sort();
     paths

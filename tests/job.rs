@@ -4,12 +4,12 @@
 //! by URL run from stand-in files; every job stays under 1 MiB; bad requests get clear
 //! errors.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use seam_carver::job::{self, Input, JobRequest, ModuleSource, build_jobs, decode_data_url};
+use seam_carver_cli::job::{self, Input, JobRequest, ModuleSource, build_jobs, decode_data_url};
 use serde_json::Value;
 
 fn request(module: Vec<u8>, inputs: Vec<Input>, options: &[&str]) -> JobRequest {
@@ -638,7 +638,7 @@ fn with_only_s3_inputs_bacalhau_splits_the_objects() {
                 // Bacalhau's rule: fnv32a of the full key, modulo Count.
                 let key = format!("photos/{stem}.png");
                 assert_eq!(
-                    seam_carver::partition::fnv1a32(key.as_bytes()) % 2,
+                    seam_carver_cli::partition::fnv1a32(key.as_bytes()) % 2,
                     index.parse::<u32>().unwrap(),
                     "{key}"
                 );

@@ -3,7 +3,7 @@
 //! a batch of all of them exits 1 with every good file still carved, nothing panics or
 //! traps, and a failed input leaves no files of its own.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -214,7 +214,7 @@ fn check_outcome(engine: &str, expected: &Expected, exit_code: i32, stderr: &str
             }
         }
     }
-    let manifest: seam_carver::output::Manifest =
+    let manifest: seam_carver_cli::output::Manifest =
         serde_json::from_slice(&files["manifest.json"]).unwrap();
     let listed: Vec<&String> = manifest.files.keys().collect();
     let present: Vec<&String> = files.keys().filter(|n| *n != "manifest.json").collect();
@@ -258,7 +258,7 @@ fn folder_job(inputs: &Path, parameters: &[&str], memory: &str) -> serde_json::V
             "Name": "carve",
             "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/m.wasm", "Parameters": parameters}},
             "InputSources": [
-                {"Target": "/app/m.wasm", "Source": {"Type": "inline", "Params": {"URL": seam_carver::job::data_url("application/wasm", &module)}}},
+                {"Target": "/app/m.wasm", "Source": {"Type": "inline", "Params": {"URL": seam_carver_cli::job::data_url("application/wasm", &module)}}},
                 {"Target": "/inputs", "Source": {"Type": "localDirectory", "Params": {"SourcePath": inputs.to_str().unwrap()}}},
             ],
             "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],

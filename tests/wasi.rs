@@ -5,7 +5,7 @@
 //! that rely on it cannot pass by accident: the same probe that wasmtime allows is
 //! refused there.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 
@@ -31,7 +31,7 @@ fn golden_cases_wasmtime_cli() {
 
 /// An inline input source.
 fn inline(target: &str, bytes: &[u8]) -> Value {
-    json!({"Target": target, "Source": {"Type": "inline", "Params": {"URL": seam_carver::job::data_url("application/octet-stream", bytes)}}})
+    json!({"Target": target, "Source": {"Type": "inline", "Params": {"URL": seam_carver_cli::job::data_url("application/octet-stream", bytes)}}})
 }
 
 /// A job running `module` (bytes) with `parameters`, `inputs` (name, bytes) at

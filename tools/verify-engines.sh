@@ -25,8 +25,8 @@ for item in "${images[@]}"; do
 done
 echo "verify: $(find "$work/inputs" -type f | wc -l) input files, options: ${options[*]:-(defaults)}"
 
-cargo build --quiet --release -p seam-carver
-cargo build --quiet --release -p seam-carver --target wasm32-wasip1
+cargo build --quiet --release -p seam-carver-cli
+cargo build --quiet --release -p seam-carver-cli --target wasm32-wasip1
 target=${CARGO_TARGET_DIR:-target}
 module=$target/wasm32-wasip1/release/seam-carver.wasm
 wasmtime=$(tools/ensure-wasmtime.sh)

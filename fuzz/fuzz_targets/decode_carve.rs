@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seam_carver::pipeline::{Options, decode_mask, plan, render};
+use seam_carver_cli::pipeline::{Options, decode_mask, plan, render};
 use seam_carver::{EnergyKind, SeamRule};
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use seam_carver::job::{decode_data_url, inline_inputs, parameters};
+use seam_carver_cli::job::{decode_data_url, inline_inputs, parameters};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {

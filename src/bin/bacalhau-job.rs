@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
-use seam_carver::batch::{Schedule, Silent, run};
-use seam_carver::cli::Args;
-use seam_carver::job::{self, JobRequest, ModuleSource};
-use seam_carver::output::{MANIFEST, Manifest, sha256_hex};
-use seam_carver::partition::Partition;
+use seam_carver_cli::batch::{Schedule, Silent, run};
+use seam_carver_cli::cli::Args;
+use seam_carver_cli::job::{self, JobRequest, ModuleSource};
+use seam_carver_cli::output::{MANIFEST, Manifest, sha256_hex};
+use seam_carver_cli::partition::Partition;
 
 /// Bacalhau job specs for seam-carver, and checks of their results.
 #[derive(Debug, Parser)]

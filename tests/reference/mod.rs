@@ -1,7 +1,6 @@
 //! The oracle: a deliberately naive seam carver, written straight from the definitions,
 //! with nothing shared with the library. It recomputes everything for every seam, keeps
 //! images as nested vectors and takes the square root in f32 as imageproc does.
-#![allow(dead_code)]
 // Written straight from the definitions, index by index, on purpose.
 #![allow(clippy::needless_range_loop, clippy::manual_div_ceil)]
 

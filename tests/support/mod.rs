@@ -1,9 +1,9 @@
 //! Test images, generated and real, shared by the test files.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use image::{Rgb, RgbImage};
+use seam_carver::{Carved, Request, SeamRule, resize};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -360,4 +360,16 @@ pub fn run_job(spec: &serde_json::Value, flags: &[&str]) -> JobRun {
         results,
         _dir: dir,
     }
+}
+
+/// The image mirrored along its diagonal: a horizontal seam of an image is a vertical
+/// seam of its transpose.
+pub fn transpose(image: &RgbImage) -> RgbImage {
+    RgbImage::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
+}
+
+/// Removes `seams` vertical seams from `image` with `rule` through the public API.
+pub fn carve_width(image: &RgbImage, seams: u32, rule: SeamRule) -> seam_carver::Result<Carved> {
+    let request = Request::new(image.width().saturating_sub(seams), image.height(), rule);
+    resize(image, &request)
 }

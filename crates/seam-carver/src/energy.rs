@@ -8,16 +8,7 @@
 
 use crate::rows::Rows;
 
-/// Largest possible energy value: `floor(sqrt(2) * 4 * 255)`.
-pub const MAX_ENERGY: u16 = 1442;
-
-/// Integer square root: the largest `r` with `r * r <= n`.
-///
-/// ```
-/// assert_eq!(seam_carver::energy::isqrt(0), 0);
-/// assert_eq!(seam_carver::energy::isqrt(15), 3);
-/// assert_eq!(seam_carver::energy::isqrt(16), 4);
-/// ```
+/// Integer square root: the largest `r` with `r * r <= n` (tested in this module).
 pub fn isqrt(n: u32) -> u32 {
     // f64 has 53 bits of mantissa, so its root of a u32 is off by at most one; the
     // corrections are branch-free (no loop: each loop header costs a call under wazero
@@ -170,6 +161,9 @@ mod tests {
             }
         }
     }
+
+    /// Largest possible energy value: `floor(sqrt(2) * 4 * 255)` (it fits in a `u16`).
+    const MAX_ENERGY: u16 = 1442;
 
     #[test]
     fn max_energy_is_reachable_bound() {

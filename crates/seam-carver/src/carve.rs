@@ -3,8 +3,9 @@
 use image::RgbImage;
 
 use crate::energy::{EnergyKind, energy_between, energy_map, forward_steps, neighbour_rows};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::guided::{Field, Key, PROTECT, REMOVE};
+use crate::mask::{Mask, flags};
 use crate::rows::Rows;
 use crate::seam::{LANES, SeamRule, cost_span, forward_cost_span, trace_forward, trace_seam};
 
@@ -22,11 +23,61 @@ pub struct Seam {
     pub inserted: Option<u32>,
 }
 
+/// Maps each seam (in removal order, each in the coordinates of the image it was removed
+/// from) to columns of the original image; returns, per seam, the original column in each
+/// row, top row first.
+///
+/// `Optimal` uses the exact mapping. `Imageproc` reproduces imageproc 0.27's
+/// `draw_vertical_seams`, which shifts a column once for every earlier seam in that row
+/// whose *original* column is left of the seam's *current* column, and so can map two
+/// seams onto one column.
+pub(crate) fn original_columns(
+    seams: &[Seam],
+    width: u32,
+    height: u32,
+    rule: SeamRule,
+) -> Vec<Vec<u32>> {
+    let h = height as usize;
+    match rule {
+        SeamRule::Optimal => {
+            let mut alive: Vec<Vec<u32>> = vec![(0..width).collect(); h];
+            seams
+                .iter()
+                .map(|seam| {
+                    seam.path
+                        .iter()
+                        .zip(alive.iter_mut())
+                        .map(|(&x, row)| row.remove(x as usize))
+                        .collect()
+                })
+                .collect()
+        }
+        SeamRule::Imageproc => {
+            let mut offsets: Vec<Vec<u32>> = vec![Vec::new(); h];
+            seams
+                .iter()
+                .map(|seam| {
+                    seam.path
+                        .iter()
+                        .zip(offsets.iter_mut())
+                        .map(|(&x, row)| {
+                            let original = x + row.iter().filter(|&&o| o < x).count() as u32;
+                            row.push(original);
+                            original
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+    }
+}
+
 /// Removes vertical seams from an RGB image one at a time, keeping the energy map up to
 /// date by recomputing it only next to each removed seam.
 ///
 /// The cost map is updated incrementally too, under either energy; with masks
-/// ([`Carver::guided`]) a map of lexicographic [`Key`]s takes its place, kept the same way.
+/// ([`Carver::with_masks`]) a map of lexicographic keys (protected pixels crossed, object
+/// pixels missed, cost) takes its place, kept the same way.
 ///
 /// ```
 /// use seam_carver::{Carver, SeamRule};
@@ -58,9 +109,39 @@ impl Carver {
         Self::guided(image, EnergyKind::Backward, Vec::new())
     }
 
+    /// Starts a carve of `image` measured in `energy`, without masks.
+    pub fn with_energy(image: &RgbImage, energy: EnergyKind) -> Self {
+        Self::guided(image, energy, Vec::new())
+    }
+
+    /// Starts a carve of `image` measured in `energy`, whose seams avoid the pixels set
+    /// in `protect` while any other seam exists and go through those set in `remove`
+    /// first. Fails when a mask's size differs from the image's.
+    ///
+    /// ```
+    /// use seam_carver::{Carver, EnergyKind, Mask, SeamRule};
+    /// let image = image::RgbImage::from_fn(6, 3, |x, _| image::Rgb([(x * 40) as u8; 3]));
+    /// let object = Mask::from_fn("column 4", 6, 3, |x, _| x == 4);
+    /// let mut carver = Carver::with_masks(&image, EnergyKind::Forward, None, Some(&object))?;
+    /// assert_eq!(carver.to_remove(), 3);
+    /// let seam = carver.remove_seam(SeamRule::Optimal);
+    /// assert_eq!(seam.path, vec![4, 4, 4]);
+    /// assert_eq!(carver.to_remove(), 0);
+    /// # Ok::<(), seam_carver::Error>(())
+    /// ```
+    pub fn with_masks(
+        image: &RgbImage,
+        energy: EnergyKind,
+        protect: Option<&Mask>,
+        remove: Option<&Mask>,
+    ) -> Result<Self> {
+        let flags = flags(image.width(), image.height(), protect, remove)?;
+        Ok(Self::guided(image, energy, flags))
+    }
+
     /// Starts a carve of `image` under `kind` of energy, with per-pixel `flags`
     /// ([`crate::guided::PROTECT`], [`REMOVE`]; empty for none, else one per pixel).
-    pub fn guided(image: &RgbImage, kind: EnergyKind, flags: Vec<u8>) -> Self {
+    pub(crate) fn guided(image: &RgbImage, kind: EnergyKind, flags: Vec<u8>) -> Self {
         let (width, height) = (image.width() as usize, image.height() as usize);
         assert!(flags.is_empty() || flags.len() == width * height);
         // One copy of the raw bytes (a single memory.copy under wasm), not a loop.
@@ -101,13 +182,13 @@ impl Carver {
         self.protected_crossed
     }
 
-    /// Pixels marked [`REMOVE`] that are still in the image.
+    /// Pixels of the remove mask that are still in the image (0 without one).
     pub fn to_remove(&self) -> usize {
         self.to_remove
     }
 
     /// The current flags of every pixel, row by row (empty without masks).
-    pub fn flags(&self) -> Vec<u8> {
+    pub(crate) fn flags(&self) -> Vec<u8> {
         if self.flags.is_empty() {
             return Vec::new();
         }
@@ -444,43 +525,6 @@ fn seam_band(path: &[u32], y: usize, width: usize) -> (usize, usize) {
     let (a, b, c) = (at(y.wrapping_sub(1)), at(y), at(y + 1));
     let (lo, hi) = (a.min(b).min(c), a.max(b).max(c));
     (lo.saturating_sub(1), hi.min(width - 1))
-}
-
-/// Checks that `seams` vertical seams can be removed from an image of this size.
-pub fn check_removal(width: u32, height: u32, seams: u32) -> Result<()> {
-    // No seam to remove is a pass-through, whatever the size.
-    if seams == 0 {
-        return Ok(());
-    }
-    if width < 2 || height < 1 {
-        return Err(Error::Size(format!(
-            "image is {width}x{height}; seam carving needs a width of at least 2"
-        )));
-    }
-    if seams >= width {
-        return Err(Error::Size(format!(
-            "cannot remove {seams} seams from an image {width} pixels wide (at least 1 column must remain)"
-        )));
-    }
-    Ok(())
-}
-
-/// Checks that `seams` horizontal seams can be removed from an image of this size.
-pub fn check_height_removal(width: u32, height: u32, seams: u32) -> Result<()> {
-    if seams == 0 {
-        return Ok(());
-    }
-    if height < 2 {
-        return Err(Error::Size(format!(
-            "image is {width}x{height}; carving its height needs a height of at least 2"
-        )));
-    }
-    if seams >= height {
-        return Err(Error::Size(format!(
-            "cannot remove {seams} seams from an image {height} pixels high (at least 1 row must remain)"
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -4,10 +4,9 @@
 
 use image::{Rgb, RgbImage};
 
-use crate::annotate::original_columns;
-use crate::carve::{Carver, Seam, check_height_removal, check_removal};
+use crate::carve::{Carver, Seam, original_columns};
 use crate::energy::EnergyKind;
-use crate::error::{Error, Result};
+use crate::error::{Axis, Error, Operation, Result};
 use crate::mask::{self, Mask};
 use crate::seam::SeamRule;
 
@@ -63,72 +62,67 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Whether anything beyond the example's plain removal is asked for.
-    fn is_guided(&self) -> bool {
-        self.energy == EnergyKind::Forward || self.protect.is_some() || self.remove.is_some()
-    }
-
     /// Checks that this request can be carried out on an image of `width` x `height`.
+    ///
+    /// ```
+    /// use seam_carver::{Error, Request, SeamRule};
+    /// let request = Request::new(10, 4, SeamRule::Optimal);
+    /// assert!(request.check(12, 4).is_ok());
+    /// assert!(matches!(request.check(1, 4), Err(Error::TooSmall { .. })));
+    /// ```
     pub fn check(&self, width: u32, height: u32) -> Result<()> {
         let grows = self.width > width || self.height > height || self.keep_size;
-        if self.rule == SeamRule::Imageproc && (self.is_guided() || grows) {
-            return Err(Error::Size(
-                "--seams imageproc reproduces the example's removal only; forward energy, \
-                 masks and enlargement use the optimal rule"
-                    .to_string(),
-            ));
-        }
+        self.rule.check(
+            self.energy,
+            self.protect.is_some() || self.remove.is_some(),
+            grows,
+        )?;
         for mask in [self.protect, self.remove].into_iter().flatten() {
             mask.check_size(width, height)?;
         }
         let vertical = self.width != width || self.remove.is_some();
         let horizontal = self.height != height;
-        for (works, length) in [(vertical, height), (horizontal, self.width.max(width))] {
-            if works && length > MAX_SEAM_LENGTH {
-                return Err(Error::Size(format!(
-                    "a seam across {length} pixels is longer than the {MAX_SEAM_LENGTH} \
-                     pixels seam costs are counted for"
-                )));
+        for (works, len) in [(vertical, height), (horizontal, self.width.max(width))] {
+            if works && len > MAX_SEAM_LENGTH {
+                return Err(Error::SeamTooLong {
+                    len,
+                    max: MAX_SEAM_LENGTH,
+                });
             }
         }
         if self.keep_size && self.remove.is_none() {
-            return Err(Error::Size("--keep-size needs --remove".to_string()));
+            return Err(Error::KeepSizeWithoutRemoval);
         }
+        let too_small = |axis, operation| Error::TooSmall {
+            width,
+            height,
+            axis,
+            operation,
+        };
         if self.remove.is_some() {
             if width < 2 {
-                return Err(Error::Size(format!(
-                    "image is {width}x{height}; removing an object needs a width of at least 2"
-                )));
+                return Err(too_small(Axis::Width, Operation::RemoveObject));
             }
         } else if self.width <= width {
-            check_removal(width, height, width - self.width)?;
+            check_removal(Axis::Width, width, height, width - self.width)?;
         } else if width < 2 {
-            return Err(Error::Size(format!(
-                "image is {width}x{height}; enlarging needs a width of at least 2"
-            )));
+            return Err(too_small(Axis::Width, Operation::Enlarge));
         }
         if self.height < height {
             let narrowed = if self.remove.is_some() { 1 } else { self.width };
-            check_height_removal(narrowed, height, height - self.height)?;
+            check_removal(Axis::Height, narrowed, height, height - self.height)?;
         } else if self.height > height && height < 2 {
-            return Err(Error::Size(format!(
-                "image is {width}x{height}; enlarging the height needs a height of at least 2"
-            )));
+            return Err(too_small(Axis::Height, Operation::Enlarge));
         }
         Ok(())
     }
 
-    /// Seams this request takes, or for an object removal a lower bound (the most
-    /// masked pixels in one row), for progress reports.
+    /// Seams this request takes from an image of `width` x `height`, or for an object
+    /// removal a lower bound (the most masked pixels in one row), for progress reports.
     pub fn seams(&self, width: u32, height: u32) -> u32 {
         let vertical = match self.remove {
             Some(mask) => {
-                let most = mask
-                    .bits
-                    .chunks(mask.width as usize)
-                    .map(|row| row.iter().filter(|&&b| b).count() as u32)
-                    .max()
-                    .unwrap_or(0);
+                let most = mask.widest_row();
                 if self.keep_size { 2 * most } else { most }
             }
             None => self.width.abs_diff(width),
@@ -168,21 +162,41 @@ impl Layer {
     }
 }
 
-/// Resizes `image` as `request` says, calling `progress(done, total)` after each seam.
+/// Resizes `image` as `request` says: the new image, the seams taken and the input's
+/// energy.
 ///
 /// ```
-/// use seam_carver::resize::{Request, resize};
-/// use seam_carver::SeamRule;
+/// use seam_carver::{Request, SeamRule, resize};
 /// let image = image::RgbImage::from_fn(12, 6, |x, y| image::Rgb([(x * y) as u8, 0, 0]));
-/// let grown = resize(&image, &Request::new(15, 5, SeamRule::Optimal), &mut |_, _| {}).unwrap();
+/// let grown = resize(&image, &Request::new(15, 5, SeamRule::Optimal))?;
 /// assert_eq!(grown.image.dimensions(), (15, 5));
 /// assert_eq!(grown.seams.iter().filter(|s| s.inserted.is_some()).count(), 3);
+/// assert_eq!(grown.horizontal.len(), 1);
+/// # Ok::<(), seam_carver::Error>(())
 /// ```
-pub fn resize(
+pub fn resize(image: &RgbImage, request: &Request) -> Result<Carved> {
+    resize_with_progress(image, request, |_, _| {})
+}
+
+/// [`resize`], calling `progress(done, total)` after each seam (`total` is an estimate
+/// for an object removal, raised if it was low).
+///
+/// ```
+/// use seam_carver::{Request, SeamRule, resize_with_progress};
+/// let image = image::RgbImage::from_fn(12, 6, |x, y| image::Rgb([(x * y) as u8, 0, 0]));
+/// let mut reports = Vec::new();
+/// resize_with_progress(&image, &Request::new(10, 6, SeamRule::Optimal), |done, total| {
+///     reports.push((done, total))
+/// })?;
+/// assert_eq!(reports, [(1, 2), (2, 2)]);
+/// # Ok::<(), seam_carver::Error>(())
+/// ```
+pub fn resize_with_progress(
     image: &RgbImage,
     request: &Request,
-    progress: &mut dyn FnMut(u32, u32),
+    mut progress: impl FnMut(u32, u32),
 ) -> Result<Carved> {
+    let progress: &mut dyn FnMut(u32, u32) = &mut progress;
     let (width, height) = image.dimensions();
     request.check(width, height)?;
     let mut ticker = Ticker {
@@ -220,31 +234,27 @@ pub fn resize(
     })
 }
 
-/// Removes `vertical` seams, then `horizontal` seams (as vertical seams of the
-/// transpose, so ties go straight, then up, then down), calling `progress(done, total)`
-/// after each.
-pub fn carve(
-    image: &RgbImage,
-    vertical: u32,
-    horizontal: u32,
-    rule: SeamRule,
-    progress: &mut dyn FnMut(u32, u32),
-) -> Result<Carved> {
-    check_removal(image.width(), image.height(), vertical)?;
-    check_height_removal(image.width() - vertical, image.height(), horizontal)?;
-    let request = Request::new(image.width() - vertical, image.height() - horizontal, rule);
-    resize(image, &request, progress)
-}
-
-/// Removes `seams` vertical seams from `image` with `rule`, calling `progress(done, total)`
-/// after each one.
-pub fn carve_width(
-    image: &RgbImage,
-    seams: u32,
-    rule: SeamRule,
-    progress: &mut dyn FnMut(u32, u32),
-) -> Result<Carved> {
-    carve(image, seams, 0, rule, progress)
+/// Checks that `seams` seams across `axis` can be removed from a `width` x `height`
+/// image: none is always possible; otherwise the axis needs 2 pixels and one must remain.
+fn check_removal(axis: Axis, width: u32, height: u32, seams: u32) -> Result<()> {
+    let len = match axis {
+        Axis::Width => width,
+        Axis::Height => height,
+    };
+    if seams == 0 {
+        Ok(())
+    } else if len < 2 || width.min(height) < 1 {
+        Err(Error::TooSmall {
+            width,
+            height,
+            axis,
+            operation: Operation::Carve,
+        })
+    } else if seams >= len {
+        Err(Error::TooManySeams { seams, axis, len })
+    } else {
+        Ok(())
+    }
 }
 
 /// Brings the carver's image to `target` columns by removing or inserting seams.
@@ -280,31 +290,28 @@ fn remove_object(
     // A row marked across its whole width could only go with the last column: say so
     // before carving rather than after width - 1 seams.
     if let Some(y) = mask.full_row() {
-        return Err(Error::Size(format!(
-            "cannot remove the object of mask {}: it covers row {y} across the whole width, \
-             and at least one column must remain",
-            mask.name
-        )));
+        return Err(Error::ObjectCoversRow {
+            mask: mask.name().to_string(),
+            row: y,
+        });
     }
     let mut seams = Vec::new();
     while carver.to_remove() > 0 {
         let left = carver.to_remove();
         if carver.width() < 2 {
-            return Err(Error::Size(format!(
-                "cannot remove the object of mask {}: {left} of its pixels are left in a \
-                 1-pixel-wide image",
-                mask.name
-            )));
+            return Err(Error::ObjectLeft {
+                mask: mask.name().to_string(),
+                left,
+            });
         }
         seams.push(carver.remove_seam(SeamRule::Optimal));
         // The cheapest seam crosses a protected pixel only when every seam does: an
         // object is never removed through what is protected.
         if carver.to_remove() == left || carver.protected_crossed() > 0 {
-            return Err(Error::Size(format!(
-                "cannot remove the object of mask {}: every seam through its last {left} \
-                 pixel(s) crosses a protected pixel",
-                mask.name
-            )));
+            return Err(Error::ObjectBlocked {
+                mask: mask.name().to_string(),
+                left,
+            });
         }
         ticker.tick();
     }
@@ -335,10 +342,12 @@ fn enlarge(
         pass += 1;
         let (width, height) = layer.image.dimensions();
         if width < 2 {
-            return Err(Error::Size(format!(
-                "cannot insert seams into an image {width} pixel wide (seams are found by \
-                 removal, which needs a width of at least 2)"
-            )));
+            return Err(Error::TooSmall {
+                width,
+                height,
+                axis: Axis::Width,
+                operation: Operation::Enlarge,
+            });
         }
         let n = left.min(width / 2);
         let mut carver = Carver::guided(&layer.image, kind, layer.flags.clone());
@@ -405,7 +414,7 @@ fn insert_columns(layer: &Layer, seams: &[Vec<u32>]) -> Layer {
 
 /// The image mirrored along its diagonal: rows become columns. A horizontal seam of an
 /// image is a vertical seam of its transpose (Sobel energy is the same, transposed).
-pub fn transpose(image: &RgbImage) -> RgbImage {
+pub(crate) fn transpose(image: &RgbImage) -> RgbImage {
     RgbImage::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
 }
 

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::energy::forward_steps;
+use crate::energy::{EnergyKind, forward_steps};
+use crate::error::{Error, Unsupported};
 use crate::rows::Rows;
 
 /// How a seam is traced back through the cumulative cost map.
@@ -25,6 +26,35 @@ impl SeamRule {
             SeamRule::Optimal => "optimal",
             SeamRule::Imageproc => "imageproc",
         }
+    }
+
+    /// Checks that this rule can trace the seams of a carve measured in `energy`, with
+    /// `masks` or not, that `enlarges` or not: [`SeamRule::Imageproc`] reproduces the
+    /// example's plain removal only.
+    ///
+    /// ```
+    /// use seam_carver::{EnergyKind, Error, SeamRule, Unsupported};
+    /// assert!(SeamRule::Imageproc.check(EnergyKind::Backward, false, false).is_ok());
+    /// assert_eq!(
+    ///     SeamRule::Imageproc.check(EnergyKind::Forward, false, false),
+    ///     Err(Error::RuleUnsupported { what: Unsupported::ForwardEnergy })
+    /// );
+    /// assert!(SeamRule::Optimal.check(EnergyKind::Forward, true, true).is_ok());
+    /// ```
+    pub fn check(self, energy: EnergyKind, masks: bool, enlarges: bool) -> Result<(), Error> {
+        if self == SeamRule::Optimal {
+            return Ok(());
+        }
+        let what = if energy == EnergyKind::Forward {
+            Unsupported::ForwardEnergy
+        } else if masks {
+            Unsupported::Masks
+        } else if enlarges {
+            Unsupported::Enlargement
+        } else {
+            return Ok(());
+        };
+        Err(Error::RuleUnsupported { what })
     }
 }
 
@@ -57,7 +87,7 @@ pub(crate) const LANES: usize = 16;
 /// Costs of the cells `from ..` of a row (`out.len()` of them) from their `energy` and
 /// the whole row `above`; the interior is written in blocks of 16 cells (`LANES`) that the
 /// compiler vectorises.
-pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
+pub(crate) fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
     let w = above.len();
     let to = from + out.len() - 1;
     let cell = |x: usize| -> u32 {
@@ -114,7 +144,7 @@ pub fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u32]) {
 /// Forward-energy costs of the cells `from ..` of a row below the top (`out.len()` of
 /// them), from the row's `pixels`, the pixels `up` of the row above and its costs
 /// `above`: `M(x,y) = min(M(x-1,y-1) + C_L, M(x,y-1) + C_U, M(x+1,y-1) + C_R)`.
-pub fn forward_cost_span(
+pub(crate) fn forward_cost_span(
     pixels: &[[u8; 3]],
     up: &[[u8; 3]],
     above: &[u32],
@@ -147,7 +177,7 @@ fn forward_parent(above: &[u32], [left, straight, right]: [u32; 3], x: usize) ->
 /// the one before when the length is not a multiple): first for the smallest value,
 /// then for the first block holding it, whose bit mask of cells equal to it gives the
 /// column.
-pub fn leftmost_min<T: Ord + Copy>(row: &[T]) -> usize {
+pub(crate) fn leftmost_min<T: Ord + Copy>(row: &[T]) -> usize {
     let n = row.len();
     if n < LANES {
         let min = row.iter().copied().min().expect("a row has a cell");
@@ -172,7 +202,7 @@ pub fn leftmost_min<T: Ord + Copy>(row: &[T]) -> usize {
 /// from the leftmost minimum of the bottom row, the parent whose cost plus step gives
 /// the cell's cost, ties going straight, then left, then right. Returns the columns, top
 /// row first, and the seam's cost.
-pub fn trace_forward(cost: &[u32], pixels: &[[u8; 3]], rows: &Rows) -> (Vec<u32>, u64) {
+pub(crate) fn trace_forward(cost: &[u32], pixels: &[[u8; 3]], rows: &Rows) -> (Vec<u32>, u64) {
     let height = rows.height();
     let bottom = rows.row(cost, height - 1);
     let mut x = leftmost_min(bottom);
@@ -189,7 +219,7 @@ pub fn trace_forward(cost: &[u32], pixels: &[[u8; 3]], rows: &Rows) -> (Vec<u32>
 
 /// Traces a vertical seam through a finished cost map with the given rule; returns the
 /// seam's column in each row, top row first.
-pub fn trace_seam(cost: &[u32], rows: &Rows, rule: SeamRule) -> Vec<u32> {
+pub(crate) fn trace_seam(cost: &[u32], rows: &Rows, rule: SeamRule) -> Vec<u32> {
     let (width, height) = (rows.width(), rows.height());
     let mut path = vec![0u32; height];
     let bottom = rows.row(cost, height - 1);

@@ -3,7 +3,7 @@
 
 use image::{GrayImage, Luma, Pixel, Rgb, RgbImage};
 
-use crate::carve::Seam;
+use crate::carve::{Seam, original_columns};
 use crate::seam::SeamRule;
 
 /// Colour of a removed seam in the annotated images.
@@ -19,54 +19,25 @@ pub fn grayscale(image: &RgbImage) -> GrayImage {
     })
 }
 
+/// The (backward, Sobel) energy of every pixel of `image`, row by row: what
+/// [`gradients`] draws, and what [`crate::Carved::energy`] holds for a carve's input.
+///
+/// ```
+/// use seam_carver::annotate::{energy_map, gradients};
+/// let image = image::RgbImage::from_fn(4, 3, |x, _| image::Rgb([if x < 2 { 0 } else { 255 }; 3]));
+/// let energy = energy_map(&image);
+/// assert_eq!(energy[..4], [0, 1020, 1020, 0]);
+/// assert_eq!(gradients(&energy, 4, 3).get_pixel(1, 0).0, [255]);
+/// ```
+pub fn energy_map(image: &RgbImage) -> Vec<u16> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    crate::energy::energy_map(image.as_raw().as_chunks::<3>().0, w, h)
+}
+
 /// The energy map clamped to 0..=255, the example's `gradients.png`.
 pub fn gradients(energy: &[u16], width: u32, height: u32) -> GrayImage {
     let raw = energy.iter().map(|&e| e.min(255) as u8).collect();
     GrayImage::from_raw(width, height, raw).expect("energy map matches the image size")
-}
-
-/// Maps each seam (in removal order, each in the coordinates of the image it was removed
-/// from) to columns of the original image; returns, per seam, the original column in each
-/// row, top row first.
-///
-/// `Optimal` uses the exact mapping. `Imageproc` reproduces imageproc 0.27's
-/// `draw_vertical_seams`, which shifts a column once for every earlier seam in that row
-/// whose *original* column is left of the seam's *current* column, and so can map two
-/// seams onto one column.
-pub fn original_columns(seams: &[Seam], width: u32, height: u32, rule: SeamRule) -> Vec<Vec<u32>> {
-    let h = height as usize;
-    match rule {
-        SeamRule::Optimal => {
-            let mut alive: Vec<Vec<u32>> = vec![(0..width).collect(); h];
-            seams
-                .iter()
-                .map(|seam| {
-                    seam.path
-                        .iter()
-                        .zip(alive.iter_mut())
-                        .map(|(&x, row)| row.remove(x as usize))
-                        .collect()
-                })
-                .collect()
-        }
-        SeamRule::Imageproc => {
-            let mut offsets: Vec<Vec<u32>> = vec![Vec::new(); h];
-            seams
-                .iter()
-                .map(|seam| {
-                    seam.path
-                        .iter()
-                        .zip(offsets.iter_mut())
-                        .map(|(&x, row)| {
-                            let original = x + row.iter().filter(|&&o| o < x).count() as u32;
-                            row.push(original);
-                            original
-                        })
-                        .collect()
-                })
-                .collect()
-        }
-    }
 }
 
 /// Pixels of the original that the carve touched, in original coordinates `(x, y)`.
@@ -80,7 +51,8 @@ pub struct Marks {
 }
 
 /// Maps every seam back to the pixels of the original `width` x `height` image: the
-/// vertical seams (removed ones mapped as `rule` maps them, see [`original_columns`]),
+/// vertical seams (removed ones mapped as `rule` maps them: `Imageproc` as imageproc 0.27's `draw_vertical_seams`
+/// does, which can map two seams onto one column),
 /// then the horizontal seams, which were taken from the image the vertical ones left and
 /// are mapped back exactly through it.
 pub fn marks(

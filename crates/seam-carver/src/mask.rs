@@ -1,4 +1,4 @@
-//! Masks: images whose non-zero pixels mark what seams must avoid or must remove.
+//! Masks: one bit per pixel marking what seams must avoid (protect) or take (remove).
 
 use image::DynamicImage;
 
@@ -6,24 +6,73 @@ use crate::error::{Error, Result};
 use crate::guided::{PROTECT, REMOVE};
 
 /// The luma and alpha (0..255) from which a mask pixel is set.
-pub const THRESHOLD: u8 = 128;
+pub(crate) const THRESHOLD: u8 = 128;
 
-/// A mask the size of the image it guides: one bit per pixel, row by row.
+/// A mask the size of the image it guides: one bit per pixel, row by row, and a name
+/// for messages (usually its file's).
+///
+/// ```
+/// use seam_carver::Mask;
+/// let mask = Mask::from_fn("left half", 4, 2, |x, _| x < 2);
+/// assert_eq!((mask.width(), mask.height(), mask.count()), (4, 2, 4));
+/// assert!(mask.is_set(1, 1) && !mask.is_set(2, 0));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mask {
-    /// Where the mask came from, for messages (usually its file name).
-    pub name: String,
-    /// The file it was read from, if any: a batch does not carve its own masks.
-    pub source: Option<std::path::PathBuf>,
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-    /// `true` where the mask is set.
-    pub bits: Vec<bool>,
+    name: String,
+    width: u32,
+    height: u32,
+    bits: Vec<bool>,
 }
 
 impl Mask {
+    /// A `width` x `height` mask set where `set(x, y)` is true.
+    pub fn from_fn(
+        name: &str,
+        width: u32,
+        height: u32,
+        mut set: impl FnMut(u32, u32) -> bool,
+    ) -> Self {
+        Mask {
+            name: name.to_string(),
+            width,
+            height,
+            bits: (0..height)
+                .flat_map(|y| (0..width).map(move |x| (x, y)))
+                .map(|(x, y)| set(x, y))
+                .collect(),
+        }
+    }
+
+    /// The name messages call it by.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// Whether the pixel at column `x`, row `y` is set (false outside the mask).
+    pub fn is_set(&self, x: u32, y: u32) -> bool {
+        x < self.width && y < self.height && self.bits[(y * self.width + x) as usize]
+    }
+
+    /// The most pixels set in one row.
+    pub(crate) fn widest_row(&self) -> u32 {
+        self.bits
+            .chunks(self.width.max(1) as usize)
+            .map(|row| row.iter().filter(|&&b| b).count() as u32)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// A mask from an image: a pixel is set when its luma is at least 128 and its alpha
     /// at least 128, so white (or light) on black marks, a painted opaque layer marks,
     /// and the near-black ringing a JPEG leaves around edges does not.
@@ -31,7 +80,6 @@ impl Mask {
         let la = image.to_luma_alpha8();
         Mask {
             name: name.to_string(),
-            source: None,
             width: la.width(),
             height: la.height(),
             bits: la
@@ -42,7 +90,7 @@ impl Mask {
     }
 
     /// The first row whose every pixel is set, if any.
-    pub fn full_row(&self) -> Option<u32> {
+    pub(crate) fn full_row(&self) -> Option<u32> {
         let w = self.width as usize;
         (0..self.height).find(|&y| {
             let start = y as usize * w;
@@ -58,11 +106,13 @@ impl Mask {
     /// Checks that the mask matches an image of `width` x `height`.
     pub fn check_size(&self, width: u32, height: u32) -> Result<()> {
         if (self.width, self.height) != (width, height) {
-            return Err(Error::Size(format!(
-                "mask {} is {}x{} but the image is {width}x{height}; a mask must match \
-                 the image's size",
-                self.name, self.width, self.height
-            )));
+            return Err(Error::MaskSize {
+                mask: self.name.clone(),
+                mask_width: self.width,
+                mask_height: self.height,
+                width,
+                height,
+            });
         }
         Ok(())
     }
@@ -70,7 +120,7 @@ impl Mask {
 
 /// Per-pixel flags for the guided carver from the masks given, after checking their
 /// sizes; empty when there are none.
-pub fn flags(
+pub(crate) fn flags(
     width: u32,
     height: u32,
     protect: Option<&Mask>,
@@ -118,7 +168,6 @@ mod tests {
     fn size_mismatch_names_the_mask() {
         let mask = Mask {
             name: "hole.png".into(),
-            source: None,
             width: 2,
             height: 2,
             bits: vec![true; 4],

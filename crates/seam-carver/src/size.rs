@@ -32,11 +32,15 @@ impl SizeSpec {
             SizeSpec::Percent(p) => (current as f64 * p / 100.0 + 0.5).floor() as i64,
         };
         if target < 1 {
-            return Err(Error::Size(format!(
-                "size {self} leaves {target} pixels of {current}; at least 1 must remain"
-            )));
+            return Err(Error::SizeTooSmall {
+                spec: self.to_string(),
+                target,
+                current,
+            });
         }
-        u32::try_from(target).map_err(|_| Error::Size(format!("size {self} is too large")))
+        u32::try_from(target).map_err(|_| Error::SizeTooLarge {
+            spec: self.to_string(),
+        })
     }
 }
 
@@ -78,74 +82,9 @@ impl FromStr for SizeSpec {
     }
 }
 
-/// What `--width` or `--height` was given: one axis, or an ImageMagick-style geometry
-/// `WxH` (`500x300`, `50%x100%`, `x300`, `-40x`) that sets both axes.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum SizeArg {
-    /// A size for the flag's own axis.
-    Axis(SizeSpec),
-    /// Width and height; an empty side leaves that axis as it is.
-    Geometry(Option<SizeSpec>, Option<SizeSpec>),
-}
-
-impl FromStr for SizeArg {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.split_once(['x', 'X']) {
-            None => s.parse().map(SizeArg::Axis),
-            Some((w, h)) => {
-                let side = |t: &str| -> Result<Option<SizeSpec>, String> {
-                    if t.is_empty() {
-                        Ok(None)
-                    } else {
-                        t.parse().map(Some)
-                    }
-                };
-                let (w, h) = (side(w)?, side(h)?);
-                if w.is_none() && h.is_none() {
-                    return Err(format!(
-                        "invalid geometry '{s}': give a width, a height or both"
-                    ));
-                }
-                Ok(SizeArg::Geometry(w, h))
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_geometry() {
-        assert_eq!("500".parse(), Ok(SizeArg::Axis(SizeSpec::Pixels(500))));
-        assert_eq!(
-            "500x300".parse(),
-            Ok(SizeArg::Geometry(
-                Some(SizeSpec::Pixels(500)),
-                Some(SizeSpec::Pixels(300))
-            ))
-        );
-        assert_eq!(
-            "50%x100%".parse(),
-            Ok(SizeArg::Geometry(
-                Some(SizeSpec::Percent(50.0)),
-                Some(SizeSpec::Percent(100.0))
-            ))
-        );
-        assert_eq!(
-            "x300".parse(),
-            Ok(SizeArg::Geometry(None, Some(SizeSpec::Pixels(300))))
-        );
-        assert_eq!(
-            "-40x".parse(),
-            Ok(SizeArg::Geometry(Some(SizeSpec::Relative(-40)), None))
-        );
-        assert!("x".parse::<SizeArg>().is_err());
-        assert!("10x20x30".parse::<SizeArg>().is_err());
-    }
 
     #[test]
     fn parses_each_form() {

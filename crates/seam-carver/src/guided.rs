@@ -128,6 +128,7 @@ impl Field<'_> {
 
     /// Finds the cheapest seam with a fresh key map in `keys`; returns its column in each
     /// row (top row first) and its key.
+    #[cfg(test)]
     pub fn seam(&self, keys: &mut Vec<Key>) -> (Vec<u32>, Key) {
         let (w, h) = (self.rows.width(), self.rows.height());
         keys.resize(self.rows.start(h - 1) + w, Key::default());
