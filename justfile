@@ -107,4 +107,5 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
     RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace
+    RUSTDOCFLAGS="-D warnings -D missing_docs" cargo doc --no-deps -p seam-carver --lib
     shellcheck tools/*.sh .ci/run tests/fixtures/fake-bacalhau

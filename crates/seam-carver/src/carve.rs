@@ -172,8 +172,8 @@ impl Carver {
         }
     }
 
-    /// Whether seams are found by the guided (mask) path.
-    fn is_guided(&self) -> bool {
+    /// Whether the carve has masks (seams are then found by the key map, not the cost map).
+    fn has_masks(&self) -> bool {
         !self.flags.is_empty()
     }
 
@@ -220,7 +220,7 @@ impl Carver {
     /// (`width * height` values); `None` for a carve with masks, whose map holds
     /// lexicographic keys instead of costs.
     pub fn cost(&mut self) -> Option<Vec<u32>> {
-        if self.is_guided() {
+        if self.has_masks() {
             return None;
         }
         self.ensure_cost();
@@ -244,7 +244,7 @@ impl Carver {
             return;
         }
         self.cost_valid = true;
-        if self.is_guided() {
+        if self.has_masks() {
             let mut keys = std::mem::take(&mut self.keys);
             let field = self.field();
             self.rows
@@ -272,7 +272,7 @@ impl Carver {
             self.rows.width() >= 2,
             "cannot remove a seam from a width below 2"
         );
-        let guided = self.is_guided();
+        let guided = self.has_masks();
         self.ensure_cost();
         let (path, cost) = if guided {
             let (path, key) = self.field().trace(&self.keys);

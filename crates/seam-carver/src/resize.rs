@@ -209,7 +209,7 @@ pub fn resize_with_progress(
     let energy = carver.energy();
     let (layer, seams) = match request.remove {
         Some(mask) => remove_object(carver, mask, request, &mut ticker)?,
-        None => along(carver, request.width, request, &mut ticker)?,
+        None => reach_width(carver, request.width, request, &mut ticker)?,
     };
     let mut result = layer;
     let mut horizontal = Vec::new();
@@ -219,7 +219,7 @@ pub fn resize_with_progress(
             flags: transpose_flags(&result.flags, result.image.width(), height),
         };
         let carver = Carver::guided(&turned.image, request.energy, turned.flags);
-        let (done, taken) = along(carver, request.height, request, &mut ticker)?;
+        let (done, taken) = reach_width(carver, request.height, request, &mut ticker)?;
         result = Layer {
             image: transpose(&done.image),
             flags: Vec::new(),
@@ -258,7 +258,7 @@ fn check_removal(axis: Axis, width: u32, height: u32, seams: u32) -> Result<()> 
 }
 
 /// Brings the carver's image to `target` columns by removing or inserting seams.
-fn along(
+fn reach_width(
     mut carver: Carver,
     target: u32,
     request: &Request,
