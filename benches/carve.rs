@@ -137,7 +137,10 @@ fn main() {
         );
 
         let runs = if quick { 1 } else { 5 };
-        let plain = |rule| Request::new(w - seams, h, rule);
+        let plain = |rule| Request {
+            energy: EnergyKind::Backward,
+            ..Request::new(w - seams, h, rule)
+        };
         let forward = Request {
             energy: EnergyKind::Forward,
             ..plain(SeamRule::Optimal)

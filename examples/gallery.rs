@@ -26,13 +26,13 @@ const ENTRIES: &[Entry] = &[
     },
     Entry {
         stem: "width-backward",
-        caption: "optimal seams, backward energy (`--width 70%`)",
-        flags: &["--width", "70%"],
+        caption: "optimal seams, backward energy (`--width 70% --energy backward`)",
+        flags: &["--width", "70%", "--energy", "backward"],
     },
     Entry {
         stem: "width-forward",
-        caption: "forward energy (`--width 70% --energy forward`)",
-        flags: &["--width", "70%", "--energy", "forward"],
+        caption: "forward energy, the default (`--width 70%`)",
+        flags: &["--width", "70%"],
     },
     Entry {
         stem: "height",
@@ -57,14 +57,8 @@ const ENTRIES: &[Entry] = &[
     Entry {
         stem: "remove",
         caption: "object removal: the spoon carved away, then the width grown back \
-                  (`--remove spoon.png --keep-size --energy forward`)",
-        flags: &[
-            "--remove",
-            "MASKS/spoon.png",
-            "--keep-size",
-            "--energy",
-            "forward",
-        ],
+                  (`--remove spoon.png --keep-size`)",
+        flags: &["--remove", "MASKS/spoon.png", "--keep-size"],
     },
 ];
 

@@ -34,7 +34,7 @@ EXAMPLES:
   seam-carver photo.png --seams imageproc   reproduce the Bacalhau example's output
   seam-carver photo.jpg --width 120%        enlarge by inserting seams
   seam-carver photo.jpg --width 800x600     both axes (widths first)
-  seam-carver photo.jpg --energy forward    forward energy: fewer broken edges
+  seam-carver photo.jpg --energy backward   the example's energy (the default is forward)
   seam-carver photo.jpg --protect face.png  never cut the mask's light pixels
   seam-carver photo.jpg --remove bin.png --keep-size
                                             carve an object away, then grow back
@@ -76,10 +76,11 @@ pub struct Args {
     #[arg(long, value_name = "RULE", default_value = "optimal")]
     pub seams: SeamRule,
 
-    /// What a seam costs: `backward` (the energy of the pixels removed, as the example)
-    /// or `forward` (the colour differences the removal creates; keeps edges straighter).
-    #[arg(long, value_name = "ENERGY", default_value = "backward")]
-    pub energy: EnergyKind,
+    /// What a seam costs: `forward` (the colour differences the removal creates; keeps
+    /// outlines clean; the default) or `backward` (the energy of the pixels removed, the
+    /// Bacalhau example's energy, and the default with --seams imageproc).
+    #[arg(long, value_name = "ENERGY")]
+    pub energy: Option<EnergyKind>,
 
     /// Mask image of pixels no seam may cross while any other seam exists.
     #[arg(long, value_name = "MASK")]
@@ -168,6 +169,15 @@ impl std::str::FromStr for PartitionArg {
 }
 
 impl Args {
+    /// The energy asked for, or the default for the seam rule: forward, or backward
+    /// (the example's) with `--seams imageproc`.
+    pub fn energy(&self) -> EnergyKind {
+        self.energy.unwrap_or(match self.seams {
+            SeamRule::Optimal => EnergyKind::Forward,
+            SeamRule::Imageproc => EnergyKind::Backward,
+        })
+    }
+
     /// The inputs to carve: those given, or `inputs` when none is given.
     pub fn inputs(&self) -> Vec<PathBuf> {
         if self.inputs.is_empty() {
@@ -242,7 +252,7 @@ impl Args {
         };
         let masks = self.protect.is_some() || self.remove.is_some();
         self.seams
-            .check(self.energy, masks, grows(width) || grows(height))
+            .check(self.energy(), masks, grows(width) || grows(height))
             .map_err(|e| match e {
                 seam_carver::Error::RuleUnsupported { what } => format!(
                     "--seams imageproc reproduces the example's removal only; {} uses the optimal rule",
@@ -258,7 +268,7 @@ impl Args {
             width,
             height,
             rule: self.seams,
-            energy: self.energy,
+            energy: self.energy(),
             protect: None,
             remove: None,
             keep_size: self.keep_size,

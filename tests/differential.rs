@@ -159,7 +159,10 @@ fn horizontal_seams_match_the_reference_on_the_transpose() {
             let (v, h) = (image.width() / 3, image.height() / 2);
             let carved = resize(
                 &image,
-                &Request::new(image.width() - v, image.height() - h, rule),
+                &Request {
+                    energy: seam_carver::EnergyKind::Backward,
+                    ..Request::new(image.width() - v, image.height() - h, rule)
+                },
             )
             .unwrap();
             let (narrow, ref_vertical) = reference::carve(&image, v, ref_rule);

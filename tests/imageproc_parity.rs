@@ -72,6 +72,7 @@ fn assert_parity(input: &Path) {
     example_main(input, example.path());
     let options = Options {
         rule: SeamRule::Imageproc,
+        energy: seam_carver::EnergyKind::Backward,
         ..Options::default()
     };
     let summary = run(

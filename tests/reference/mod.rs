@@ -286,7 +286,8 @@ pub type Enlarged = (RgbImage, Flags, Vec<(u32, Vec<u32>, u64)>);
 
 /// Inserts `k` seams: passes of at most half the width; in each, the seams removal would
 /// take (tracked to their columns before the pass), each doubled by the rounded average
-/// of the pixel and its right neighbour. Returns the image, the flags and, per seam, its
+/// of the pixel and its right neighbour. In later passes the pixels earlier passes
+/// doubled or inserted count as protected. Returns the image, the flags and, per seam, its
 /// pass, its columns before the pass and its cost.
 pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlarged {
     let mut p = to_pixels(image);
@@ -294,13 +295,23 @@ pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlar
     let mut seams = Vec::new();
     let mut left = k as usize;
     let mut pass = 0;
+    let mut stretched: Vec<Vec<bool>> = p.iter().map(|row| vec![false; row.len()]).collect();
     while left > 0 {
         pass += 1;
         let w = p[0].len();
         let n = left.min(w / 2);
         // Work on a copy whose pixels remember their column.
         let mut copy = p.clone();
-        let mut copy_flags = f.clone();
+        let mut copy_flags: Flags = f
+            .iter()
+            .zip(&stretched)
+            .map(|(row, s)| {
+                row.iter()
+                    .zip(s)
+                    .map(|(&b, &s)| if s { b | PROTECT } else { b })
+                    .collect()
+            })
+            .collect();
         let mut index: Vec<Vec<usize>> = p.iter().map(|row| (0..row.len()).collect()).collect();
         let mut doubled = vec![vec![false; w]; p.len()];
         for _ in 0..n {
@@ -316,10 +327,13 @@ pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlar
         for y in 0..p.len() {
             let mut row = Vec::new();
             let mut frow = Vec::new();
+            let mut srow = Vec::new();
             for x in 0..w {
                 row.push(p[y][x]);
                 frow.push(f[y][x]);
+                srow.push(stretched[y][x] || doubled[y][x]);
                 if doubled[y][x] {
+                    srow.push(true);
                     let a = p[y][x];
                     let b = p[y][(x + 1).min(w - 1)];
                     let avg = |c: usize| ((a[c] as u32 + b[c] as u32 + 1) / 2) as u8;
@@ -329,6 +343,7 @@ pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlar
             }
             p[y] = row;
             f[y] = frow;
+            stretched[y] = srow;
         }
         left -= n;
     }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use image::{Rgb, RgbImage};
-use seam_carver::{Carved, Request, SeamRule, resize};
+use seam_carver::{Carved, EnergyKind, Request, SeamRule, resize};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -368,8 +368,12 @@ pub fn transpose(image: &RgbImage) -> RgbImage {
     RgbImage::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
 }
 
-/// Removes `seams` vertical seams from `image` with `rule` through the public API.
+/// Removes `seams` vertical seams from `image` with `rule`, in backward energy (the
+/// oracle's), through the public API.
 pub fn carve_width(image: &RgbImage, seams: u32, rule: SeamRule) -> seam_carver::Result<Carved> {
-    let request = Request::new(image.width().saturating_sub(seams), image.height(), rule);
+    let request = Request {
+        energy: EnergyKind::Backward,
+        ..Request::new(image.width().saturating_sub(seams), image.height(), rule)
+    };
     resize(image, &request)
 }

@@ -7,6 +7,7 @@ use image::{Rgb, RgbImage};
 use crate::carve::{Carver, Seam, original_columns};
 use crate::energy::EnergyKind;
 use crate::error::{Axis, Error, Operation, Result};
+use crate::guided::PROTECT;
 use crate::mask::{self, Mask};
 use crate::seam::SeamRule;
 
@@ -49,13 +50,17 @@ pub struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
-    /// A plain request: remove or insert seams to reach `width` x `height`.
+    /// A plain request: remove or insert seams to reach `width` x `height`, measured in
+    /// forward energy, or with [`SeamRule::Imageproc`] in backward energy (the example's).
     pub fn new(width: u32, height: u32, rule: SeamRule) -> Self {
         Request {
             width,
             height,
             rule,
-            energy: EnergyKind::Backward,
+            energy: match rule {
+                SeamRule::Optimal => EnergyKind::Forward,
+                SeamRule::Imageproc => EnergyKind::Backward,
+            },
             protect: None,
             remove: None,
             keep_size: false,
@@ -328,7 +333,10 @@ fn remove_object(
 /// Inserts `count` vertical seams (Avidan and Shamir 2007): finds the seams removal would
 /// take, then after each of their pixels inserts the rounded average of that pixel and
 /// its right neighbour. A pass inserts at most half the current width, so larger growth
-/// takes several passes, each on the image the previous one made.
+/// takes several passes, each on the image the previous one made; in each later pass the
+/// pixels earlier passes doubled and inserted are protected, so the new seams go where
+/// the image is not stretched yet instead of stretching one region again (at twice the
+/// width every pixel ends up doubled once).
 fn enlarge(
     mut layer: Layer,
     count: u32,
@@ -338,6 +346,8 @@ fn enlarge(
     let mut seams = Vec::new();
     let mut left = count;
     let mut pass = 0;
+    // Pixels doubled or inserted by the passes so far (empty before the first).
+    let mut stretched: Vec<bool> = Vec::new();
     while left > 0 {
         pass += 1;
         let (width, height) = layer.image.dimensions();
@@ -350,7 +360,15 @@ fn enlarge(
             });
         }
         let n = left.min(width / 2);
-        let mut carver = Carver::guided(&layer.image, kind, layer.flags.clone());
+        let flags = if stretched.is_empty() {
+            layer.flags.clone()
+        } else {
+            let of = |i: usize| layer.flags.get(i).copied().unwrap_or(0);
+            (0..stretched.len())
+                .map(|i| of(i) | if stretched[i] { PROTECT } else { 0 })
+                .collect()
+        };
+        let mut carver = Carver::guided(&layer.image, kind, flags);
         let found: Vec<Seam> = (0..n)
             .map(|_| {
                 let seam = carver.remove_seam(SeamRule::Optimal);
@@ -360,7 +378,7 @@ fn enlarge(
             .collect();
         drop(carver);
         let columns = original_columns(&found, width, height, SeamRule::Optimal);
-        layer = insert_columns(&layer, &columns);
+        (layer, stretched) = insert_columns(&layer, &stretched, &columns);
         seams.extend(found.into_iter().zip(columns).map(|(seam, path)| Seam {
             path,
             cost: seam.cost,
@@ -373,8 +391,9 @@ fn enlarge(
 
 /// The layer with a new pixel after every pixel the seams (columns per row) name: the
 /// rounded average of that pixel and its right neighbour (itself at the right edge),
-/// with the pixel's flags.
-fn insert_columns(layer: &Layer, seams: &[Vec<u32>]) -> Layer {
+/// with the pixel's flags; and which pixels are now `stretched` (were, or are one of a
+/// doubled pair).
+fn insert_columns(layer: &Layer, stretched: &[bool], seams: &[Vec<u32>]) -> (Layer, Vec<bool>) {
     let (width, height) = layer.image.dimensions();
     let (w, h) = (width as usize, height as usize);
     let mut doubled = vec![false; w * h];
@@ -390,6 +409,7 @@ fn insert_columns(layer: &Layer, seams: &[Vec<u32>]) -> Layer {
     } else {
         new_width as usize * h
     });
+    let mut now_stretched = Vec::with_capacity(new_width as usize * h);
     for y in 0..h {
         for x in 0..w {
             let Rgb(p) = *layer.image.get_pixel(x as u32, y as u32);
@@ -397,19 +417,23 @@ fn insert_columns(layer: &Layer, seams: &[Vec<u32>]) -> Layer {
             if !layer.flags.is_empty() {
                 flags.push(layer.flags[y * w + x]);
             }
-            if doubled[y * w + x] {
+            let twice = doubled[y * w + x];
+            now_stretched.push(twice || stretched.get(y * w + x).copied().unwrap_or(false));
+            if twice {
                 let Rgb(q) = *layer.image.get_pixel((x + 1).min(w - 1) as u32, y as u32);
                 raw.extend((0..3).map(|c| (p[c] as u16 + q[c] as u16).div_ceil(2) as u8));
                 if !layer.flags.is_empty() {
                     flags.push(layer.flags[y * w + x]);
                 }
+                now_stretched.push(true);
             }
         }
     }
-    Layer {
+    let layer = Layer {
         image: RgbImage::from_raw(new_width, height, raw).expect("buffer matches the new size"),
         flags,
-    }
+    };
+    (layer, now_stretched)
 }
 
 /// The image mirrored along its diagonal: rows become columns. A horizontal seam of an
