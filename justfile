@@ -94,6 +94,23 @@ bench:
     cargo build --release -q -p seam-carver-cli
     cargo bench -p seam-carver-cli
 
+# Quality table: every method (ours backward and forward, liblqr, the example) at 80%, 60%, 130% and 200% width, on the photos and generated hard cases; side-by-side pictures in docs/quality/.
+quality *IMAGES:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! convert -version 2>/dev/null | grep -q lqr && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing ImageMagick (with liblqr) for the liblqr column..." >&2
+      apt-get install -y -qq imagemagick >/dev/null || echo "could not install ImageMagick; its column is left empty" >&2
+    fi
+    images=({{IMAGES}})
+    if [ ${#images[@]} -eq 0 ]; then
+      images=(inputs/coffee.png)
+      for f in ../shared/images/*.png ../shared/images/*.jpg; do
+        [ -e "$f" ] && [ "$(basename "$f")" != coffee.png ] && images+=("$f")
+      done
+    fi
+    cargo run --release -q --example quality -- --gallery docs/quality "${images[@]}"
+
 # Fuzz decode-and-carve (or TARGET=job_spec) for SECONDS; needs nightly and cargo-fuzz.
 fuzz TARGET="decode_carve" SECONDS="600":
     cargo +nightly --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal

@@ -5,7 +5,8 @@
 //!
 //! `cargo run --release --example quality -- [--gallery DIR] [--cases DIR] IMAGE...`
 //! prints a Markdown table; `--gallery DIR` writes, for each image, the default carve at
-//! 80% width beside liblqr's (`NAME.jpg`); `--cases DIR` writes the generated cases.
+//! 60% and 200% width beside liblqr's (`NAME-60.jpg`, `NAME-200.jpg`); `--cases DIR`
+//! writes the generated cases.
 //!
 //! How a result is tied back to its input: each result row is aligned with its input row
 //! by dynamic programming, as an ordered subsequence (for removal: which input pixels
@@ -545,10 +546,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             scores.added, scores.broken, scores.kinks
                         ));
                         if let Some(dir) = &gallery
-                            && percent == 80
+                            && (percent == 60 || percent == 200)
                             && *method == Method::Liblqr
                         {
-                            write_pair(dir, name, image, &result)?;
+                            write_pair(dir, &format!("{name}-{percent}"), image, &result)?;
                         }
                     }
                     None => cells.push("—".into()),
@@ -573,7 +574,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Writes `DIR/NAME.jpg`: the default carve at 80% (left) beside liblqr's (right).
+/// Writes `DIR/NAME.jpg`: the default carve (left) beside liblqr's at the same size
+/// (right).
 fn write_pair(
     dir: &Path,
     name: &str,
@@ -585,6 +587,6 @@ fn write_pair(
         image,
         &Request::new(liblqr.width(), image.height(), SeamRule::Optimal),
     )?;
-    beside(&ours.image, liblqr).save(dir.join(format!("{name}.png")))?;
+    beside(&ours.image, liblqr).save(dir.join(format!("{name}.jpg")))?;
     Ok(())
 }
