@@ -38,6 +38,16 @@ run-wasi INPUT="inputs" *ARGS="": build-wasi
     mkdir -p outputs
     "$wasmtime" run --dir "$dir::/inputs" --dir outputs::/outputs {{module}} "$target" -o /outputs {{ARGS}}
 
+# Serve the browser page (web/) on localhost:PORT with the WASI module: carve in the browser, byte-identical to the CLI.
+web PORT="8000": build-wasi
+    cd web && { [ -d node_modules/@bjorn3/browser_wasi_shim ] || npm ci --no-audit --no-fund --loglevel=error; }
+    node web/serve.mjs {{PORT}}
+
+# Run the page's browser test alone (Chromium via playwright-core; part of `cargo test` too).
+web-test: build-wasi
+    cd web && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
+    CHROMIUM="$(tools/ensure-chromium.sh)" node web/test/browser.mjs
+
 # Check native, wasmtime, node and wazero (as on Bacalhau) write identical bytes: `just verify ../shared/images -- --seams imageproc`.
 verify *IMAGES="golden/inputs":
     tools/verify-engines.sh {{IMAGES}}

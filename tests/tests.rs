@@ -17,3 +17,4 @@ mod imageproc_parity;
 mod job;
 mod malformed;
 mod wasi;
+mod web;

@@ -1,0 +1,42 @@
+// A static file server for the page (no server-side logic): serves web/ and the WASI
+// module, by default $CARGO_TARGET_DIR (or ../target)/wasm32-wasip1/release/seam-carver.wasm,
+// or SEAM_CARVER_WASM. Usage: node serve.mjs [PORT] (default 8000; 0 picks a free one).
+// Prints "serving http://127.0.0.1:PORT/" once listening.
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const target = process.env.CARGO_TARGET_DIR
+  ? resolve(process.env.CARGO_TARGET_DIR)
+  : join(root, "..", "target");
+const wasm = process.env.SEAM_CARVER_WASM ?? join(target, "wasm32-wasip1", "release", "seam-carver.wasm");
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".png": "image/png",
+  ".json": "application/json",
+};
+
+const server = createServer(async (request, response) => {
+  const path = decodeURIComponent(new URL(request.url, "http://localhost").pathname);
+  const file = path === "/seam-carver.wasm" ? wasm : join(root, normalize(path === "/" ? "/index.html" : path));
+  if (file !== wasm && !file.startsWith(root)) {
+    response.writeHead(403).end();
+    return;
+  }
+  try {
+    const body = await readFile(file);
+    response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    response.end(body);
+  } catch {
+    response.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${path}\n`);
+  }
+});
+
+server.listen(Number(process.argv[2] ?? 8000), "127.0.0.1", () => {
+  console.log(`serving http://127.0.0.1:${server.address().port}/ (module: ${wasm})`);
+});

@@ -1,0 +1,418 @@
+// The page: an image in, the module run in a worker with the options chosen, its files
+// shown and offered for download, and the multi-size slider. `window.seamCarver` lets the
+// browser test read what the page produced.
+import { atWidth, removalOrder } from "./multisize.js";
+
+const $ = (id) => document.getElementById(id);
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+
+const state = {
+  file: null, // {name, bytes}
+  original: null, // {width, height, rgba} of the module's NAME.original.png
+  files: new Map(), // name -> bytes of the last carve
+  hashes: {}, // name -> sha256 hex of the last carve's files
+  explore: null, // {width, height, rgba, order, min}
+  busy: false,
+  runs: 0, // module runs so far
+  finished: 0, // actions finished so far
+};
+
+/** Counts finished actions (loads, carves, slider preparations), for the test. */
+const finished = (action) => async (...args) => {
+  try {
+    await action(...args);
+  } finally {
+    state.finished += 1;
+  }
+};
+
+// ---- running the module -------------------------------------------------------------
+
+let nextId = 0;
+const pending = new Map();
+
+worker.onmessage = ({ data }) => {
+  const job = pending.get(data.id);
+  if (!job) return;
+  if (data.type === "stderr") {
+    job.onLine(data.line);
+    return;
+  }
+  pending.delete(data.id);
+  job.resolve(data);
+};
+
+/** Runs the module on the current file with `args` after its input; resolves to its result. */
+function run(args, masks = []) {
+  const { name, bytes } = state.file;
+  const id = nextId++;
+  state.runs += 1;
+  state.lastArgs = args;
+  return new Promise((resolve) => {
+    pending.set(id, { resolve, onLine: showProgress });
+    worker.postMessage({
+      id,
+      inputs: [[name, bytes.slice()]],
+      masks,
+      args: [`/inputs/${name}`, "-o", "/outputs", ...args],
+    });
+  });
+}
+
+/** The CLI's one-line error from a failed run, or why the run itself failed. */
+function failure(result) {
+  if (result.type === "fail") return `error: ${result.message}`;
+  if (result.exitCode === null) return `error: the module trapped: ${result.trap}`;
+  if (result.exitCode === 0) return null;
+  const line = result.stderr.find((l) => l.startsWith("error:"));
+  return line ?? `error: the module exited with code ${result.exitCode}: ${result.stderr.join(" ")}`;
+}
+
+function showProgress(line) {
+  const seam = /seam (\d+)\/(\d+)/.exec(line);
+  const bar = $("progress");
+  if (seam) {
+    bar.max = Number(seam[2]);
+    bar.value = Number(seam[1]);
+  } else if (!line.startsWith("error:")) {
+    $("status").textContent = line.trim();
+  }
+}
+
+function busy(on, what = "") {
+  state.busy = on;
+  $("carve").disabled = on || !state.original;
+  $("explore").disabled = on || !state.original;
+  const bar = $("progress");
+  bar.hidden = !on;
+  if (on) {
+    bar.removeAttribute("value");
+    $("status").textContent = what;
+  }
+}
+
+function showError(message) {
+  $("error").hidden = !message;
+  $("error").textContent = message ?? "";
+}
+
+// ---- images ---------------------------------------------------------------------------
+
+/** Decodes PNG bytes exactly (no colour management): {width, height, rgba}. */
+async function decodePng(bytes) {
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }), {
+    colorSpaceConversion: "none",
+    premultiplyAlpha: "none",
+  });
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.drawImage(bitmap, 0, 0);
+  const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+  return { width: bitmap.width, height: bitmap.height, rgba: data };
+}
+
+function paint(canvas, width, height, rgba) {
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext("2d").putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
+}
+
+async function sha256(bytes) {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The hash of an image's RGB bytes, to compare pixels whatever the encoding. */
+function rgbHash(rgba) {
+  const rgb = new Uint8Array((rgba.length / 4) * 3);
+  for (let i = 0, o = 0; i < rgba.length; i += 4) {
+    rgb[o++] = rgba[i];
+    rgb[o++] = rgba[i + 1];
+    rgb[o++] = rgba[i + 2];
+  }
+  return sha256(rgb);
+}
+
+const stem = (name) => name.replace(/\.[^.]*$/, "");
+const blobUrl = (bytes, type) => URL.createObjectURL(new Blob([bytes], { type }));
+
+// ---- loading an image -----------------------------------------------------------------
+
+async function load(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  // The module reads the name the file had; keep it, minus path separators.
+  state.file = { name: file.name.replace(/[/\\]/g, "_") || "image", bytes };
+  state.original = null;
+  state.explore = null;
+  $("explore-figure").hidden = true;
+  $("explore-slider").disabled = true;
+  for (const id of ["result", "annotated-figure", "gradients-figure"]) $(id).hidden = true;
+  showError(null);
+  busy(true, `reading ${state.file.name}…`);
+  // The module decodes it (every format it reads, exactly as it will carve it).
+  const result = await run(["--width", "100%", "--only", "original"]);
+  busy(false);
+  const error = failure(result);
+  if (error) {
+    showError(error);
+    $("loaded").hidden = true;
+    $("status").textContent = "";
+    return;
+  }
+  const png = new Map(result.outputs).get(`${stem(state.file.name)}.original.png`);
+  state.original = await decodePng(png);
+  const { width, height, rgba } = state.original;
+  paint($("original"), width, height, rgba);
+  const mask = $("mask");
+  mask.width = width;
+  mask.height = height;
+  $("loaded").hidden = false;
+  $("loaded").textContent = `${state.file.name}: ${width}x${height}`;
+  $("status").textContent = "";
+  busy(false);
+}
+
+const loadFinished = finished(load);
+$("file").addEventListener("change", () => {
+  if ($("file").files[0]) loadFinished($("file").files[0]);
+});
+const drop = $("drop");
+drop.addEventListener("dragover", (e) => {
+  e.preventDefault();
+  drop.classList.add("over");
+});
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (e) => {
+  e.preventDefault();
+  drop.classList.remove("over");
+  if (e.dataTransfer.files[0]) loadFinished(e.dataTransfer.files[0]);
+});
+
+// ---- sizes: fields and sliders --------------------------------------------------------
+
+for (const axis of ["width", "height"]) {
+  const field = $(axis);
+  const slider = $(`${axis}-slider`);
+  slider.addEventListener("input", () => {
+    field.value = slider.value === "100" && axis === "height" ? "" : `${slider.value}%`;
+  });
+  field.addEventListener("input", () => {
+    const percent = /^\s*(\d+(?:\.\d+)?)%\s*$/.exec(field.value);
+    if (percent) slider.value = percent[1];
+  });
+}
+
+// ---- the mask brush -------------------------------------------------------------------
+
+const maskCanvas = $("mask");
+let painting = false;
+
+function brushAt(event) {
+  const rect = maskCanvas.getBoundingClientRect();
+  const x = ((event.clientX - rect.left) * maskCanvas.width) / rect.width;
+  const y = ((event.clientY - rect.top) * maskCanvas.height) / rect.height;
+  const mode = document.querySelector('input[name="brush"]:checked').value;
+  const radius = (Number($("brush-size").value) / 2) * (maskCanvas.width / rect.width);
+  const context = maskCanvas.getContext("2d");
+  context.globalCompositeOperation = mode === "erase" ? "destination-out" : "source-over";
+  context.fillStyle = mode === "remove" ? "rgb(230, 0, 0)" : "rgb(0, 200, 0)";
+  context.beginPath();
+  context.arc(x, y, radius, 0, 2 * Math.PI);
+  context.fill();
+}
+
+maskCanvas.addEventListener("pointerdown", (e) => {
+  if (!state.original) return;
+  painting = true;
+  maskCanvas.setPointerCapture(e.pointerId);
+  brushAt(e);
+});
+maskCanvas.addEventListener("pointermove", (e) => painting && brushAt(e));
+maskCanvas.addEventListener("pointerup", () => (painting = false));
+$("clear-mask").addEventListener("click", () => {
+  maskCanvas.getContext("2d").clearRect(0, 0, maskCanvas.width, maskCanvas.height);
+});
+
+/** The painted masks as white-on-black PNGs: [[name, bytes]] for those painted. */
+async function masks() {
+  const { width, height } = maskCanvas;
+  if (!width) return [];
+  const painted = maskCanvas.getContext("2d").getImageData(0, 0, width, height).data;
+  const out = [];
+  for (const [kind, isKind] of [
+    ["protect", (r, g) => g > r],
+    ["remove", (r, g) => r > g],
+  ]) {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext("2d");
+    const image = context.createImageData(width, height);
+    let set = 0;
+    for (let i = 0; i < painted.length; i += 4) {
+      const on = painted[i + 3] >= 128 && isKind(painted[i], painted[i + 1]);
+      set += on;
+      image.data.fill(on ? 255 : 0, i, i + 3);
+      image.data[i + 3] = 255;
+    }
+    if (set === 0) continue;
+    context.putImageData(image, 0, 0);
+    const blob = await canvas.convertToBlob({ type: "image/png" });
+    out.push([`${kind}.png`, new Uint8Array(await blob.arrayBuffer())]);
+  }
+  return out;
+}
+
+function options(painted) {
+  const args = [];
+  const width = $("width").value.trim();
+  const height = $("height").value.trim();
+  const hasRemove = painted.some(([name]) => name === "remove.png");
+  if (width && !hasRemove) args.push("--width", width);
+  if (height) args.push("--height", height);
+  args.push(...seamArgs());
+  for (const [name] of painted) args.push(`--${stem(name)}`, `/masks/${name}`);
+  if (hasRemove && $("keep-size").checked) args.push("--keep-size");
+  return args;
+}
+
+/** The energy and rule flags: the energy is left out where it is the rule's default, as
+ * on the command line (forward, or backward with the imageproc rule). */
+function seamArgs() {
+  const rule = $("rule").value;
+  const energy = $("energy").value;
+  const fallback = rule === "imageproc" ? "backward" : "forward";
+  return [...(energy === fallback ? [] : ["--energy", energy]), "--seams", rule];
+}
+
+// The example's rule comes with the example's energy.
+$("rule").addEventListener("change", () => {
+  $("energy").value = $("rule").value === "imageproc" ? "backward" : "forward";
+});
+
+// ---- carving --------------------------------------------------------------------------
+
+async function carve() {
+  if (!state.original || state.busy) return;
+  showError(null);
+  busy(true, "carving…");
+  state.files = new Map();
+  state.hashes = {};
+  state.carved = null;
+  for (const id of ["result", "annotated-figure", "gradients-figure"]) $(id).hidden = true;
+  const painted = await masks();
+  const result = await run(options(painted), painted);
+  busy(false);
+  const error = failure(result);
+  if (error) {
+    showError(error);
+    $("status").textContent = "";
+    return;
+  }
+  state.files = new Map(result.outputs);
+  state.hashes = {};
+  for (const [name, bytes] of state.files) state.hashes[name] = await sha256(bytes);
+  const base = stem(state.file.name);
+  const get = (suffix) => state.files.get(`${base}.${suffix}`);
+  const carved = await decodePng(get("carved.png"));
+  const report = JSON.parse(new TextDecoder().decode(get("seams.json")));
+  $("carved").src = blobUrl(get("carved.png"), "image/png");
+  $("annotated").src = blobUrl(get("annotated.png"), "image/png");
+  $("gradients").src = blobUrl(get("gradients.png"), "image/png");
+  const { width, height } = state.original;
+  $("result-caption").textContent =
+    `Carved: ${width}x${height} → ${carved.width}x${carved.height}, ` +
+    `${report.seams.length} seams, ${(result.ms / 1000).toFixed(2)} s`;
+  state.carved = carved;
+  const links = $("downloads");
+  links.replaceChildren();
+  for (const [name, bytes] of state.files) {
+    const a = document.createElement("a");
+    a.href = blobUrl(bytes, name.endsWith(".json") ? "application/json" : "image/png");
+    a.download = name;
+    a.textContent = name;
+    links.append(a);
+  }
+  for (const id of ["result", "annotated-figure", "gradients-figure"]) $(id).hidden = false;
+  $("status").textContent = `done: ${state.files.size} files`;
+}
+
+$("carve").addEventListener("click", finished(carve));
+
+// ---- the multi-size slider ------------------------------------------------------------
+
+async function prepareSlider() {
+  if (!state.original || state.busy) return;
+  showError(null);
+  busy(true, "carving to the smallest width…");
+  const painted = (await masks()).filter(([name]) => name === "protect.png");
+  const args = ["--width", $("smallest").value.trim(), ...seamArgs()];
+  for (const [name] of painted) args.push(`--${stem(name)}`, `/masks/${name}`);
+  args.push("--only", "seams");
+  const result = await run(args, painted);
+  busy(false);
+  const error = failure(result);
+  if (error) {
+    showError(error);
+    return;
+  }
+  const report = JSON.parse(
+    new TextDecoder().decode(new Map(result.outputs).get(`${stem(state.file.name)}.seams.json`)),
+  );
+  const { width, height, rgba } = state.original;
+  const seams = report.seams.filter((s) => s.orientation === "vertical" && !s.inserted);
+  if (seams.length === 0 || report.output_width >= width) {
+    showError("error: the smallest width must be narrower than the image");
+    return;
+  }
+  state.explore = { width, height, rgba, order: removalOrder(seams, width, height), min: width - seams.length };
+  const slider = $("explore-slider");
+  slider.min = String(state.explore.min);
+  slider.max = String(width);
+  slider.value = String(width);
+  slider.disabled = false;
+  $("explore-figure").hidden = false;
+  showWidth(width);
+  $("status").textContent = `slider ready: ${state.explore.min} to ${width} pixels`;
+}
+
+function showWidth(w) {
+  const e = state.explore;
+  const k = e.width - w;
+  const pixels = atWidth(e.rgba, e.width, e.height, e.order, k);
+  paint($("explore-canvas"), w, e.height, pixels);
+  $("explore-caption").textContent = `${w}x${e.height}: exact (the same pixels as a carve to width ${w})`;
+  $("explore-status").textContent = `${w} px`;
+  return pixels;
+}
+
+$("explore").addEventListener("click", finished(prepareSlider));
+$("explore-slider").addEventListener("input", () => showWidth(Number($("explore-slider").value)));
+
+// ---- what the browser test reads --------------------------------------------------------
+
+window.seamCarver = {
+  ready: () => Boolean(state.original) && !state.busy,
+  idle: () => !state.busy,
+  hashes: () => state.hashes,
+  error: () => ($("error").hidden ? null : $("error").textContent),
+  /** The RGB hash of the slider's image at `w` pixels (rendering it). */
+  sliderRgbHash: (w) => rgbHash(showWidth(w)),
+  /** The RGB hash of the last carve's carved.png, decoded. */
+  carvedRgbHash: () => rgbHash(state.carved.rgba),
+  carvedSize: () => [state.carved.width, state.carved.height],
+  sliderRange: () => (state.explore ? [state.explore.min, state.explore.width] : null),
+  runs: () => state.runs,
+  finished: () => state.finished,
+  lastArgs: () => state.lastArgs,
+  /** Pure red pixels (removed seams) of the last annotated.png inside [x0, x1) x [y0, y1). */
+  removedIn: async (x0, y0, x1, y1) => {
+    const image = await decodePng(state.files.get(`${stem(state.file.name)}.annotated.png`));
+    let n = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const i = (y * image.width + x) * 4;
+        n += image.rgba[i] === 255 && image.rgba[i + 1] === 0 && image.rgba[i + 2] === 0;
+      }
+    }
+    return n;
+  },
+};

@@ -1,0 +1,190 @@
+// The page in a real browser: Debian's Chromium, headless, driven by playwright-core.
+// Serves web/ with serve.mjs, then checks that
+//  - a golden input carved with a golden case's options gives every file of that case
+//    byte for byte (sha256 against golden/expected/CASE/), for two cases;
+//  - a protect mask painted with the mouse keeps every seam out of what was painted;
+//  - a file that is not an image shows the CLI's one-line error;
+//  - the width slider shows widths without running the module again, each the same
+//    pixels as a carve to that width.
+// Saves a screenshot to $SEAM_CARVER_WEB_ARTIFACTS (default: $CARGO_TARGET_DIR or
+// ../target, then web-test/). Exits non-zero naming the first check that failed.
+// Chromium: $CHROMIUM, else `chromium` on PATH.
+import { spawn, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const web = fileURLToPath(new URL("..", import.meta.url));
+const repo = resolve(web, "..");
+const target = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, "target");
+const artifacts = process.env.SEAM_CARVER_WEB_ARTIFACTS ?? join(target, "web-test");
+mkdirSync(artifacts, { recursive: true });
+
+function fail(message) {
+  console.error(`not ok - ${message}`);
+  process.exitCode = 1;
+  throw new Error(message);
+}
+
+function check(condition, message) {
+  if (!condition) fail(message);
+  console.log(`ok - ${message}`);
+}
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  try {
+    return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim();
+  } catch {
+    fail("Chromium not found: install Debian's chromium (apt-get install chromium) or set CHROMIUM");
+  }
+}
+
+async function startServer() {
+  const server = spawn(process.execPath, [join(web, "serve.mjs"), "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((ok, no) => {
+    server.stdout.on("data", (chunk) => {
+      const match = /serving (http:\/\/\S+)/.exec(String(chunk));
+      if (match) ok(match[1]);
+    });
+    server.on("exit", (code) => no(new Error(`serve.mjs exited with ${code}`)));
+  });
+  return { server, url };
+}
+
+/** Does `act`, then waits until the page has finished the action it started. */
+async function andWait(page, act) {
+  const before = await page.evaluate(() => window.seamCarver.finished());
+  await act();
+  await page.waitForFunction((n) => window.seamCarver.finished() > n, before, { timeout: 120_000 });
+}
+
+async function open(page, file) {
+  await andWait(page, () => page.setInputFiles("#file", file));
+}
+
+async function carveWith(page, options) {
+  await page.fill("#width", options.width ?? "");
+  await page.fill("#height", options.height ?? "");
+  const rule = options.rule ?? "optimal";
+  await page.selectOption("#rule", rule);
+  await page.selectOption("#energy", options.energy ?? (rule === "imageproc" ? "backward" : "forward"));
+  await andWait(page, () => page.click("#carve"));
+}
+
+/** The page's options for a golden case's arguments (only the flags the page has). */
+function pageOptions(args) {
+  const options = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
+    const key = { "--width": "width", "--height": "height", "--energy": "energy", "--seams": "rule" }[flag];
+    if (!key) fail(`golden case flag ${flag} has no field on the page`);
+    options[key] = value;
+  }
+  return options;
+}
+
+const { server, url } = await startServer();
+const browser = await chromium.launch({
+  executablePath: chromiumPath(),
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForFunction(() => window.seamCarver);
+
+  // 1. Golden cases: every file byte for byte.
+  const cases = JSON.parse(readFileSync(join(repo, "golden", "cases.json"), "utf8"));
+  for (const name of ["chelsea-half", "coffee-imageproc"]) {
+    const golden = cases.find((c) => c.name === name);
+    await open(page, join(repo, "golden", "inputs", golden.inputs[0]));
+    await carveWith(page, pageOptions(golden.args));
+    const got = await page.evaluate(() => window.seamCarver.hashes());
+    check(!(await page.evaluate(() => window.seamCarver.error())), `${name}: carved without an error`);
+    const expected = JSON.parse(readFileSync(join(repo, "golden", "expected", name, "manifest.json"), "utf8")).files;
+    expected["manifest.json"] = sha256(readFileSync(join(repo, "golden", "expected", name, "manifest.json")));
+    const names = Object.keys(expected).sort();
+    check(JSON.stringify(Object.keys(got).sort()) === JSON.stringify(names), `${name}: the page wrote ${names.join(", ")}`);
+    for (const file of names) check(got[file] === expected[file], `${name}: ${file} is byte-identical to the golden file`);
+  }
+
+  // 2. A protect mask painted with the mouse: no seam goes through it.
+  await open(page, join(repo, "inputs", "coffee.png"));
+  const box = await page.locator("#mask").boundingBox();
+  const scale = box.width / 600;
+  const band = { x0: 250, x1: 330, y0: 60, y1: 340 }; // image pixels: the cup's middle
+  const unmasked = async () => {
+    await carveWith(page, { width: "60%" });
+    return page.evaluate((b) => window.seamCarver.removedIn(b.x0 + 12, b.y0 + 12, b.x1 - 12, b.y1 - 12), band);
+  };
+  const before = await unmasked();
+  check(before > 0, `without a mask seams cross the band (${before} removed pixels there)`);
+  await page.check('input[name="brush"][value="protect"]');
+  for (let y = band.y0; y <= band.y1; y += 8) {
+    await page.mouse.move(box.x + band.x0 * scale, box.y + y * scale);
+    await page.mouse.down();
+    await page.mouse.move(box.x + band.x1 * scale, box.y + y * scale, { steps: 8 });
+    await page.mouse.up();
+  }
+  const after = await unmasked();
+  const args = await page.evaluate(() => window.seamCarver.lastArgs());
+  check(args.includes("/masks/protect.png"), `the painted mask was passed (${args.join(" ")})`);
+  check(after === 0, `with the band painted as protected no seam crosses it (${after} removed pixels there)`);
+  await page.click("#clear-mask");
+
+  // 3. A file that is not an image: the CLI's one-line error.
+  const notes = join(mkdtempSync(join(tmpdir(), "seam-carver-web-")), "notes.png");
+  writeFileSync(notes, "not a picture\n");
+  await open(page, notes);
+  const error = await page.evaluate(() => window.seamCarver.error());
+  check(
+    /^error: \/inputs\/notes\.png: not an image format seam-carver reads/.test(error ?? ""),
+    `a text file named notes.png shows the CLI's error line (${error})`,
+  );
+
+  // 4. The multi-size slider: instant, and exact at every width tested.
+  await open(page, join(repo, "inputs", "coffee.png"));
+  await page.fill("#smallest", "50%");
+  await andWait(page, () => page.click("#explore"));
+  const range = await page.evaluate(() => window.seamCarver.sliderRange());
+  check(JSON.stringify(range) === "[300,600]", `the slider spans 300 to 600 pixels (${range})`);
+  const runs = await page.evaluate(() => window.seamCarver.runs());
+  const widths = [599, 551, 450, 301, 300];
+  const shown = {};
+  for (const w of widths) {
+    await page.locator("#explore-slider").fill(String(w));
+    shown[w] = await page.evaluate((w) => window.seamCarver.sliderRgbHash(w), w);
+  }
+  check((await page.evaluate(() => window.seamCarver.runs())) === runs, "moving the slider runs the module no more");
+  for (const w of widths) {
+    await carveWith(page, { width: String(w) });
+    const [cw] = await page.evaluate(() => window.seamCarver.carvedSize());
+    const carved = await page.evaluate(() => window.seamCarver.carvedRgbHash());
+    check(cw === w && carved === shown[w], `the slider at ${w} pixels shows exactly a carve to width ${w}`);
+  }
+  check(errors.length === 0, `no script errors on the page (${errors.join("; ")})`);
+  await page.locator("#explore-slider").fill("450");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifacts, "web.png"), fullPage: true });
+  console.log(`screenshot: ${join(artifacts, "web.png")}`);
+} finally {
+  await browser.close();
+  server.kill();
+}
