@@ -26,6 +26,142 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+/// Why job specs could not be written or read back; each message names the argument,
+/// file or spec field at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// `--module` names something the node's loader would not take.
+    #[error(
+        "--module {arg}: the node's loader takes a .wasm file, so the module's name must end in .wasm"
+    )]
+    ModuleNotWasm {
+        /// The argument.
+        arg: String,
+    },
+    /// The local module file cannot be read.
+    #[error("{}: cannot read the module ({source}); build it with `just build-wasi`", path.display())]
+    ModuleUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An `s3://` input without a key.
+    #[error("{arg}: an S3 input needs s3://BUCKET/KEY")]
+    S3NeedsKey {
+        /// The argument.
+        arg: String,
+    },
+    /// An `ipfs://` input that is not a single CID.
+    #[error("{arg}: an IPFS input needs ipfs://CID of a single file")]
+    IpfsNeedsCid {
+        /// The argument.
+        arg: String,
+    },
+    /// An image too large for a wasm32 module's memory.
+    #[error(
+        "an image of {pixels} pixels needs about {mib} MiB, over the 4 GiB a wasm32 module can address"
+    )]
+    TooMuchMemory {
+        /// Its pixels.
+        pixels: u64,
+        /// The memory it needs, in MiB.
+        mib: u64,
+    },
+    /// A mask option without its file.
+    #[error("{flag} needs a mask file")]
+    MaskMissing {
+        /// `--protect` or `--remove`.
+        flag: String,
+    },
+    /// A mask file that cannot travel with the job.
+    #[error("{flag} {path}: {kind}")]
+    Mask {
+        /// `--protect` or `--remove`.
+        flag: String,
+        /// The mask as given.
+        path: String,
+        /// What is wrong with it.
+        kind: MaskProblem,
+    },
+    /// No inputs.
+    #[error("no inputs given")]
+    NoInputs,
+    /// Two inputs whose outputs would have the same names.
+    #[error("{input}: another input is also named {name}, and their outputs would clash")]
+    InputNameClash {
+        /// The second input.
+        input: String,
+        /// The name they share.
+        name: String,
+    },
+    /// A local input that cannot be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    InputUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A local input whose header is not an image's.
+    #[error("{}: not a readable image: {source}", path.display())]
+    NotAnImage {
+        /// The file.
+        path: PathBuf,
+        /// What the decoder said.
+        source: image::ImageError,
+    },
+    /// A local input (already phrased by the command line's expansion: `PATH: problem`).
+    #[error("{0}")]
+    Input(String),
+    /// Something that cannot travel inline within a job's budget.
+    #[error(
+        "{what}: a job carrying it would be {size} bytes, and a job must stay under {JOB_BUDGET} bytes to reach a compute node (NATS's default 1 MiB message){}; upload large images and pass their URLs instead: https://..., s3://BUCKET/KEY or ipfs://CID",
+        inline_module.map(|bytes| format!("; the module alone takes {bytes} bytes inline: publish it and pass --module https://…/seam-carver.wasm, s3://BUCKET/KEY.wasm or ipfs://CID")).unwrap_or_default()
+    )]
+    TooLargeInline {
+        /// What it is.
+        what: String,
+        /// The size of a job carrying it.
+        size: usize,
+        /// The inline module's size, when the module travels inline.
+        inline_module: Option<usize>,
+    },
+    /// A job over the budget after packing.
+    #[error("job {job} would be {size} bytes, over the {JOB_BUDGET} bytes a job may take")]
+    JobTooLarge {
+        /// The job's number, from 1.
+        job: usize,
+        /// Its size.
+        size: usize,
+    },
+    /// A spec read back lacks what a generated one has.
+    #[error("{0}")]
+    Spec(String),
+    /// A spec's input that only a node can fetch.
+    #[error("{target}: a {kind} source; only inline sources can be re-run locally")]
+    NotInline {
+        /// The input's target.
+        target: String,
+        /// Its source type.
+        kind: String,
+    },
+}
+
+/// What is wrong with a mask file given to `bacalhau-job spec`.
+#[derive(Debug, thiserror::Error)]
+pub enum MaskProblem {
+    /// It is a URL.
+    #[error("masks travel inline with the job; give a local file")]
+    NotLocal,
+    /// It cannot be read.
+    #[error("cannot read mask: {0}")]
+    Unreadable(std::io::Error),
+    /// Another mask has the same file name but other bytes.
+    #[error("another mask is also named {0}")]
+    NameClash(String),
+}
+
 /// NATS's default maximum payload, which carries a job to a compute node: 1 MiB.
 pub const NATS_MAX_PAYLOAD: usize = 1 << 20;
 
@@ -74,19 +210,14 @@ pub enum ModuleSource {
 impl ModuleSource {
     /// Reads `--module`: a URL (`https://`, `s3://`, `ipfs://`) is sent by reference,
     /// anything else is a local file read now.
-    pub fn parse(arg: &str) -> Result<ModuleSource, String> {
-        let not_wasm = || {
-            format!(
-                "--module {arg}: the node's loader takes a .wasm file, so the module's name must end in .wasm"
-            )
+    pub fn parse(arg: &str) -> Result<ModuleSource, JobError> {
+        let not_wasm = || JobError::ModuleNotWasm {
+            arg: arg.to_string(),
         };
         match Input::parse(arg)? {
-            Input::File(path) => std::fs::read(&path).map(ModuleSource::Inline).map_err(|e| {
-                format!(
-                    "{}: cannot read the module ({e}); build it with `just build-wasi`",
-                    path.display()
-                )
-            }),
+            Input::File(path) => std::fs::read(&path)
+                .map(ModuleSource::Inline)
+                .map_err(|source| JobError::ModuleUnreadable { path, source }),
             Input::Url(url) if url_file_name(&url).ends_with(".wasm") => Ok(ModuleSource::Url(url)),
             Input::S3 { bucket, key } if key.ends_with(".wasm") => {
                 Ok(ModuleSource::S3 { bucket, key })
@@ -160,7 +291,7 @@ fn url_file_name(url: &str) -> String {
 
 impl Input {
     /// Classifies a command-line argument.
-    pub fn parse(arg: &str) -> Result<Input, String> {
+    pub fn parse(arg: &str) -> Result<Input, JobError> {
         if arg.starts_with("https://") || arg.starts_with("http://") {
             return Ok(Input::Url(arg.to_string()));
         }
@@ -168,7 +299,9 @@ impl Input {
             let (bucket, key) = rest
                 .split_once('/')
                 .filter(|(b, k)| !b.is_empty() && !k.is_empty())
-                .ok_or_else(|| format!("{arg}: an S3 input needs s3://BUCKET/KEY"))?;
+                .ok_or_else(|| JobError::S3NeedsKey {
+                    arg: arg.to_string(),
+                })?;
             return Ok(Input::S3 {
                 bucket: bucket.into(),
                 key: key.into(),
@@ -176,9 +309,9 @@ impl Input {
         }
         if let Some(cid) = arg.strip_prefix("ipfs://") {
             if cid.is_empty() || cid.contains('/') {
-                return Err(format!(
-                    "{arg}: an IPFS input needs ipfs://CID of a single file"
-                ));
+                return Err(JobError::IpfsNeedsCid {
+                    arg: arg.to_string(),
+                });
             }
             return Ok(Input::Ipfs(cid.into()));
         }
@@ -262,13 +395,13 @@ fn serialized_len(value: &Value) -> usize {
 
 /// Memory for a job whose largest image has `pixels` pixels, as a size Bacalhau reads
 /// (go-humanize: `MiB` is 1024 * 1024 bytes).
-pub fn memory_for(pixels: u64) -> Result<String, String> {
+pub fn memory_for(pixels: u64) -> Result<String, JobError> {
     let need = BASE_MEMORY + pixels * BYTES_PER_PIXEL;
     if need > MAX_MEMORY {
-        return Err(format!(
-            "an image of {pixels} pixels needs about {} MiB, over the 4 GiB a wasm32 module can address",
-            need >> 20
-        ));
+        return Err(JobError::TooMuchMemory {
+            pixels,
+            mib: need >> 20,
+        });
     }
     // Round up to 64 MiB, at least 512 MiB.
     let mib = need.div_ceil(64 << 20) * 64;
@@ -287,7 +420,7 @@ pub const MASK_OPTIONS: [&str; 2] = ["--protect", "--remove"];
 /// The options with every mask file (`--protect FILE`, `--remove=FILE`) read and its
 /// path replaced by `/masks/NAME`; returns the new options, and the masks' local paths,
 /// names and bytes.
-pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<MaskFile>), String> {
+pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<MaskFile>), JobError> {
     let mut out = Vec::new();
     let mut masks: Vec<MaskFile> = Vec::new();
     let mut args = options.iter();
@@ -296,23 +429,25 @@ pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<MaskFile>),
             Some((flag, path)) if MASK_OPTIONS.contains(&flag) => (flag, path.to_string()),
             _ if MASK_OPTIONS.contains(&arg.as_str()) => match args.next() {
                 Some(path) => (arg.as_str(), path.clone()),
-                None => return Err(format!("{arg} needs a mask file")),
+                None => return Err(JobError::MaskMissing { flag: arg.clone() }),
             },
             _ => {
                 out.push(arg.clone());
                 continue;
             }
         };
+        let mask = |kind| JobError::Mask {
+            flag: flag.to_string(),
+            path: path.clone(),
+            kind,
+        };
         if !matches!(Input::parse(&path)?, Input::File(_)) {
-            return Err(format!(
-                "{flag} {path}: masks travel inline with the job; give a local file"
-            ));
+            return Err(mask(MaskProblem::NotLocal));
         }
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("{flag} {path}: cannot read mask: {e}"))?;
+        let bytes = std::fs::read(&path).map_err(|e| mask(MaskProblem::Unreadable(e)))?;
         let name = Input::File(PathBuf::from(&path)).file_name();
         if masks.iter().any(|(_, (n, b))| n == &name && b != &bytes) {
-            return Err(format!("{flag} {path}: another mask is also named {name}"));
+            return Err(mask(MaskProblem::NameClash(name)));
         }
         if !masks.iter().any(|(_, (n, _))| n == &name) {
             masks.push((PathBuf::from(&path), (name.clone(), bytes)));
@@ -335,9 +470,9 @@ struct Packed {
 /// that each serialized job stays under [`JOB_BUDGET`]. Local inputs are read and
 /// checked here: a missing file, an undecodable header or a file too large to travel
 /// inline is an error naming it.
-pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
+pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
     if request.inputs.is_empty() {
-        return Err("no inputs given".to_string());
+        return Err(JobError::NoInputs);
     }
     let (mut options, masks) = extract_masks(&request.options)?;
     let partitions = request.partitions.max(1);
@@ -366,19 +501,26 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
         let name = input.file_name();
         let prefix = matches!(input, Input::S3 { key, .. } if key.ends_with('/'));
         if !prefix && (name.is_empty() || !seen.insert(name.clone())) {
-            return Err(format!(
-                "{input}: another input is also named {name}, and their outputs would clash"
-            ));
+            return Err(JobError::InputNameClash {
+                input: input.to_string(),
+                name,
+            });
         }
         match input {
             Input::File(path) => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+                let bytes = std::fs::read(path).map_err(|source| JobError::InputUnreadable {
+                    path: path.clone(),
+                    source,
+                })?;
+                let not_image = |source| JobError::NotAnImage {
+                    path: path.clone(),
+                    source,
+                };
                 let (w, h) = image::ImageReader::new(Cursor::new(&bytes))
                     .with_guessed_format()
-                    .map_err(|e| format!("{}: {e}", path.display()))?
+                    .map_err(|e| not_image(image::ImageError::IoError(e)))?
                     .into_dimensions()
-                    .map_err(|e| format!("{}: not a readable image: {e}", path.display()))?;
+                    .map_err(not_image)?;
                 let source = json!({
                     "Target": format!("/inputs/{name}"),
                     "Source": inline_source("application/octet-stream", &bytes),
@@ -518,10 +660,7 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
         let spec = make(i, count, sources, arguments, memory);
         let size = serialized_len(&spec);
         if size > JOB_BUDGET {
-            return Err(format!(
-                "job {} would be {size} bytes, over the {JOB_BUDGET} bytes a job may take",
-                i + 1
-            ));
+            return Err(JobError::JobTooLarge { job: i + 1, size });
         }
         jobs.push(JobSpec {
             spec,
@@ -533,20 +672,15 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, String> {
 }
 
 /// The error for something that cannot travel inline in a job.
-fn too_large(what: &str, size: usize, module: &ModuleSource) -> String {
-    let module_hint = if let ModuleSource::Inline(_) = module {
-        format!(
-            "; the module alone takes {} bytes inline: publish it and pass --module https://…/seam-carver.wasm, s3://BUCKET/KEY.wasm or ipfs://CID",
-            serialized_len(&module.source().0)
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        "{what}: a job carrying it would be {size} bytes, and a job must stay under {JOB_BUDGET} bytes \
-         to reach a compute node (NATS's default 1 MiB message){module_hint}; \
-         upload large images and pass their URLs instead: https://..., s3://BUCKET/KEY or ipfs://CID"
-    )
+fn too_large(what: &str, size: usize, module: &ModuleSource) -> JobError {
+    JobError::TooLargeInline {
+        what: what.to_string(),
+        size,
+        inline_module: match module {
+            ModuleSource::Inline(_) => Some(serialized_len(&module.source().0)),
+            _ => None,
+        },
+    }
 }
 
 /// Expands local directories among the inputs into their image files as the command line
@@ -556,7 +690,7 @@ pub fn expand_local(
     args: &[String],
     options: &[String],
     skipped: &mut dyn FnMut(&Path, &str),
-) -> Result<Vec<Input>, String> {
+) -> Result<Vec<Input>, JobError> {
     let (_, masks) = extract_masks(options)?;
     let masks: Vec<PathBuf> = masks.into_iter().map(|(path, _)| path).collect();
     let mut out = Vec::new();
@@ -567,7 +701,7 @@ pub fn expand_local(
                 let (files, failed) =
                     crate::batch::input_files(std::slice::from_ref(&path), &masks, &mut reporter);
                 if let Some((_, message)) = failed.into_iter().next() {
-                    return Err(message);
+                    return Err(JobError::Input(message));
                 }
                 out.extend(files.into_iter().map(Input::File));
             }
@@ -586,13 +720,18 @@ impl crate::batch::Reporter for SkipReporter<'_> {
 }
 
 /// Decodes a `data:` URL's bytes (base64 or plain).
-pub fn decode_data_url(url: &str) -> Result<Vec<u8>, String> {
-    let rest = url.strip_prefix("data:").ok_or("not a data: URL")?;
-    let (meta, data) = rest.split_once(',').ok_or("data: URL without a comma")?;
+pub fn decode_data_url(url: &str) -> Result<Vec<u8>, JobError> {
+    let bad = |problem: &str| JobError::Spec(problem.to_string());
+    let rest = url
+        .strip_prefix("data:")
+        .ok_or_else(|| bad("not a data: URL"))?;
+    let (meta, data) = rest
+        .split_once(',')
+        .ok_or_else(|| bad("data: URL without a comma"))?;
     if meta.ends_with(";base64") {
         base64::engine::general_purpose::STANDARD
             .decode(data)
-            .map_err(|e| format!("bad base64 in data: URL: {e}"))
+            .map_err(|e| bad(&format!("bad base64 in data: URL: {e}")))
     } else {
         Ok(data.as_bytes().to_vec())
     }
@@ -600,41 +739,45 @@ pub fn decode_data_url(url: &str) -> Result<Vec<u8>, String> {
 
 /// The inline input files of a spec (images and masks, not the module), as (guest path,
 /// bytes). A remote source is an error naming it: only a node can fetch it.
-pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, JobError> {
+    let bad = |problem: &str| JobError::Spec(problem.to_string());
     let sources = spec["Tasks"][0]["InputSources"]
         .as_array()
-        .ok_or("spec has no Tasks[0].InputSources")?;
+        .ok_or_else(|| bad("spec has no Tasks[0].InputSources"))?;
     let entry = spec["Tasks"][0]["Engine"]["Params"]["EntryModule"].as_str();
     let mut files = Vec::new();
     for s in sources {
-        let target = s["Target"].as_str().ok_or("input source without Target")?;
+        let target = s["Target"]
+            .as_str()
+            .ok_or_else(|| bad("input source without Target"))?;
         if Some(target) == entry {
             continue;
         }
         if s["Source"]["Type"] != "inline" {
-            return Err(format!(
-                "{target}: a {} source; only inline sources can be re-run locally",
-                s["Source"]["Type"].as_str().unwrap_or("?")
-            ));
+            return Err(JobError::NotInline {
+                target: target.to_string(),
+                kind: s["Source"]["Type"].as_str().unwrap_or("?").to_string(),
+            });
         }
         let url = s["Source"]["Params"]["URL"]
             .as_str()
-            .ok_or("inline source without URL")?;
+            .ok_or_else(|| bad("inline source without URL"))?;
         files.push((target.to_string(), decode_data_url(url)?));
     }
     Ok(files)
 }
 
 /// The module `Parameters` of a spec.
-pub fn parameters(spec: &Value) -> Result<Vec<String>, String> {
+pub fn parameters(spec: &Value) -> Result<Vec<String>, JobError> {
+    let bad = |problem: &str| JobError::Spec(problem.to_string());
     spec["Tasks"][0]["Engine"]["Params"]["Parameters"]
         .as_array()
-        .ok_or("spec has no Engine.Params.Parameters")?
+        .ok_or_else(|| bad("spec has no Engine.Params.Parameters"))?
         .iter()
         .map(|p| {
             p.as_str()
                 .map(String::from)
-                .ok_or_else(|| "a parameter is not a string".to_string())
+                .ok_or_else(|| bad("a parameter is not a string"))
         })
         .collect()
 }
@@ -692,10 +835,14 @@ mod tests {
             ModuleSource::Ipfs("QmX".into())
         );
         // The node's loader takes the one .wasm file of the folder it lands in.
-        let err = ModuleSource::parse("https://x.org/download?id=3").unwrap_err();
+        let err = ModuleSource::parse("https://x.org/download?id=3")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("must end in .wasm"), "{err}");
         assert!(ModuleSource::parse("s3://b/k/module").is_err());
-        let err = ModuleSource::parse("/no/such/module.wasm").unwrap_err();
+        let err = ModuleSource::parse("/no/such/module.wasm")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("just build-wasi"), "{err}");
     }
 
@@ -741,9 +888,13 @@ mod tests {
                 ("cup.png".to_string(), b"mask bytes".to_vec())
             )]
         );
-        let err = extract_masks(&["--remove".into(), "https://x.org/m.png".into()]).unwrap_err();
+        let err = extract_masks(&["--remove".into(), "https://x.org/m.png".into()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("give a local file"), "{err}");
-        let err = extract_masks(&["--protect".into()]).unwrap_err();
+        let err = extract_masks(&["--protect".into()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("needs a mask file"), "{err}");
     }
 }

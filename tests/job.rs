@@ -314,6 +314,17 @@ fn every_job_stays_under_nats_payload_and_oversized_files_are_refused() {
     let big = noise_png(dir.path(), "big.png", 600);
     let err = build_jobs(&request(TINY_MODULE.to_vec(), vec![Input::File(big)], &[])).unwrap_err();
     assert!(
+        matches!(
+            err,
+            job::JobError::TooLargeInline {
+                inline_module: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = err.to_string();
+    assert!(
         err.contains("big.png") && err.contains("must stay under") && err.contains("NATS"),
         "{err}"
     );
@@ -325,6 +336,17 @@ fn every_job_stays_under_nats_payload_and_oversized_files_are_refused() {
     let mut rng = support::Rng::new(5);
     let huge_module: Vec<u8> = (0..2_000_000).map(|_| rng.next() as u8).collect();
     let err = build_jobs(&request(huge_module, vec![golden("noise.png")], &[])).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            job::JobError::TooLargeInline {
+                inline_module: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = err.to_string();
     assert!(err.contains("--module https://"), "{err}");
 }
 
@@ -336,6 +358,11 @@ fn missing_and_clashing_inputs_are_clear_errors() {
         &[],
     ))
     .unwrap_err();
+    assert!(
+        matches!(err, job::JobError::InputUnreadable { .. }),
+        "{err:?}"
+    );
+    let err = err.to_string();
     assert!(
         err.contains("no/such.png") && err.contains("cannot read"),
         "{err}"
@@ -350,11 +377,18 @@ fn missing_and_clashing_inputs_are_clear_errors() {
     ))
     .unwrap_err();
     assert!(
+        matches!(err, job::JobError::InputNameClash { .. }),
+        "{err:?}"
+    );
+    let err = err.to_string();
+    assert!(
         err.contains("https://x.org/noise.png: another input is also named noise.png"),
         "{err}"
     );
     let text = support::root().join("README.md");
     let err = build_jobs(&request(TINY_MODULE.to_vec(), vec![Input::File(text)], &[])).unwrap_err();
+    assert!(matches!(err, job::JobError::NotAnImage { .. }), "{err:?}");
+    let err = err.to_string();
     assert!(
         err.contains("README.md") && err.contains("not a readable image"),
         "{err}"

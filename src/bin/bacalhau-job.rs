@@ -129,15 +129,15 @@ fn spec(args: SpecArgs) -> Result<(), String> {
         eprintln!("skipping {}: {reason}", path.display());
     };
     let request = JobRequest {
-        module: ModuleSource::parse(&module)?,
-        inputs: job::expand_local(&inputs, &options, &mut skipped)?,
+        module: ModuleSource::parse(&module).map_err(|e| e.to_string())?,
+        inputs: job::expand_local(&inputs, &options, &mut skipped).map_err(|e| e.to_string())?,
         options,
         memory,
         timeout_secs,
         publisher,
         partitions,
     };
-    let jobs = job::build_jobs(&request)?;
+    let jobs = job::build_jobs(&request).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     for (i, job) in jobs.iter().enumerate() {
         let path = out_dir.join(format!("job-{}.json", i + 1));
@@ -275,7 +275,7 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
     let outputs = work.join("outputs");
     // The job's files at their guest paths, under `work`.
     let local = |guest: &str| work.join(guest.trim_start_matches('/'));
-    for (target, bytes) in job::inline_inputs(&spec)? {
+    for (target, bytes) in job::inline_inputs(&spec).map_err(|e| e.to_string())? {
         let path = local(&target);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{target}: {e}"))?;
@@ -284,7 +284,7 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
     }
     // Map the job's guest paths onto the local copies.
     let mut argv = vec!["seam-carver".to_string()];
-    for p in job::parameters(&spec)? {
+    for p in job::parameters(&spec).map_err(|e| e.to_string())? {
         argv.push(if p.starts_with('/') {
             local(&p).to_string_lossy().into_owned()
         } else {
