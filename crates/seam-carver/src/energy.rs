@@ -89,35 +89,10 @@ pub enum EnergyKind {
     Forward,
 }
 
-impl EnergyKind {
-    /// The name on the command line and in `seams.json`.
-    pub fn name(self) -> &'static str {
-        match self {
-            EnergyKind::Backward => "backward",
-            EnergyKind::Forward => "forward",
-        }
-    }
-}
-
-impl std::fmt::Display for EnergyKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::str::FromStr for EnergyKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "backward" => Ok(EnergyKind::Backward),
-            "forward" => Ok(EnergyKind::Forward),
-            other => Err(format!(
-                "unknown energy '{other}' (expected 'backward' or 'forward')"
-            )),
-        }
-    }
-}
+crate::names::named!(EnergyKind, "energy", {
+    Backward => "backward",
+    Forward => "forward",
+});
 
 /// Sum of the absolute differences of two pixels' R, G and B.
 #[inline]

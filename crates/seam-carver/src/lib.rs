@@ -59,6 +59,7 @@ mod energy;
 mod error;
 mod guided;
 mod mask;
+mod names;
 mod resize;
 mod rows;
 mod seam;

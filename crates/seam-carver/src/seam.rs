@@ -1,8 +1,5 @@
 //! Cumulative cost map and the two rules for tracing a vertical seam back up it.
 
-use std::fmt;
-use std::str::FromStr;
-
 use crate::energy::{EnergyKind, forward_steps};
 use crate::error::{Error, Unsupported};
 use crate::rows::Rows;
@@ -19,15 +16,12 @@ pub enum SeamRule {
     Imageproc,
 }
 
-impl SeamRule {
-    /// The rule's name on the command line and in `seams.json`.
-    pub fn name(self) -> &'static str {
-        match self {
-            SeamRule::Optimal => "optimal",
-            SeamRule::Imageproc => "imageproc",
-        }
-    }
+crate::names::named!(SeamRule, "seam rule", {
+    Optimal => "optimal",
+    Imageproc => "imageproc",
+});
 
+impl SeamRule {
     /// Checks that this rule can trace the seams of a carve measured in `energy`, with
     /// `masks` or not, that `enlarges` or not: [`SeamRule::Imageproc`] reproduces the
     /// example's plain removal only.
@@ -55,26 +49,6 @@ impl SeamRule {
             return Ok(());
         };
         Err(Error::RuleUnsupported { what })
-    }
-}
-
-impl fmt::Display for SeamRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for SeamRule {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "optimal" => Ok(SeamRule::Optimal),
-            "imageproc" => Ok(SeamRule::Imageproc),
-            other => Err(format!(
-                "unknown seam rule '{other}' (expected 'optimal' or 'imageproc')"
-            )),
-        }
     }
 }
 
