@@ -117,7 +117,9 @@ pub(crate) fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u
 
 /// Forward-energy costs of the cells `from ..` of a row below the top (`out.len()` of
 /// them), from the row's `pixels`, the pixels `up` of the row above and its costs
-/// `above`: `M(x,y) = min(M(x-1,y-1) + C_L, M(x,y-1) + C_U, M(x+1,y-1) + C_R)`.
+/// `above`: `M(x,y) = min(M(x-1,y-1) + C_L, M(x,y-1) + C_U, M(x+1,y-1) + C_R)`. As in
+/// [`cost_span`], the interior is written in blocks of 16 cells (`LANES`): a loop header
+/// costs a call under wazero as Bacalhau runs it, and fixed-size blocks unroll.
 pub(crate) fn forward_cost_span(
     pixels: &[[u8; 3]],
     up: &[[u8; 3]],
@@ -125,9 +127,55 @@ pub(crate) fn forward_cost_span(
     from: usize,
     out: &mut [u32],
 ) {
-    for (i, o) in out.iter_mut().enumerate() {
-        let x = from + i;
-        *o = forward_parent(above, forward_steps(pixels, Some(up), x), x).1;
+    let w = above.len();
+    let to = from + out.len() - 1;
+    let cell = |x: usize| forward_parent(above, forward_steps(pixels, Some(up), x), x).1;
+    // Edges (the first and last column) repeat their border pixel; at most these two
+    // cells fall outside the interior.
+    let inner_from = from.max(1);
+    let inner_to = to.min(w.saturating_sub(2));
+    if from < inner_from {
+        out[0] = cell(from);
+    }
+    if to > inner_to {
+        out[to - from] = cell(to);
+    }
+    if inner_from > inner_to {
+        return;
+    }
+    let n = inner_to - inner_from + 1;
+    let o = &mut out[inner_from - from..inner_from - from + n];
+    if n < LANES {
+        for (i, o) in o.iter_mut().enumerate() {
+            *o = cell(inner_from + i);
+        }
+        return;
+    }
+    // Cells x .. x + LANES, x >= 1 and x + LANES <= w - 1: every neighbour exists.
+    let block = |o: &mut [u32], b: usize| {
+        let x = inner_from + b;
+        let o: &mut [u32; LANES] = (&mut o[b..b + LANES]).try_into().expect("a block");
+        let l: &[[u8; 3]; LANES] = pixels[x - 1..x - 1 + LANES].try_into().expect("a block");
+        let r: &[[u8; 3]; LANES] = pixels[x + 1..x + 1 + LANES].try_into().expect("a block");
+        let u: &[[u8; 3]; LANES] = up[x..x + LANES].try_into().expect("a block");
+        let al: &[u32; LANES] = above[x - 1..x - 1 + LANES].try_into().expect("a block");
+        let am: &[u32; LANES] = above[x..x + LANES].try_into().expect("a block");
+        let ar: &[u32; LANES] = above[x + 1..x + 1 + LANES].try_into().expect("a block");
+        let d = |a: [u8; 3], b: [u8; 3]| -> u32 {
+            a[0].abs_diff(b[0]) as u32 + a[1].abs_diff(b[1]) as u32 + a[2].abs_diff(b[2]) as u32
+        };
+        for i in 0..LANES {
+            let across = d(l[i], r[i]);
+            let straight = am[i] + across;
+            let left = al[i] + across + d(u[i], l[i]);
+            let right = ar[i] + across + d(u[i], r[i]);
+            o[i] = straight.min(left).min(right);
+        }
+    };
+    // The last block overlaps the one before when n is not a multiple of LANES: the same
+    // cells get the same costs.
+    for b in (0..n - LANES).step_by(LANES).chain([n - LANES]) {
+        block(o, b);
     }
 }
 
