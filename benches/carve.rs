@@ -146,9 +146,12 @@ fn main() {
             ..plain(SeamRule::Optimal)
         };
         for (variant, request) in [
-            ("seam-carver native (optimal)", plain(SeamRule::Optimal)),
+            (
+                "seam-carver native (optimal, backward energy)",
+                plain(SeamRule::Optimal),
+            ),
             ("seam-carver native (imageproc)", plain(SeamRule::Imageproc)),
-            ("seam-carver native (forward energy)", forward),
+            ("seam-carver native (forward energy, the default)", forward),
         ] {
             let (s, _) = best_of(runs, || resize(image, &request).unwrap());
             Row {
@@ -184,7 +187,7 @@ fn main() {
             String::from_utf8_lossy(&output.stderr)
         );
         Row {
-            variant: "wasm module, wasmtime CLI, end to end",
+            variant: "wasm module, wasmtime CLI, end to end (default)",
             image: label.clone(),
             seams,
             seconds: s,
@@ -206,7 +209,10 @@ fn main() {
             }]
         });
         for (variant, flags) in [
-            ("wasm module, wazero as on Bacalhau, end to end", &[][..]),
+            (
+                "wasm module, wazero as on Bacalhau, end to end (default)",
+                &[][..],
+            ),
             (
                 "wasm module, wazero, close-on-context-done off",
                 &["-close-on-context-done=false"][..],
@@ -235,7 +241,7 @@ fn main() {
             });
             assert!(status.success());
             Row {
-                variant: "native binary, end to end",
+                variant: "native binary, end to end (default)",
                 image: label.clone(),
                 seams,
                 seconds: s,
