@@ -20,7 +20,7 @@ build-wasi:
     cargo build --release -p seam-carver-cli --target wasm32-wasip1
     @ls -l {{module}} | awk '{print "module: " $NF " (" $5 " bytes)"}'
 
-# Run every test: unit, differential, parity, golden (native, wasmtime, node, wazero), CLI.
+# Run every test: unit, differential, parity, golden (native, wasmtime, node, wazero), CLI, Bacalhau specs, the page in Chromium.
 test:
     cargo test
 
