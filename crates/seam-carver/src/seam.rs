@@ -1,6 +1,6 @@
 //! Cumulative cost map and the two rules for tracing a vertical seam back up it.
 
-use crate::energy::{EnergyKind, forward_steps};
+use crate::energy::{EnergyKind, forward_steps, rgb_distance};
 use crate::error::{Error, Unsupported};
 use crate::rows::Rows;
 
@@ -161,14 +161,11 @@ pub(crate) fn forward_cost_span(
         let al: &[u32; LANES] = above[x - 1..x - 1 + LANES].try_into().expect("a block");
         let am: &[u32; LANES] = above[x..x + LANES].try_into().expect("a block");
         let ar: &[u32; LANES] = above[x + 1..x + 1 + LANES].try_into().expect("a block");
-        let d = |a: [u8; 3], b: [u8; 3]| -> u32 {
-            a[0].abs_diff(b[0]) as u32 + a[1].abs_diff(b[1]) as u32 + a[2].abs_diff(b[2]) as u32
-        };
         for i in 0..LANES {
-            let across = d(l[i], r[i]);
+            let across = rgb_distance(l[i], r[i]);
             let straight = am[i] + across;
-            let left = al[i] + across + d(u[i], l[i]);
-            let right = ar[i] + across + d(u[i], r[i]);
+            let left = al[i] + across + rgb_distance(u[i], l[i]);
+            let right = ar[i] + across + rgb_distance(u[i], r[i]);
             o[i] = straight.min(left).min(right);
         }
     };
