@@ -719,19 +719,23 @@ impl crate::batch::Reporter for SkipReporter<'_> {
     }
 }
 
+/// The error for a spec (or its data URL) that lacks what a generated one has.
+fn bad_spec(problem: &str) -> JobError {
+    JobError::Spec(problem.to_string())
+}
+
 /// Decodes a `data:` URL's bytes (base64 or plain).
 pub fn decode_data_url(url: &str) -> Result<Vec<u8>, JobError> {
-    let bad = |problem: &str| JobError::Spec(problem.to_string());
     let rest = url
         .strip_prefix("data:")
-        .ok_or_else(|| bad("not a data: URL"))?;
+        .ok_or_else(|| bad_spec("not a data: URL"))?;
     let (meta, data) = rest
         .split_once(',')
-        .ok_or_else(|| bad("data: URL without a comma"))?;
+        .ok_or_else(|| bad_spec("data: URL without a comma"))?;
     if meta.ends_with(";base64") {
         base64::engine::general_purpose::STANDARD
             .decode(data)
-            .map_err(|e| bad(&format!("bad base64 in data: URL: {e}")))
+            .map_err(|e| bad_spec(&format!("bad base64 in data: URL: {e}")))
     } else {
         Ok(data.as_bytes().to_vec())
     }
@@ -740,16 +744,15 @@ pub fn decode_data_url(url: &str) -> Result<Vec<u8>, JobError> {
 /// The inline input files of a spec (images and masks, not the module), as (guest path,
 /// bytes). A remote source is an error naming it: only a node can fetch it.
 pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, JobError> {
-    let bad = |problem: &str| JobError::Spec(problem.to_string());
     let sources = spec["Tasks"][0]["InputSources"]
         .as_array()
-        .ok_or_else(|| bad("spec has no Tasks[0].InputSources"))?;
+        .ok_or_else(|| bad_spec("spec has no Tasks[0].InputSources"))?;
     let entry = spec["Tasks"][0]["Engine"]["Params"]["EntryModule"].as_str();
     let mut files = Vec::new();
     for s in sources {
         let target = s["Target"]
             .as_str()
-            .ok_or_else(|| bad("input source without Target"))?;
+            .ok_or_else(|| bad_spec("input source without Target"))?;
         if Some(target) == entry {
             continue;
         }
@@ -761,7 +764,7 @@ pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, JobError> {
         }
         let url = s["Source"]["Params"]["URL"]
             .as_str()
-            .ok_or_else(|| bad("inline source without URL"))?;
+            .ok_or_else(|| bad_spec("inline source without URL"))?;
         files.push((target.to_string(), decode_data_url(url)?));
     }
     Ok(files)
@@ -769,15 +772,14 @@ pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, JobError> {
 
 /// The module `Parameters` of a spec.
 pub fn parameters(spec: &Value) -> Result<Vec<String>, JobError> {
-    let bad = |problem: &str| JobError::Spec(problem.to_string());
     spec["Tasks"][0]["Engine"]["Params"]["Parameters"]
         .as_array()
-        .ok_or_else(|| bad("spec has no Engine.Params.Parameters"))?
+        .ok_or_else(|| bad_spec("spec has no Engine.Params.Parameters"))?
         .iter()
         .map(|p| {
             p.as_str()
                 .map(String::from)
-                .ok_or_else(|| bad("a parameter is not a string"))
+                .ok_or_else(|| bad_spec("a parameter is not a string"))
         })
         .collect()
 }
