@@ -40,12 +40,12 @@ run-wasi INPUT="inputs" *ARGS="": build-wasi
 
 # Serve the browser page (web/) on localhost:PORT with the WASI module: carve in the browser, byte-identical to the CLI.
 web PORT="8000": build-wasi
-    cd web && { [ -d node_modules/@bjorn3/browser_wasi_shim ] || npm ci --no-audit --no-fund --loglevel=error; }
+    tools/ensure-web-deps.sh
     node web/serve.mjs {{PORT}}
 
 # Run the page's browser test alone (Chromium via playwright-core; part of `cargo test` too).
 web-test: build-wasi
-    cd web && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
+    tools/ensure-web-deps.sh
     CHROMIUM="$(tools/ensure-chromium.sh)" node web/test/browser.mjs
 
 # Check native, wasmtime, node and wazero (as on Bacalhau) write identical bytes: `just verify ../shared/images -- --seams imageproc`.

@@ -4,36 +4,19 @@
 //! widths without running the module again. Installs what it needs (Chromium with
 //! apt-get as root, the page's npm packages from its lock file) or fails saying how.
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::support;
-
-/// Installs the page's npm packages from `web/package-lock.json` unless they are there.
-fn npm_ci(web: &Path) {
-    if web
-        .join("node_modules/playwright-core/package.json")
-        .exists()
-        && web
-            .join("node_modules/@bjorn3/browser_wasi_shim/package.json")
-            .exists()
-    {
-        return;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(web)
-        .status()
-        .expect("npm (Node.js 20+) is needed for the browser test");
-    assert!(status.success(), "npm ci in web/ failed");
-}
 
 #[test]
 fn the_page_carves_like_the_cli_in_chromium() {
     let module = support::wasm_module();
     let root = support::root();
     let web = root.join("web");
-    npm_ci(&web);
+    let deps = Command::new(root.join("tools/ensure-web-deps.sh"))
+        .status()
+        .expect("tools/ensure-web-deps.sh runs");
+    assert!(deps.success(), "installing web/'s npm packages failed");
     let chromium = Command::new(root.join("tools/ensure-chromium.sh"))
         .output()
         .expect("tools/ensure-chromium.sh runs");

@@ -52,7 +52,7 @@ function run(args, masks = []) {
     pending.set(id, { resolve, onLine: showProgress });
     worker.postMessage({
       id,
-      inputs: [[name, bytes.slice()]],
+      inputs: [[name, bytes]], // structured clone: the worker gets its own copy
       masks,
       args: [`/inputs/${name}`, "-o", "/outputs", ...args],
     });
