@@ -554,13 +554,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .to_rgb8();
         images.push((name, image));
     }
-    images.extend(cases());
+    let generated = cases();
     if let Some(dir) = &cases_dir {
         std::fs::create_dir_all(dir)?;
-        for (name, image) in cases() {
+        for (name, image) in &generated {
             image.save(dir.join(format!("{name}.png")))?;
         }
     }
+    images.extend(generated);
     if liblqr(&RgbImage::from_pixel(8, 4, Rgb([0; 3])), 6).is_none() {
         eprintln!("ImageMagick's convert with liblqr is missing: the liblqr columns are empty");
     }
