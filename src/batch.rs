@@ -276,11 +276,13 @@ fn stage(dir: &Path, file: &OutputFile) -> Result<Staged> {
         path: dir.join(&file.name),
         source,
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(&temp_file_prefix())
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(failed)?;
+    let prefix = temp_file_prefix();
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Created as any new file is (0666 less the umask), not tempfile's private 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = builder.tempfile_in(dir).map_err(failed)?;
     temp.write_all(&file.bytes)
         .and_then(|()| temp.flush())
         .map_err(failed)?;
@@ -290,20 +292,13 @@ fn stage(dir: &Path, file: &OutputFile) -> Result<Staged> {
     })
 }
 
-/// Renames staged files into place, after checking that none would replace an input
-/// (`protected`, canonical paths) or anything but a file: all of them, or none.
+/// Renames staged files into place, after checking that none would replace an input or
+/// mask (see [`Ownership::may_replace`]) or anything but a file: all of them, or none.
 #[cfg(not(target_family = "wasm"))]
-fn persist(dir: &Path, staged: Vec<Staged>, protected: &[PathBuf]) -> Result<Vec<WrittenFile>> {
+fn persist(dir: &Path, staged: Vec<Staged>, owned: &Ownership) -> Result<Vec<WrittenFile>> {
     for s in &staged {
         let target = dir.join(&s.file.name);
-        if let Ok(canonical) = fs::canonicalize(&target)
-            && let Some(input) = protected.iter().find(|p| **p == canonical)
-        {
-            return Err(Error::WouldOverwriteInput {
-                output: target,
-                input: input.clone(),
-            });
-        }
+        owned.may_replace(&target)?;
         if fs::symlink_metadata(&target).is_ok_and(|m| !m.is_file()) {
             return Err(Error::Write {
                 path: target,
@@ -323,19 +318,20 @@ fn persist(dir: &Path, staged: Vec<Staged>, protected: &[PathBuf]) -> Result<Vec
     Ok(written)
 }
 
-/// Writes a file whole. Natively it is written to a temporary name and renamed into
-/// place, so no reader, crash or interrupt ever sees part of it; under WASI (where
-/// Bacalhau allows no rename) it is created, written once and never renamed, and a file
-/// that fails part way is removed again.
-pub fn write_file(dir: &Path, file: &OutputFile) -> Result<WrittenFile> {
+/// Writes a file whole, unless it would replace an input or mask. Natively it is written
+/// to a temporary name and renamed into place, so no reader, crash or interrupt ever sees
+/// part of it; under WASI (where Bacalhau allows no rename) it is created, written once
+/// and never renamed, and a file that fails part way is removed again.
+pub fn write_file(dir: &Path, file: &OutputFile, owned: &Ownership) -> Result<WrittenFile> {
     #[cfg(not(target_family = "wasm"))]
     {
-        let mut written = persist(dir, vec![stage(dir, file)?], &[])?;
+        let mut written = persist(dir, vec![stage(dir, file)?], owned)?;
         Ok(written.remove(0))
     }
     #[cfg(target_family = "wasm")]
     {
         let path = dir.join(&file.name);
+        owned.may_replace(&path)?;
         let written = fs::File::create(&path).and_then(|mut f| {
             f.write_all(&file.bytes)?;
             f.flush()
@@ -348,6 +344,110 @@ pub fn write_file(dir: &Path, file: &OutputFile) -> Result<WrittenFile> {
             }
         }
     }
+}
+
+/// The one rule for what a run may replace or delete in its output folder: never an input
+/// or mask of the run (natively and under WASI), and, of the files it did not write
+/// itself, only those its folder's earlier manifest lists with their bytes unchanged.
+#[derive(Debug, Default)]
+pub struct Ownership {
+    /// Every input and mask, as [`identity`] names them.
+    protected: Vec<PathBuf>,
+    /// What the folder's earlier manifest of this run's name lists (natively; a
+    /// Bacalhau result folder starts empty).
+    earlier: Manifest,
+}
+
+impl Ownership {
+    /// The rule for a run over `inputs` and `masks` into `dir`, whose manifest is `name`.
+    pub fn new<'a>(inputs: impl IntoIterator<Item = &'a PathBuf>, dir: &Path, name: &str) -> Self {
+        Ownership {
+            protected: inputs.into_iter().filter_map(|p| identity(p)).collect(),
+            earlier: earlier_manifest(dir, name),
+        }
+    }
+
+    /// Refuses to replace `target` if it is an input or a mask.
+    pub fn may_replace(&self, target: &Path) -> Result<()> {
+        match identity(target).and_then(|t| self.protected.iter().find(|p| **p == t)) {
+            Some(input) => Err(Error::WouldOverwriteInput {
+                output: target.to_path_buf(),
+                input: input.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether `name` in `dir` is a file an earlier run wrote, unchanged since, and not an
+    /// input or mask: the only kind of file a run removes.
+    fn may_delete(&self, dir: &Path, name: &str) -> bool {
+        let path = dir.join(name);
+        self.may_replace(&path).is_ok()
+            && self
+                .earlier
+                .files
+                .get(name)
+                .is_some_and(|hash| unchanged(&path, hash))
+    }
+}
+
+/// What names a file for [`Ownership`]: natively its canonical path (links resolved);
+/// under WASI, which resolves no links, its absolute path with `.` and `..` folded.
+fn identity(path: &Path) -> Option<PathBuf> {
+    if cfg!(target_family = "wasm") {
+        let absolute = std::path::absolute(path).ok()?;
+        let mut folded = PathBuf::new();
+        for part in absolute.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    folded.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => folded.push(other),
+            }
+        }
+        Some(folded)
+    } else {
+        fs::canonicalize(path).ok()
+    }
+}
+
+/// Whether `path` is a regular file whose SHA-256 is `hash`.
+fn unchanged(path: &Path, hash: &str) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+        && fs::read(path).is_ok_and(|b| crate::output::sha256_hex(&b) == hash)
+}
+
+/// The manifest `name` an earlier run left in `dir`, natively, with only the entries that
+/// can be its own files: plain names inside `dir` (an entry such as `../x` or `/etc/x`
+/// is dropped, never read). Empty under WASI (a Bacalhau result path starts empty, and
+/// reading a missing name there would create it) or when there is none.
+fn earlier_manifest(dir: &Path, name: &str) -> Manifest {
+    let mut earlier = Manifest::default();
+    if cfg!(target_family = "wasm") {
+        return earlier;
+    }
+    let path = dir.join(name);
+    // Bounded, and only a regular file: a FIFO or a huge file is no manifest of ours.
+    let regular = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() < 64 << 20);
+    if let Some(manifest) = regular
+        .then(|| fs::read(&path).ok())
+        .flatten()
+        .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+    {
+        earlier.files = manifest
+            .files
+            .into_iter()
+            .filter(|(file, _)| is_plain_name(file))
+            .collect();
+    }
+    earlier
+}
+
+/// A file name with no folder in it, which cannot leave the folder it is joined to.
+fn is_plain_name(name: &str) -> bool {
+    let mut parts = Path::new(name).components();
+    matches!(parts.next(), Some(std::path::Component::Normal(_))) && parts.next().is_none()
 }
 
 /// Reads and decodes a mask file (`--protect`, `--remove`); errors name the file.
@@ -413,12 +513,12 @@ pub fn run(
     prepare_output_dir(out_dir)?;
     let masks = &options.mask_files;
     let (files, failed) = input_files(inputs, masks, reporter);
-    // Every input (and mask) file, which no output may replace.
-    let protected: Vec<PathBuf> = files
-        .iter()
-        .chain(masks)
-        .filter_map(|p| fs::canonicalize(p).ok())
-        .collect();
+    let manifest_name = schedule
+        .partition
+        .map(|p| p.manifest_name())
+        .unwrap_or_else(|| MANIFEST.to_string());
+    // What this run may replace and delete: never an input or mask.
+    let owned = Ownership::new(files.iter().chain(masks), out_dir, &manifest_name);
     let mut summary = Summary::default();
     for (path, message) in failed {
         reporter.failed(&path, &message);
@@ -488,7 +588,7 @@ pub fn run(
                 taken.get(&g),
                 out_dir,
                 options,
-                &protected,
+                &owned,
                 reporter,
             );
             if outcome.is_ok() {
@@ -504,7 +604,7 @@ pub fn run(
             for _ in 0..threads {
                 let sender = sender.clone();
                 let (groups, files, next_group) = (&groups, &files, &next_group);
-                let protected = &protected;
+                let owned = &owned;
                 scope.spawn(move || {
                     use std::sync::atomic::Ordering::Relaxed;
                     while let Some(group) = groups.get(next_group.fetch_add(1, Relaxed)) {
@@ -518,7 +618,7 @@ pub fn run(
                                 taken.as_ref(),
                                 out_dir,
                                 options,
-                                protected,
+                                owned,
                                 &mut recorder,
                             );
                             if outcome.is_ok() {
@@ -546,44 +646,24 @@ pub fn run(
         });
     }
 
-    let name = schedule
-        .partition
-        .map(|p| p.manifest_name())
-        .unwrap_or_else(|| MANIFEST.to_string());
     let manifest = OutputFile {
-        bytes: with_earlier_files(out_dir, &name, &summary.manifest).to_json(),
-        name,
+        bytes: with_earlier_files(out_dir, &owned, &summary.manifest).to_json(),
+        name: manifest_name,
     };
     summary.manifest_name = manifest.name.clone();
-    write_file(out_dir, &manifest)?;
+    write_file(out_dir, &manifest, &owned)?;
     Ok(summary)
 }
 
-/// The manifest to write: this run's files and, natively, those an earlier manifest of
+/// The manifest to write: this run's files and, natively, those the earlier manifest of
 /// the same name lists that this run did not write and that are still there unchanged
 /// (their SHA-256 checked), so that a later run into the folder does not lose track of
-/// what an earlier one wrote. Under WASI only this run's (a Bacalhau result path starts
-/// empty, and reading a missing name there would create it).
-fn with_earlier_files(dir: &Path, name: &str, ours: &Manifest) -> Manifest {
+/// what an earlier one wrote.
+fn with_earlier_files(dir: &Path, owned: &Ownership, ours: &Manifest) -> Manifest {
     let mut all = ours.clone();
-    if cfg!(target_family = "wasm") {
-        return all;
-    }
-    let Ok(bytes) = fs::read(dir.join(name)) else {
-        return all;
-    };
-    let Ok(earlier) = serde_json::from_slice::<Manifest>(&bytes) else {
-        return all;
-    };
-    for (file, hash) in earlier.files {
-        if all.files.contains_key(&file) {
-            continue;
-        }
-        let path = dir.join(&file);
-        let unchanged = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
-            && fs::read(&path).is_ok_and(|b| crate::output::sha256_hex(&b) == hash);
-        if unchanged {
-            all.files.insert(file, hash);
+    for (file, hash) in &owned.earlier.files {
+        if !all.files.contains_key(file) && unchanged(&dir.join(file), hash) {
+            all.files.insert(file.clone(), hash.clone());
         }
     }
     all
@@ -597,7 +677,7 @@ fn carve_member(
     taken: Option<&PathBuf>,
     out_dir: &Path,
     options: &Options,
-    protected: &[PathBuf],
+    owned: &Ownership,
     reporter: &mut dyn Reporter,
 ) -> Outcome {
     let outcome = match taken {
@@ -606,9 +686,7 @@ fn carve_member(
              with its own -o",
             first.display()
         )),
-        None => {
-            carve_one(path, stem, out_dir, options, protected, reporter).map_err(|e| e.to_string())
-        }
+        None => carve_one(path, stem, out_dir, options, owned, reporter).map_err(|e| e.to_string()),
     };
     outcome.map_err(|message| format!("{}: {message}", path.display()))
 }
@@ -622,7 +700,7 @@ fn carve_one(
     stem: &str,
     out_dir: &Path,
     options: &Options,
-    protected: &[PathBuf],
+    owned: &Ownership,
     reporter: &mut dyn Reporter,
 ) -> Result<Vec<WrittenFile>> {
     // Checks that need no decoding come first, before any time is spent.
@@ -662,32 +740,28 @@ fn carve_one(
         options,
         &mut |done, total| reporter.progress(done, total),
         &mut |file| {
-            pending.push(put(out_dir, &file)?);
+            pending.push(put(out_dir, &file, owned)?);
             Ok(())
         },
     );
-    let written = settle(out_dir, pending, protected, rendered)?;
-    remove_stale_artifacts(out_dir, stem, &written, protected);
+    let written = settle(out_dir, pending, owned, rendered)?;
+    remove_stale_artifacts(out_dir, stem, &written, owned);
     Ok(written)
 }
 
-/// Natively, removes this input's artifacts that an earlier run left and this one did not
-/// write (with `--only`), so that the folder never pairs a carved image with pictures of
-/// another carve. Inputs are never removed. Under WASI nothing is (a Bacalhau result path
-/// starts empty, and refuses unlink).
-fn remove_stale_artifacts(dir: &Path, stem: &str, written: &[WrittenFile], protected: &[PathBuf]) {
+/// Natively, removes this input's artifacts that an earlier run wrote and this one did
+/// not (with `--only`), so that the folder never pairs a carved image with pictures of
+/// another carve. Only files the folder's manifest lists, unchanged, are removed (see
+/// [`Ownership`]): a user's own `NAME.original.png` stays. Under WASI nothing is (a
+/// Bacalhau result path starts empty, and refuses unlink).
+fn remove_stale_artifacts(dir: &Path, stem: &str, written: &[WrittenFile], owned: &Ownership) {
     if cfg!(target_family = "wasm") {
         return;
     }
     for artifact in Artifact::ALL {
         let name = artifact.file_name(stem);
-        if written.iter().any(|w| w.name == name) {
-            continue;
-        }
-        let path = dir.join(&name);
-        let is_input = fs::canonicalize(&path).is_ok_and(|p| protected.contains(&p));
-        if !is_input && fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
-            let _ = fs::remove_file(&path);
+        if !written.iter().any(|w| w.name == name) && owned.may_delete(dir, &name) {
+            let _ = fs::remove_file(dir.join(&name));
         }
     }
 }
@@ -700,11 +774,14 @@ type Pending = Staged;
 type Pending = WrittenFile;
 
 /// Writes one of an input's files as it is rendered (see [`carve_one`]).
-fn put(dir: &Path, file: &OutputFile) -> Result<Pending> {
+fn put(dir: &Path, file: &OutputFile, owned: &Ownership) -> Result<Pending> {
     #[cfg(not(target_family = "wasm"))]
-    return stage(dir, file);
+    {
+        let _ = owned;
+        stage(dir, file)
+    }
     #[cfg(target_family = "wasm")]
-    return write_file(dir, file);
+    return write_file(dir, file, owned);
 }
 
 /// Settles an input's files once rendering is over: natively renames them all into place
@@ -713,17 +790,17 @@ fn put(dir: &Path, file: &OutputFile) -> Result<Pending> {
 fn settle(
     dir: &Path,
     pending: Vec<Pending>,
-    protected: &[PathBuf],
+    owned: &Ownership,
     rendered: Result<()>,
 ) -> Result<Vec<WrittenFile>> {
     #[cfg(not(target_family = "wasm"))]
     {
         rendered?;
-        persist(dir, pending, protected)
+        persist(dir, pending, owned)
     }
     #[cfg(target_family = "wasm")]
     {
-        let _ = protected;
+        let _ = owned;
         if let Err(e) = rendered {
             for file in &pending {
                 let _ = fs::remove_file(dir.join(&file.name));
@@ -745,13 +822,12 @@ fn check_header(path: &Path, max_pixels: u64) -> Result<()> {
     fs::File::open(path)
         .and_then(|f| f.take(256 << 10).read_to_end(&mut head))
         .map_err(Error::Read)?;
-    let mut reader =
+    let reader =
         match image::ImageReader::new(std::io::Cursor::new(&head[..])).with_guessed_format() {
             Ok(reader) => reader,
             Err(_) => return Ok(()),
         };
-    reader.no_limits();
-    match reader.into_dimensions() {
+    match crate::pipeline::dimensions(reader, max_pixels) {
         Ok((width, height)) => crate::pipeline::check_pixels(width, height, max_pixels),
         Err(_) => Ok(()),
     }

@@ -51,11 +51,29 @@ pub enum Error {
         /// The limit.
         max: u64,
     },
-    /// The header asks for more memory than the process can address.
+    /// The carve would take too long: as many pixel steps as its seams times its pixels,
+    /// which an extreme aspect ratio (a 16000000x1 image) makes enormous.
     #[error(
-        "image is too large: its header asks for more memory than can be addressed (over the limit of {max} pixels)"
+        "carving {seams} seams from a {width}x{height} image takes about {} pixel steps (seams times pixels), over the limit of {max} ({} per pixel of --max-pixels); an image this long and thin costs the square of its length: scale it first, or carve fewer seams", *seams as u64 * *width as u64 * *height as u64, crate::pipeline::STEPS_PER_MAX_PIXEL
     )]
-    Unaddressable {
+    TooMuchWork {
+        /// The input's width.
+        width: u32,
+        /// The input's height.
+        height: u32,
+        /// The seams the carve takes.
+        seams: u32,
+        /// The limit.
+        max: u64,
+    },
+    /// Reading the header took more memory than allowed: metadata that inflates beyond
+    /// the limit (a decompression bomb), or a size that cannot be addressed.
+    #[error(
+        "image is too large: reading its header takes more than {limit} bytes, or more memory than can be addressed (a decompression bomb in its metadata, or an image over the limit of {max} pixels)"
+    )]
+    HeaderTooLarge {
+        /// The memory a header may take.
+        limit: u64,
         /// The pixel limit.
         max: u64,
     },

@@ -138,6 +138,19 @@ pub enum JobError {
     /// A spec read back lacks what a generated one has.
     #[error("{0}")]
     Spec(String),
+    /// A spec's path (a source's `Target` or a parameter) that leaves the folders a job
+    /// may use: re-running it locally could read or write any file.
+    #[error("{what} {path:?}: {why}; a spec may only name paths under {}", allowed.join(", "))]
+    PathEscapes {
+        /// Where the path was found: "input source Target", "parameter".
+        what: &'static str,
+        /// The path as the spec gives it.
+        path: String,
+        /// What is wrong with it.
+        why: &'static str,
+        /// The guest folders that are allowed there.
+        allowed: &'static [&'static str],
+    },
     /// A spec's input that only a node can fetch.
     #[error("{target}: a {kind} source; only inline sources can be re-run locally")]
     NotInline {
@@ -770,6 +783,49 @@ pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, JobError> {
     Ok(files)
 }
 
+/// The guest folders a spec's sources may fill.
+pub const SOURCE_FOLDERS: &[&str] = &["/inputs", "/masks"];
+
+/// The guest folders a spec's parameters may name (sources and the published results).
+pub const PARAMETER_FOLDERS: &[&str] = &["/inputs", "/masks", "/outputs"];
+
+/// Where a job's guest path lies under `root`, a local folder standing for the node's `/`.
+///
+/// A relative path is taken from `/`, the module's working folder on a node. The path
+/// must lie strictly inside one of `allowed` (`/inputs`, …), judged from its text alone
+/// (no `..`, no symbolic link followed), so whatever a spec says, the result is inside
+/// `root`: a hostile spec cannot reach any other file.
+pub fn confine(
+    root: &Path,
+    guest: &str,
+    what: &'static str,
+    allowed: &'static [&'static str],
+) -> Result<PathBuf, JobError> {
+    use std::path::Component;
+    let escapes = |why| JobError::PathEscapes {
+        what,
+        path: guest.to_string(),
+        why,
+        allowed,
+    };
+    let mut parts = Vec::new();
+    for component in Path::new(guest).components() {
+        match component {
+            Component::RootDir | Component::CurDir => {}
+            Component::Normal(part) => parts.push(part),
+            Component::ParentDir => return Err(escapes("`..` is not allowed")),
+            Component::Prefix(_) => return Err(escapes("not a guest path")),
+        }
+    }
+    let top = parts.first().map(|p| format!("/{}", p.to_string_lossy()));
+    if !top.is_some_and(|top| allowed.contains(&top.as_str())) {
+        return Err(escapes("outside the job's folders"));
+    }
+    Ok(parts
+        .iter()
+        .fold(root.to_path_buf(), |path, part| path.join(part)))
+}
+
 /// The module `Parameters` of a spec.
 pub fn parameters(spec: &Value) -> Result<Vec<String>, JobError> {
     spec["Tasks"][0]["Engine"]["Params"]["Parameters"]
@@ -854,6 +910,37 @@ mod tests {
         assert_eq!(memory_for(8000 * 6000).unwrap(), "1408MiB");
         assert_eq!(memory_for(16_000_000).unwrap(), "512MiB");
         assert!(memory_for(20000 * 20000).is_err());
+    }
+
+    #[test]
+    fn guest_paths_are_confined_to_the_job_s_folders() {
+        let root = Path::new("/tmp/root");
+        let ok = |guest| confine(root, guest, "parameter", PARAMETER_FOLDERS).unwrap();
+        assert_eq!(ok("/inputs/a.png"), root.join("inputs/a.png"));
+        assert_eq!(ok("inputs"), root.join("inputs"));
+        assert_eq!(ok("./outputs/"), root.join("outputs"));
+        assert_eq!(ok("//masks/./m.png"), root.join("masks/m.png"));
+        for bad in [
+            "/../../../../home/user/precious.txt",
+            "/inputs/../../etc/passwd",
+            "/etc/passwd",
+            "/",
+            "",
+            "/inputsx/a.png",
+            "/app/seam-carver.wasm",
+        ] {
+            let err = confine(root, bad, "parameter", PARAMETER_FOLDERS).unwrap_err();
+            assert!(matches!(err, JobError::PathEscapes { .. }), "{bad}: {err}");
+        }
+        assert!(
+            confine(
+                root,
+                "/outputs/x.png",
+                "input source Target",
+                SOURCE_FOLDERS
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -22,10 +22,14 @@ pub fn fnv1a32(bytes: &[u8]) -> u32 {
     })
 }
 
+/// The most shares a batch may be split into: far more executions than any cluster
+/// runs for one job, and few enough that listing the shares is cheap.
+pub const MAX_COUNT: u32 = 10_000;
+
 impl Partition {
-    /// Partition `index` of `count`, if `index < count`.
+    /// Partition `index` of `count`, if `index < count <= MAX_COUNT`.
     pub fn new(index: u32, count: u32) -> Option<Partition> {
-        (index < count).then_some(Partition { index, count })
+        (index < count && count <= MAX_COUNT).then_some(Partition { index, count })
     }
 
     /// Whether this share carves the input with this file name.
@@ -58,7 +62,7 @@ impl FromStr for Partition {
 
     /// Reads `I/N`, as `--partition` takes it.
     fn from_str(text: &str) -> Result<Partition, String> {
-        let bad = || format!("'{text}' is not a partition I/N with 0 <= I < N");
+        let bad = || format!("'{text}' is not a partition I/N with 0 <= I < N <= {MAX_COUNT}");
         let (index, count) = text.split_once('/').ok_or_else(bad)?;
         let index = index.trim().parse().map_err(|_| bad())?;
         let count = count.trim().parse().map_err(|_| bad())?;
@@ -97,5 +101,11 @@ mod tests {
         assert!("3/3".parse::<Partition>().is_err());
         assert!("0/0".parse::<Partition>().is_err());
         assert!("x".parse::<Partition>().is_err());
+        assert!("0/10000".parse::<Partition>().is_ok());
+        assert!("0/10001".parse::<Partition>().is_err());
+        assert_eq!(
+            Partition::of_manifest("manifest-0-of-4294967295.json"),
+            None
+        );
     }
 }

@@ -117,6 +117,11 @@ fn recognise(bytes: &[u8]) -> Option<&'static str> {
     None
 }
 
+/// The most pixel steps (seams times the input's pixels) a carve may take, per pixel of
+/// `--max-pixels`: with the default, 16,000,000 x 8,192, about 1.3 * 10^11, a minute
+/// natively. A 16 MP photo at width/6 takes a tenth of it, a 1000000x1 image more.
+pub const STEPS_PER_MAX_PIXEL: u64 = 8192;
+
 /// Refuses an image of more than `max_pixels` pixels, from its header's size.
 pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<()> {
     let pixels = width as u64 * height as u64;
@@ -178,18 +183,33 @@ fn largest_png_in_ico(bytes: &[u8]) -> Option<&[u8]> {
         .map(|(_, data)| data)
 }
 
+/// The most memory reading an image's header may take: its metadata before the pixels
+/// (a PNG's ICC profile, EXIF, text) is inflated within it, so a decompression bomb there
+/// is one clean error, natively and in a wasm32 module's 512 MiB.
+pub const HEADER_ALLOC: u64 = 64 << 20;
+
+/// The image's dimensions from its header, read within [`HEADER_ALLOC`] and without the
+/// dimension limits (ours, with a clearer message, come after).
+pub fn dimensions<R: std::io::BufRead + std::io::Seek>(
+    mut reader: ImageReader<R>,
+    max_pixels: u64,
+) -> Result<(u32, u32)> {
+    let mut limits = Limits::no_limits();
+    limits.max_alloc = Some(HEADER_ALLOC);
+    reader.limits(limits);
+    reader.into_dimensions().map_err(|e| match e {
+        image::ImageError::Limits(_) => Error::HeaderTooLarge {
+            limit: HEADER_ALLOC,
+            max: max_pixels,
+        },
+        e => Error::Decode(e),
+    })
+}
+
 /// Decodes `bytes` as `format` under the pixel limit (see [`decode`]).
 fn decode_as(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<DynamicImage> {
     let reader = || Ok::<_, Error>(ImageReader::with_format(Cursor::new(bytes), format));
-    // The header alone, without the decoder's own allocation limits (which on wasm32
-    // would already refuse a huge header, with a vaguer message than ours).
-    let mut probe = reader()?;
-    probe.no_limits();
-    let (width, height) = probe.into_dimensions().map_err(|e| match e {
-        // On wasm32 a header whose buffer could not even be addressed fails here.
-        image::ImageError::Limits(_) => Error::Unaddressable { max: max_pixels },
-        e => Error::Decode(e),
-    })?;
+    let (width, height) = dimensions(reader()?, max_pixels)?;
     check_pixels(width, height, max_pixels)?;
     let pixels = width as u64 * height as u64;
     let mut limits = Limits::default();
@@ -308,8 +328,18 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
     }
     let request = options.request(width, height);
     request.check(w, h)?;
+    let seams = request.seams(w, h);
+    let max = options.max_pixels.saturating_mul(STEPS_PER_MAX_PIXEL);
+    if seams as u64 * w as u64 * h as u64 > max {
+        return Err(Error::TooMuchWork {
+            width: w,
+            height: h,
+            seams,
+            max,
+        });
+    }
     Ok(Plan {
-        seams: request.seams(w, h),
+        seams,
         image,
         width,
         height,

@@ -1358,3 +1358,145 @@ fn animated_images_say_only_their_first_frame_is_carved_and_rgb_icons_decode() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert!(out.join("icon.carved.png").is_file());
 }
+
+#[test]
+fn an_input_or_mask_named_manifest_json_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // An image named manifest.json (read by its bytes), carved into its own folder.
+    fs::copy(golden_input("noise.png"), d.join("manifest.json")).unwrap();
+    let before = fs::read(d.join("manifest.json")).unwrap();
+    let output = bin()
+        .arg(d.join("manifest.json"))
+        .arg("-o")
+        .arg(d)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("would overwrite the input"), "{stderr}");
+    assert_eq!(fs::read(d.join("manifest.json")).unwrap(), before);
+}
+
+#[test]
+fn only_removes_nothing_the_folder_s_manifest_does_not_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    // The user's own files named like artifacts, with no manifest of ours beside them.
+    fs::write(out.join("noise.original.png"), "the user's own").unwrap();
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .args(["--only", "carved", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert_eq!(
+        fs::read_to_string(out.join("noise.original.png")).unwrap(),
+        "the user's own"
+    );
+    // Files a run of ours wrote and listed are removed by a narrower rerun, as before;
+    // one the user changed since is kept.
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    fs::write(out.join("noise.gradients.png"), "edited by hand").unwrap();
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .args(["--only", "carved", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(!out.join("noise.annotated.png").exists());
+    assert!(out.join("noise.gradients.png").exists());
+}
+
+#[test]
+fn earlier_manifest_entries_outside_the_folder_are_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let secret = dir.path().join("secret.txt");
+    fs::write(&secret, "secret").unwrap();
+    let mut files = std::collections::BTreeMap::new();
+    for name in ["../secret.txt".to_string(), secret.display().to_string()] {
+        files.insert(name, sha256_hex(b"secret"));
+    }
+    fs::write(
+        out.join("manifest.json"),
+        serde_json::to_vec(&Manifest { files }).unwrap(),
+    )
+    .unwrap();
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let listed = manifest(&out);
+    assert!(
+        listed.files.keys().all(|n| !n.contains("secret")),
+        "{listed:?}"
+    );
+    assert_eq!(fs::read_to_string(&secret).unwrap(), "secret");
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_are_created_with_the_umask_s_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let out = tempfile::tempdir().unwrap();
+    // The test process's umask is inherited; the files must be as open as a new file
+    // made with it (0644 under the common 022), not tempfile's private 0600.
+    let probe = out.path().join("probe");
+    fs::write(&probe, "").unwrap();
+    let expected = fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
+    fs::remove_file(&probe).unwrap();
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .arg("-o")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    for entry in fs::read_dir(out.path()).unwrap() {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, expected, "{:?}", entry.file_name());
+    }
+}
+
+#[test]
+fn a_long_thin_image_is_refused_in_moments_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // 1000000x1 would take minutes (the carve costs seams times pixels); 300x1 carves.
+    image::RgbImage::from_fn(1_000_000, 1, |x, _| image::Rgb([(x % 251) as u8, 0, 0]))
+        .save(dir.path().join("long.png"))
+        .unwrap();
+    fs::copy(golden_input("noise.png"), dir.path().join("noise.png")).unwrap();
+    let started = std::time::Instant::now();
+    let output = bin()
+        .arg(dir.path().join("long.png"))
+        .arg(dir.path().join("noise.png"))
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("long.png: carving 166666 seams from a 1000000x1 image"),
+        "{stderr}"
+    );
+    assert!(dir.path().join("out/noise.carved.png").exists());
+    assert!(!dir.path().join("out/long.carved.png").exists());
+    // Generous for a debug build on a loaded machine; the carve itself took over a minute.
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}

@@ -683,3 +683,94 @@ fn with_only_s3_inputs_bacalhau_splits_the_objects() {
     carved.sort();
     assert_eq!(carved, ["a", "b", "c", "d", "e"]);
 }
+
+/// `bacalhau-job verify` on a spec written by someone else, run from `cwd`.
+fn verify_spec(spec: &Value, cwd: &Path) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let spec_path = dir.path().join("job.json");
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+    let results = dir.path().join("results");
+    std::fs::create_dir_all(results.join("outputs")).unwrap();
+    Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .current_dir(cwd)
+        .arg("verify")
+        .arg(&results)
+        .arg("--spec")
+        .arg(&spec_path)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn verify_writes_nowhere_a_hostile_spec_points() {
+    fn parameters(spec: &mut Value) -> &mut Value {
+        &mut spec["Tasks"][0]["Engine"]["Params"]["Parameters"]
+    }
+    let home = tempfile::tempdir().unwrap();
+    let precious = home.path().join("precious.txt");
+    std::fs::write(&precious, "mine").unwrap();
+    // A working folder with inputs/ and outputs/ of the user's own.
+    let cwd = home.path().join("project");
+    std::fs::create_dir_all(cwd.join("inputs")).unwrap();
+    std::fs::create_dir_all(cwd.join("outputs")).unwrap();
+    std::fs::copy(
+        support::root().join("golden/inputs/coffee.png"),
+        cwd.join("inputs/coffee.png"),
+    )
+    .unwrap();
+    std::fs::write(cwd.join("outputs/coffee.carved.png"), "the user's own").unwrap();
+    let before = support::read_flat_dir(&cwd.join("outputs"));
+    let generated = build_jobs(&request(
+        TINY_MODULE.to_vec(),
+        vec![golden("coffee.png")],
+        &[],
+    ))
+    .unwrap()
+    .remove(0)
+    .spec;
+    let refused = |spec: &Value, needle: &str| {
+        let out = verify_spec(spec, &cwd);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+        assert_eq!(std::fs::read_to_string(&precious).unwrap(), "mine");
+        assert_eq!(support::read_flat_dir(&cwd.join("outputs")), before);
+    };
+
+    // A source whose Target climbs out of the staging folder to the user's file.
+    let mut spec = generated.clone();
+    let climb = format!("/{}{}", "../".repeat(24), precious.display());
+    spec["Tasks"][0]["InputSources"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "Target": climb,
+            "Source": {"Type": "inline", "Params": {"URL": "data:text/plain,clobbered"}}
+        }));
+    refused(&spec, "input source Target");
+    // A source outside /inputs and /masks.
+    let mut spec = generated.clone();
+    spec["Tasks"][0]["InputSources"][1]["Target"] = format!("{}", precious.display()).into();
+    refused(&spec, "outside the job's folders");
+    // An output folder elsewhere, as `--output-dir=PATH` (no leading slash to spot).
+    let elsewhere = home.path().join("elsewhere");
+    for form in [
+        vec![format!("--output-dir={}", elsewhere.display())],
+        vec!["-o".to_string(), elsewhere.display().to_string()],
+        vec!["--protect=/etc/passwd".to_string()],
+        vec!["/inputs/../../etc/passwd".to_string()],
+    ] {
+        let mut spec = generated.clone();
+        let list = parameters(&mut spec).as_array_mut().unwrap();
+        list.extend(form.into_iter().map(Value::from));
+        refused(&spec, "parameter");
+        assert!(!elsewhere.exists());
+    }
+    // `Parameters: []` carves the job's own /inputs into its own /outputs (the node's
+    // working folder is /), never the working folder's: the results folder here is empty,
+    // so it then fails for want of a manifest, with the user's files untouched.
+    let mut spec = generated.clone();
+    *parameters(&mut spec) = serde_json::json!([]);
+    refused(&spec, "no manifest.json");
+}

@@ -332,3 +332,29 @@ fn entry_module_must_be_a_string_naming_an_input() {
     assert_eq!(run.status, Some(3));
     assert!(run.log.contains("module not found"), "{}", run.log);
 }
+
+#[test]
+fn under_wasi_an_output_never_replaces_an_input() {
+    // One folder for inputs and outputs: a.original.png is both an input and a.png's
+    // output. Natively this is refused; under WASI (no canonical paths) it must be too.
+    let dir = tempfile::tempdir().unwrap();
+    let golden = support::root().join("golden/inputs");
+    std::fs::copy(golden.join("noise.png"), dir.path().join("a.png")).unwrap();
+    std::fs::copy(golden.join("camera.png"), dir.path().join("a.original.png")).unwrap();
+    let before = std::fs::read(dir.path().join("a.original.png")).unwrap();
+    let output = std::process::Command::new(support::wasmtime())
+        .arg("run")
+        .arg("--dir")
+        .arg(format!("{}::/data", dir.path().display()))
+        .arg(support::wasm_module())
+        .args(["/data/a.png", "/data/./a.original.png", "-o", "/data"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("would overwrite the input"), "{stderr}");
+    assert_eq!(
+        std::fs::read(dir.path().join("a.original.png")).unwrap(),
+        before
+    );
+}

@@ -15,7 +15,7 @@ use seam_carver_cli::batch::{Schedule, Silent, run};
 use seam_carver_cli::cli::Args;
 use seam_carver_cli::job::{self, JobRequest, ModuleSource};
 use seam_carver_cli::output::{MANIFEST, Manifest, sha256_hex};
-use seam_carver_cli::partition::Partition;
+use seam_carver_cli::partition::{self, Partition};
 
 /// Bacalhau job specs for seam-carver, and checks of their results.
 #[derive(Debug, Parser)]
@@ -52,7 +52,8 @@ struct SpecArgs {
     /// Executions per job (Count), each carving its share of the inputs: with only
     /// s3:// inputs Bacalhau splits the objects; otherwise every execution gets all
     /// inputs and carves those whose name hashes to its partition.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(partition::MAX_COUNT)))]
     partitions: u32,
     /// seam-carver options, after `--`.
     #[arg(last = true)]
@@ -94,10 +95,20 @@ fn main() {
     match result {
         Ok(()) => std::process::exit(0),
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", printable(&message));
             std::process::exit(1);
         }
     }
+}
+
+/// Prints a line on standard output, or says why it cannot (a closed pipe, a full disk)
+/// instead of panicking as `println!` does.
+fn say(line: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", printable(line))
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("standard output: {e}"))
 }
 
 /// The module `just build-wasi` builds, under `CARGO_TARGET_DIR` when it is set.
@@ -139,11 +150,17 @@ fn spec(args: SpecArgs) -> Result<(), String> {
     };
     let jobs = job::build_jobs(&request).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    // Every spec is written before anything is printed: a closed or full stdout can cost
+    // the listing, never a job file.
+    let mut paths = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         let path = out_dir.join(format!("job-{}.json", i + 1));
         let text = serde_json::to_string_pretty(&job.spec).expect("specs serialise");
         std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
-        println!("{}", path.display());
+        paths.push(path);
+    }
+    for (path, job) in paths.iter().zip(&jobs) {
+        say(&path.display().to_string())?;
         eprintln!(
             "{}: {} input(s): {}; memory {}; {} bytes",
             path.display(),
@@ -156,6 +173,50 @@ fn spec(args: SpecArgs) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// The most `check` and `verify` read of one file of a job's results: more than a
+/// wasm32 module can write.
+const MAX_RESULT_FILE: u64 = 4 << 30;
+
+/// The most read of a spec, an `exitCode` or a manifest: far more than a job may be.
+const MAX_SMALL_FILE: u64 = 64 << 20;
+
+/// Reads a file of a job's results (or a spec): only a regular file, not through a
+/// symbolic link, and at most `cap` bytes, so that a FIFO, a device, a link to
+/// `/dev/zero` or a huge file is one clear error instead of a hang or an exhausted memory.
+fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let name = path.display();
+    let meta = std::fs::symlink_metadata(path).map_err(|e| format!("{name}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{name}: not a regular file; refusing to read it"));
+    }
+    if meta.len() > cap {
+        return Err(format!(
+            "{name}: {} bytes, over the {cap} bytes read of it",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(cap + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("{name}: {e}"))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("{name}: longer than the {cap} bytes read of it"));
+    }
+    Ok(bytes)
+}
+
+/// `text` with every control character but newline and tab escaped (`\u{1b}`).
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// Is this the name of a manifest: `manifest.json`, or a partition's?
@@ -185,7 +246,7 @@ fn read_manifests(dir: &Path) -> Result<(BTreeMap<String, String>, Vec<String>),
     }
     for name in &names {
         let path = dir.join(name);
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let bytes = read_capped(&path, MAX_SMALL_FILE)?;
         let manifest: Manifest = serde_json::from_slice(&bytes)
             .map_err(|e| format!("{}: not a manifest: {e}", path.display()))?;
         if let Some(p) = Partition::of_manifest(name) {
@@ -212,8 +273,8 @@ fn read_manifests(dir: &Path) -> Result<(BTreeMap<String, String>, Vec<String>),
 
 fn check(dir: &Path) -> Result<(), String> {
     let code_path = dir.join("exitCode");
-    let code = match std::fs::read_to_string(&code_path) {
-        Ok(code) => code,
+    let code = match std::fs::symlink_metadata(&code_path) {
+        Ok(_) => String::from_utf8_lossy(&read_capped(&code_path, MAX_SMALL_FILE)?).into_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(format!(
                 "{}: no results: nothing was published, so the execution failed on the node \
@@ -223,7 +284,11 @@ fn check(dir: &Path) -> Result<(), String> {
         }
         Err(e) => return Err(format!("{}: {e}", code_path.display())),
     };
-    let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
+    // The job's stderr as text a terminal shows safely: invalid UTF-8 replaced, and
+    // control characters (ANSI escapes from a hostile file name) shown escaped.
+    let stderr = read_capped(&dir.join("stderr"), MAX_SMALL_FILE)
+        .map(|bytes| printable(&String::from_utf8_lossy(&bytes)))
+        .unwrap_or_else(|e| format!("(no stderr: {e})"));
     // `bacalhau job get` appends the exit codes of several executions: "000".
     let code = code.trim();
     if code.is_empty() || code.chars().any(|c| c != '0') {
@@ -240,7 +305,7 @@ fn check(dir: &Path) -> Result<(), String> {
         if is_manifest(&name) {
             continue;
         }
-        let bytes = std::fs::read(entry.path()).map_err(|e| format!("{name}: {e}"))?;
+        let bytes = read_capped(&entry.path(), MAX_RESULT_FILE)?;
         match manifest.get(&name) {
             Some(hash) if *hash == sha256_hex(&bytes) => {}
             Some(_) => problems.push(format!("{name}: its SHA-256 does not match its manifest")),
@@ -254,44 +319,66 @@ fn check(dir: &Path) -> Result<(), String> {
     if !problems.is_empty() {
         return Err(format!("{}:\n{}", outputs.display(), problems.join("\n")));
     }
-    println!(
+    say(&format!(
         "{}: exit code 0, {} files match their manifests",
         dir.display(),
         manifest.len()
-    );
+    ))?;
     for name in manifest.keys().filter(|n| n.ends_with(".carved.png")) {
-        println!("  {}", outputs.join(name).display());
+        say(&format!("  {}", outputs.join(name).display()))?;
     }
     Ok(())
 }
 
 fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
-    let text =
-        std::fs::read_to_string(spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let text = String::from_utf8(read_capped(spec_path, MAX_SMALL_FILE)?)
+        .map_err(|e| format!("{}: not a JSON spec: {e}", spec_path.display()))?;
     let spec: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("{}: not a JSON spec: {e}", spec_path.display()))?;
     let work = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     let work = work.path();
-    let outputs = work.join("outputs");
-    // The job's files at their guest paths, under `work`.
-    let local = |guest: &str| work.join(guest.trim_start_matches('/'));
-    for (target, bytes) in job::inline_inputs(&spec).map_err(|e| e.to_string())? {
-        let path = local(&target);
+    // The job's files at their guest paths, each strictly inside `work` (a spec is someone
+    // else's text: a Target with `..` or outside /inputs and /masks is refused).
+    let sources = job::inline_inputs(&spec).map_err(|e| e.to_string())?;
+    for (target, bytes) in sources {
+        let path = job::confine(work, &target, "input source Target", job::SOURCE_FOLDERS)
+            .map_err(|e| e.to_string())?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{target}: {e}"))?;
         }
         std::fs::write(&path, bytes).map_err(|e| format!("{target}: {e}"))?;
     }
-    // Map the job's guest paths onto the local copies.
-    let mut argv = vec!["seam-carver".to_string()];
-    for p in job::parameters(&spec).map_err(|e| e.to_string())? {
-        argv.push(if p.starts_with('/') {
-            local(&p).to_string_lossy().into_owned()
-        } else {
-            p
-        });
+    // The module's own parser reads the parameters as the node passes them; every path
+    // they name (inputs, masks, the output folder, relative ones from the node's `/`) is
+    // then mapped onto the copies under `work`, and refused if it leaves the job's folders.
+    let parameters = job::parameters(&spec).map_err(|e| e.to_string())?;
+    let argv = std::iter::once("seam-carver".to_string()).chain(parameters);
+    let mut args = Args::try_parse_from(argv).map_err(|e| format!("the spec's parameters: {e}"))?;
+    let local = |guest: &Path| {
+        job::confine(
+            work,
+            &guest.to_string_lossy(),
+            "parameter",
+            job::PARAMETER_FOLDERS,
+        )
+        .map_err(|e| e.to_string())
+    };
+    args.inputs = args
+        .inputs()
+        .iter()
+        .map(|p| local(p))
+        .collect::<Result<_, _>>()?;
+    for mask in [&mut args.protect, &mut args.remove].into_iter().flatten() {
+        *mask = local(mask)?;
     }
-    let args = Args::try_parse_from(&argv).map_err(|e| format!("the spec's parameters: {e}"))?;
+    let outputs = work.join("outputs");
+    if local(&args.output_dir)? != outputs {
+        return Err(format!(
+            "the spec's output folder {} is not /outputs, the folder a node publishes",
+            args.output_dir.display()
+        ));
+    }
+    args.output_dir = outputs.clone();
     // With the masks read from their local copies, as the job read them.
     let options = args.load_options()?;
     run(
@@ -317,12 +404,11 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
         }
     }
     if problems.is_empty() {
-        println!(
+        say(&format!(
             "{}: all {} files identical to a native carve",
             dir.display(),
             ours.len()
-        );
-        Ok(())
+        ))
     } else {
         Err(problems.join("\n"))
     }
