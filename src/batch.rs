@@ -229,6 +229,32 @@ fn check_regular(meta: &fs::Metadata) -> Result<()> {
     Err(Error::NotAFile { kind })
 }
 
+/// Reads a whole input, mask or module file, refusing from its metadata, before opening
+/// it, what is not a regular file (a FIFO would block), one over `max` bytes, and, once
+/// read, one that held more than its size said (a `/proc` file reports 0 bytes and has no
+/// end that can be trusted): never a hang, never an unbounded read.
+pub fn read_input(path: &Path, max: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = fs::metadata(path).map_err(Error::Read)?;
+    check_regular(&meta)?;
+    if meta.len() > max {
+        return Err(Error::FileTooLarge {
+            size: meta.len(),
+            limit: max,
+        });
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(meta.len() + 1).read_to_end(&mut bytes))
+        .map_err(Error::Read)?;
+    if bytes.len() as u64 > meta.len() {
+        return Err(Error::NotAFile {
+            kind: "its size says less than it holds, as a /proc or device file's does",
+        });
+    }
+    Ok(bytes)
+}
+
 /// The longest file name most file systems take (ext4, XFS, APFS, NTFS): 255 bytes.
 const MAX_NAME_BYTES: usize = 255;
 
@@ -450,10 +476,16 @@ fn is_plain_name(name: &str) -> bool {
     matches!(parts.next(), Some(std::path::Component::Normal(_))) && parts.next().is_none()
 }
 
-/// Reads and decodes a mask file (`--protect`, `--remove`); errors name the file.
-pub fn load_mask(path: &Path, max_pixels: u64) -> std::result::Result<Mask, String> {
+/// Reads and decodes a mask file (`--protect`, `--remove`) under the input limits;
+/// errors name the file.
+pub fn load_mask(
+    path: &Path,
+    max_pixels: u64,
+    max_file_bytes: u64,
+) -> std::result::Result<Mask, String> {
     let name = path.display().to_string();
-    let bytes = fs::read(path).map_err(|e| format!("{name}: cannot read mask: {e}"))?;
+    let bytes =
+        read_input(path, max_file_bytes).map_err(|e| format!("{name}: cannot read mask: {e}"))?;
     decode_mask(&name, &bytes, max_pixels).map_err(|e| format!("{name}: {e}"))
 }
 
@@ -726,7 +758,7 @@ fn carve_one(
     // The header from the file first: a huge image is refused before the file is read.
     check_header(path, options.max_pixels)?;
     // The file's bytes are dropped as soon as they are decoded.
-    let plan = plan(&fs::read(path).map_err(Error::Read)?, path, options)?;
+    let plan = plan(&read_input(path, options.max_file_bytes)?, path, options)?;
     reporter.started(path, &plan.describe(options), plan.seams);
     let input_name = path
         .file_name()

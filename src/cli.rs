@@ -313,7 +313,7 @@ impl Args {
         let mut options = self.options()?;
         let load = |path: &Option<PathBuf>| {
             path.as_deref()
-                .map(|p| load_mask(p, options.max_pixels))
+                .map(|p| load_mask(p, options.max_pixels, options.max_file_bytes))
                 .transpose()
         };
         let protect = load(&self.protect)?;

@@ -24,6 +24,8 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+
+use crate::batch::read_input;
 use serde_json::{Value, json};
 
 /// Why job specs could not be written or read back; each message names the argument,
@@ -44,7 +46,7 @@ pub enum JobError {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        source: Box<crate::error::Error>,
     },
     /// An `s3://` input without a key.
     #[error("{arg}: an S3 input needs s3://BUCKET/KEY")]
@@ -96,12 +98,12 @@ pub enum JobError {
         name: String,
     },
     /// A local input that cannot be read.
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: {source}", path.display())]
     InputUnreadable {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        source: Box<crate::error::Error>,
     },
     /// A local input whose header is not an image's.
     #[error("{}: not a readable image: {source}", path.display())]
@@ -135,6 +137,17 @@ pub enum JobError {
         /// Its size.
         size: usize,
     },
+    /// `--memory` that Bacalhau or the module could not use.
+    #[error("--memory {given}: {why}")]
+    Memory {
+        /// The size as given.
+        given: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A seam-carver option after `--` that a job cannot carry.
+    #[error("{0}")]
+    Options(String),
     /// A spec read back lacks what a generated one has.
     #[error("{0}")]
     Spec(String),
@@ -169,7 +182,7 @@ pub enum MaskProblem {
     NotLocal,
     /// It cannot be read.
     #[error("cannot read mask: {0}")]
-    Unreadable(std::io::Error),
+    Unreadable(Box<crate::error::Error>),
     /// Another mask has the same file name but other bytes.
     #[error("another mask is also named {0}")]
     NameClash(String),
@@ -207,6 +220,10 @@ pub const MODULE_FOLDER: &str = "/app";
 /// Where a module from IPFS is placed (a file), and what `EntryModule` then names.
 pub const IPFS_MODULE_TARGET: &str = "/app/seam-carver.wasm";
 
+/// The largest local module `spec` reads: a wasm32 module's whole address space (one
+/// sent inline must in any case fit a job's 1 MiB).
+pub const MAX_MODULE_BYTES: u64 = 4 << 30;
+
 /// Where the module comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModuleSource {
@@ -228,9 +245,12 @@ impl ModuleSource {
             arg: arg.to_string(),
         };
         match Input::parse(arg)? {
-            Input::File(path) => std::fs::read(&path)
+            Input::File(path) => read_input(&path, MAX_MODULE_BYTES)
                 .map(ModuleSource::Inline)
-                .map_err(|source| JobError::ModuleUnreadable { path, source }),
+                .map_err(|source| JobError::ModuleUnreadable {
+                    path,
+                    source: Box::new(source),
+                }),
             Input::Url(url) if url_file_name(&url).ends_with(".wasm") => Ok(ModuleSource::Url(url)),
             Input::S3 { bucket, key } if key.ends_with(".wasm") => {
                 Ok(ModuleSource::S3 { bucket, key })
@@ -421,6 +441,60 @@ pub fn memory_for(pixels: u64) -> Result<String, JobError> {
     Ok(format!("{}MiB", mib.max(512)))
 }
 
+/// Bytes in a memory size as Bacalhau reads `Resources.Memory` (go-humanize's
+/// `ParseBytes`: `512Mb` and `512MB` are 512 * 10^6 bytes, `512MiB` and `512Mi` are
+/// 512 * 2^20; a bare number is bytes; case and a space before the unit do not matter).
+pub fn parse_memory(text: &str) -> Result<u64, JobError> {
+    let bad = |why: &str| JobError::Memory {
+        given: text.to_string(),
+        why: why.to_string(),
+    };
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let number: f64 = number
+        .replace(',', "")
+        .parse()
+        .map_err(|_| bad("not a size such as 512MiB, 1GiB or 2GB"))?;
+    let unit = unit.trim().to_ascii_lowercase();
+    let power = |base: f64, exponent: i32| base.powi(exponent);
+    let scale = match unit.as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => power(1000.0, 1),
+        "ki" | "kib" => power(1024.0, 1),
+        "m" | "mb" => power(1000.0, 2),
+        "mi" | "mib" => power(1024.0, 2),
+        "g" | "gb" => power(1000.0, 3),
+        "gi" | "gib" => power(1024.0, 3),
+        "t" | "tb" => power(1000.0, 4),
+        "ti" | "tib" => power(1024.0, 4),
+        _ => {
+            return Err(bad(&format!(
+                "unknown unit {unit:?} (use MiB, GiB, MB or GB)"
+            )));
+        }
+    };
+    let bytes = number * scale;
+    if !bytes.is_finite() || bytes >= u64::MAX as f64 {
+        return Err(bad("too large"));
+    }
+    let bytes = bytes as u64;
+    if bytes < BASE_MEMORY {
+        return Err(bad(&format!(
+            "{bytes} bytes, under the {} MiB the module needs to start",
+            BASE_MEMORY >> 20
+        )));
+    }
+    if bytes > MAX_MEMORY {
+        return Err(bad(&format!(
+            "{bytes} bytes, over the 4 GiB a wasm32 module can address"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// A file's name and bytes.
 pub type NamedFile = (String, Vec<u8>);
 
@@ -457,7 +531,8 @@ pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<MaskFile>),
         if !matches!(Input::parse(&path)?, Input::File(_)) {
             return Err(mask(MaskProblem::NotLocal));
         }
-        let bytes = std::fs::read(&path).map_err(|e| mask(MaskProblem::Unreadable(e)))?;
+        let bytes = read_input(Path::new(&path), JOB_BUDGET as u64)
+            .map_err(|e| mask(MaskProblem::Unreadable(Box::new(e))))?;
         let name = Input::File(PathBuf::from(&path)).file_name();
         if masks.iter().any(|(_, (n, b))| n == &name && b != &bytes) {
             return Err(mask(MaskProblem::NameClash(name)));
@@ -521,9 +596,16 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
         }
         match input {
             Input::File(path) => {
-                let bytes = std::fs::read(path).map_err(|source| JobError::InputUnreadable {
-                    path: path.clone(),
-                    source,
+                // Anything over a job's budget could never travel inline: refused from its
+                // size, with the advice to pass a URL, before it is read.
+                let bytes = read_input(path, JOB_BUDGET as u64).map_err(|source| match source {
+                    crate::error::Error::FileTooLarge { size, .. } => {
+                        too_large(&input.to_string(), size as usize, &request.module)
+                    }
+                    source => JobError::InputUnreadable {
+                        path: path.clone(),
+                        source: Box::new(source),
+                    },
                 })?;
                 let not_image = |source| JobError::NotAnImage {
                     path: path.clone(),
@@ -666,7 +748,10 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
             continue;
         }
         let memory = match &request.memory {
-            Some(m) => m.clone(),
+            Some(m) => {
+                parse_memory(m)?;
+                m.clone()
+            }
             None if i == 0 && !remote.is_empty() => REMOTE_MEMORY.to_string(),
             None => memory_for(largest)?,
         };
@@ -902,6 +987,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("just build-wasi"), "{err}");
+    }
+
+    #[test]
+    fn memory_is_read_as_go_humanize_reads_it() {
+        assert_eq!(parse_memory("512Mb").unwrap(), 512_000_000);
+        assert_eq!(parse_memory("512MiB").unwrap(), 512 << 20);
+        assert_eq!(parse_memory("1 gib").unwrap(), 1 << 30);
+        assert_eq!(parse_memory("1.5GB").unwrap(), 1_500_000_000);
+        assert_eq!(parse_memory("100000000").unwrap(), 100_000_000);
+        for bad in ["banana", "1KiB", "12", "5GiB", "1 parsec", "", "inf"] {
+            assert!(
+                matches!(parse_memory(bad), Err(JobError::Memory { .. })),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

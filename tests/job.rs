@@ -774,3 +774,147 @@ fn verify_writes_nowhere_a_hostile_spec_points() {
     *parameters(&mut spec) = serde_json::json!([]);
     refused(&spec, "no manifest.json");
 }
+
+#[test]
+fn spec_refuses_what_would_fail_on_a_node() {
+    let out = tempfile::tempdir().unwrap();
+    let coffee = support::root().join("golden/inputs/coffee.png");
+    for (flags, needle) in [
+        (vec!["--", "-o", "/elsewhere"], "a job writes to /outputs"),
+        (vec!["--", "--output-dir=/x"], "a job writes to /outputs"),
+        (vec!["--", "extra.png"], "extra.png: inputs go before `--`"),
+        (vec!["--memory", "banana"], "--memory banana: not a size"),
+        (
+            vec!["--memory", "1KiB"],
+            "--memory 1KiB: 1024 bytes, under the 64 MiB",
+        ),
+        (vec!["--memory", "8GiB"], "over the 4 GiB"),
+        (vec!["--timeout", "0"], "--timeout"),
+        (vec!["--partitions", "4294967295"], "--partitions"),
+        (
+            vec!["--", "--width", "inf%"],
+            "a percentage must be a finite number",
+        ),
+    ] {
+        let output = Command::cargo_bin("bacalhau-job")
+            .unwrap()
+            .arg("spec")
+            .arg(&coffee)
+            .arg("--module")
+            .arg(support::wasm_module())
+            .arg("--out-dir")
+            .arg(out.path())
+            .args(&flags)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{flags:?}: {stderr}");
+        assert!(stderr.contains(needle), "{flags:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{flags:?}: {stderr}");
+        assert_eq!(
+            std::fs::read_dir(out.path()).unwrap().count(),
+            0,
+            "{flags:?}"
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_costs_the_listing_never_a_job_file() {
+    let out = tempfile::tempdir().unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bacalhau-job"))
+        .arg("spec")
+        .arg(support::root().join("golden/inputs/coffee.png"))
+        .arg(support::root().join("golden/inputs/noise.png"))
+        .arg("--module")
+        .arg(support::wasm_module())
+        .arg("--out-dir")
+        .arg(out.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error: standard output:"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.path().join("job-1.json").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_are_refused_from_their_metadata_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("photos");
+    std::fs::create_dir(&folder).unwrap();
+    let fifo = folder.join("pipe.png");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let coffee = support::root().join("golden/inputs/coffee.png");
+    let module = support::wasm_module();
+    let cases: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![
+            folder.clone().into(),
+            "--module".into(),
+            module.clone().into(),
+        ],
+        vec![
+            coffee.clone().into(),
+            "--module".into(),
+            fifo.clone().into(),
+        ],
+        vec![
+            coffee.clone().into(),
+            "--module".into(),
+            module.clone().into(),
+            "--".into(),
+            "--protect".into(),
+            fifo.clone().into(),
+        ],
+    ];
+    for args in cases {
+        let output = Command::cargo_bin("bacalhau-job")
+            .unwrap()
+            .arg("spec")
+            .arg("--out-dir")
+            .arg(dir.path().join("jobs"))
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("a FIFO"), "{args:?}: {stderr}");
+    }
+    // The carver itself: a FIFO mask.
+    let output = Command::cargo_bin("seam-carver")
+        .unwrap()
+        .arg(&coffee)
+        .arg("--protect")
+        .arg(&fifo)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("a FIFO"), "{stderr}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_proc_file_s_size_is_not_trusted() {
+    // /proc/self/status says 0 bytes and holds more: refused, not read without end.
+    let err = seam_carver_cli::batch::read_input(Path::new("/proc/self/status"), 1 << 20)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("its size says less than it holds"), "{err}");
+}

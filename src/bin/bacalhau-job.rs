@@ -43,8 +43,8 @@ struct SpecArgs {
     /// are 10^9) [default: sized from the largest image, at least 512MiB]
     #[arg(long)]
     memory: Option<String>,
-    /// Execution timeout in seconds.
-    #[arg(long, default_value_t = 1800)]
+    /// Execution timeout in seconds (at least 1: Bacalhau reads 0 as its own default).
+    #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
     /// Result publisher type.
     #[arg(long, default_value = "local")]
@@ -129,13 +129,33 @@ fn spec(args: SpecArgs) -> Result<(), String> {
         options,
     } = args;
     let module = module.unwrap_or_else(default_module);
-    // Options are checked here, so that a typo fails now rather than on a node.
-    let mut probe = vec!["seam-carver".to_string()];
+    // Options are checked here by the module's own parser, as the node will pass them
+    // (the inputs, then `-o /outputs`, then the options), so that a typo fails now rather
+    // than on a node; an output folder or an input among them is named first.
+    let invalid = |e: String| format!("invalid seam-carver options: {e}");
+    let alone = std::iter::once("seam-carver".to_string()).chain(options.iter().cloned());
+    if let Ok(parsed) = Args::try_parse_from(alone) {
+        if parsed.output_dir != Path::new("outputs") {
+            return Err(invalid(format!(
+                "-o {}: a job writes to /outputs, the folder a node publishes; leave -o out",
+                parsed.output_dir.display()
+            )));
+        }
+        if let Some(extra) = parsed.inputs.first() {
+            return Err(invalid(format!(
+                "{}: inputs go before `--`, not among the options",
+                extra.display()
+            )));
+        }
+    }
+    let mut probe = ["seam-carver", "/inputs/probe.png", "-o", "/outputs"]
+        .map(String::from)
+        .to_vec();
     probe.extend(options.iter().cloned());
     Args::try_parse_from(&probe)
         .map_err(|e| e.to_string())
         .and_then(|args| args.options().map(|_| ()))
-        .map_err(|e| format!("invalid seam-carver options: {e}"))?;
+        .map_err(invalid)?;
     let mut skipped = |path: &Path, reason: &str| {
         eprintln!("skipping {}: {reason}", path.display());
     };

@@ -66,7 +66,12 @@ impl FromStr for SizeSpec {
         let t = s.trim();
         if let Some(p) = t.strip_suffix('%') {
             let p: f64 = p.parse().map_err(|_| bad())?;
-            if !p.is_finite() || p <= 0.0 {
+            if !p.is_finite() {
+                return Err(format!(
+                    "invalid size '{s}': a percentage must be a finite number, such as 83%"
+                ));
+            }
+            if p <= 0.0 {
                 return Err(format!("invalid size '{s}': a percentage must be above 0"));
             }
             return Ok(SizeSpec::Percent(p));
@@ -92,7 +97,15 @@ mod tests {
         assert_eq!("-100".parse(), Ok(SizeSpec::Relative(-100)));
         assert_eq!("+7".parse(), Ok(SizeSpec::Relative(7)));
         assert_eq!("83%".parse(), Ok(SizeSpec::Percent(83.0)));
-        for bad in ["", "abc", "0", "-", "12px", "0%", "-5%", "%"] {
+        assert!(
+            "inf%"
+                .parse::<SizeSpec>()
+                .unwrap_err()
+                .contains("finite number")
+        );
+        for bad in [
+            "", "abc", "0", "-", "12px", "0%", "-5%", "%", "NaN%", "inf%",
+        ] {
             assert!(bad.parse::<SizeSpec>().is_err(), "{bad:?} should not parse");
         }
     }
