@@ -173,7 +173,7 @@ impl Args {
     /// (the example's) with `--seams imageproc`.
     pub fn energy(&self) -> EnergyKind {
         self.energy.unwrap_or(match self.seams {
-            SeamRule::Optimal => EnergyKind::Forward,
+            SeamRule::Optimal => EnergyKind::Salient,
             SeamRule::Imageproc => EnergyKind::Backward,
         })
     }

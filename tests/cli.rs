@@ -74,7 +74,7 @@ fn seams_json_has_the_documented_fields() {
     assert_eq!(json["output_width"], 27);
     assert_eq!(json["output_height"], 22);
     assert_eq!(json["seam_rule"], "optimal");
-    assert_eq!(json["energy"], "forward");
+    assert_eq!(json["energy"], "salient");
     let seams = json["seams"].as_array().unwrap();
     assert_eq!(seams.len(), 3);
     for (i, seam) in seams.iter().enumerate() {

@@ -9,10 +9,11 @@ use image::RgbImage;
 use reference::{Energy, Flags, PROTECT, REMOVE};
 use seam_carver::{EnergyKind, Mask, Request, SeamRule, resize};
 
-fn kinds() -> [(EnergyKind, Energy); 2] {
+fn kinds() -> [(EnergyKind, Energy); 3] {
     [
         (EnergyKind::Backward, Energy::Backward),
         (EnergyKind::Forward, Energy::Forward),
+        (EnergyKind::Salient, Energy::Salient),
     ]
 }
 
@@ -149,12 +150,14 @@ fn height_enlargement_is_width_enlargement_of_the_transpose() {
         let turned = transpose(&image);
         let flags = vec![vec![0u8; h as usize]; w as usize];
         let grow = h.div_ceil(2);
-        let got = resize(&image, &request(w, h + grow, EnergyKind::Forward)).unwrap();
-        let (want, _, want_seams) = reference::enlarge(&turned, grow, &flags, Energy::Forward);
-        assert_eq!(got.image, transpose(&want), "{name}: pixels");
-        let paths: Vec<_> = got.horizontal.iter().map(|s| s.path.clone()).collect();
-        let want_paths: Vec<_> = want_seams.into_iter().map(|s| s.1).collect();
-        assert_eq!(paths, want_paths, "{name}: horizontal paths");
+        for (kind, energy) in kinds().into_iter().skip(1) {
+            let got = resize(&image, &request(w, h + grow, kind)).unwrap();
+            let (want, _, want_seams) = reference::enlarge(&turned, grow, &flags, energy);
+            assert_eq!(got.image, transpose(&want), "{name} {kind}: pixels");
+            let paths: Vec<_> = got.horizontal.iter().map(|s| s.path.clone()).collect();
+            let want_paths: Vec<_> = want_seams.into_iter().map(|s| s.1).collect();
+            assert_eq!(paths, want_paths, "{name} {kind}: horizontal paths");
+        }
     }
 }
 

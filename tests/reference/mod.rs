@@ -180,6 +180,118 @@ pub const REMOVE: u8 = 2;
 pub enum Energy {
     Backward,
     Forward,
+    Salient,
+}
+
+/// What salient energy carries with each pixel, computed once from the image a carve (or
+/// an enlargement pass) starts with: the guide its forward steps are measured on and the
+/// weight of taking the pixel. Empty under the other energies.
+#[derive(Clone, Debug, Default)]
+pub struct Layers {
+    pub guide: Pixels,
+    pub weight: Vec<Vec<u64>>,
+}
+
+impl Layers {
+    pub fn of(p: &Pixels, energy: Energy) -> Layers {
+        if energy != Energy::Salient {
+            return Layers::default();
+        }
+        let h = p.len();
+        let w = p[0].len();
+        let d = |a: [u8; 3], b: [u8; 3]| -> u32 {
+            (0..3)
+                .map(|c| (a[c] as i32 - b[c] as i32).unsigned_abs())
+                .sum()
+        };
+        // Twice: each pixel the rounded mean of its 3x3 neighbours inside the image that
+        // are within 40 of it (R, G, B differences summed), itself included.
+        let sigma = |p: &Pixels| -> Pixels {
+            let mut out = p.clone();
+            for y in 0..h {
+                for x in 0..w {
+                    let mut sum = [0u32; 3];
+                    let mut n = 0;
+                    for ny in y as i64 - 1..=y as i64 + 1 {
+                        for nx in x as i64 - 1..=x as i64 + 1 {
+                            if ny < 0 || nx < 0 || ny >= h as i64 || nx >= w as i64 {
+                                continue;
+                            }
+                            let q = p[ny as usize][nx as usize];
+                            if d(q, p[y][x]) <= 40 {
+                                for c in 0..3 {
+                                    sum[c] += q[c] as u32;
+                                }
+                                n += 1;
+                            }
+                        }
+                    }
+                    out[y][x] = [0, 1, 2].map(|c| ((sum[c] + n / 2) / n) as u8);
+                }
+            }
+            out
+        };
+        let guide = sigma(&sigma(p));
+        // The surround: the rounded mean over a (2r + 1) window along rows, then along
+        // columns, border pixels repeated; twice. r is an eighth of the longer side.
+        let r = (w.max(h) / 8).max(1) as i64;
+        let n = (2 * r + 1) as u32;
+        let along_rows = |p: &Pixels| -> Pixels {
+            (0..h)
+                .map(|y| {
+                    (0..w)
+                        .map(|x| {
+                            let mut sum = [0u32; 3];
+                            for k in x as i64 - r..=x as i64 + r {
+                                let q = p[y][k.clamp(0, w as i64 - 1) as usize];
+                                for c in 0..3 {
+                                    sum[c] += q[c] as u32;
+                                }
+                            }
+                            sum.map(|s| ((s + n / 2) / n) as u8)
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let along_columns = |p: &Pixels| -> Pixels {
+            (0..h)
+                .map(|y| {
+                    (0..w)
+                        .map(|x| {
+                            let mut sum = [0u32; 3];
+                            for k in y as i64 - r..=y as i64 + r {
+                                let q = p[k.clamp(0, h as i64 - 1) as usize][x];
+                                for c in 0..3 {
+                                    sum[c] += q[c] as u32;
+                                }
+                            }
+                            sum.map(|s| ((s + n / 2) / n) as u8)
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let surround = along_columns(&along_rows(&along_columns(&along_rows(&guide))));
+        let weight = (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| (d(guide[y][x], surround[y][x]) * 3 / 10) as u64)
+                    .collect()
+            })
+            .collect();
+        Layers { guide, weight }
+    }
+
+    fn remove(&mut self, path: &[u32]) {
+        if self.guide.is_empty() {
+            return;
+        }
+        for (y, &x) in path.iter().enumerate() {
+            self.guide[y].remove(x as usize);
+            self.weight[y].remove(x as usize);
+        }
+    }
 }
 
 /// Forward step costs into (x, y) from [up-left, up, up-right], straight from the paper:
@@ -208,7 +320,7 @@ pub type Key = (u64, u64, u64);
 /// The cheapest seam under masks and either energy, by the lexicographic key; ties go
 /// straight, then left, then right; the leftmost cheapest bottom cell. Returns the path
 /// (top first) and the seam's energy.
-pub fn guided_seam(p: &Pixels, flags: &Flags, energy: Energy) -> (Vec<u32>, u64) {
+pub fn guided_seam(p: &Pixels, flags: &Flags, energy: Energy, layers: &Layers) -> (Vec<u32>, u64) {
     let h = p.len();
     let w = p[0].len();
     let sobel = self::energy(p);
@@ -216,6 +328,7 @@ pub fn guided_seam(p: &Pixels, flags: &Flags, energy: Energy) -> (Vec<u32>, u64)
         match energy {
             Energy::Backward => [sobel[y][x] as u64; 3],
             Energy::Forward => forward_steps(p, x, y),
+            Energy::Salient => forward_steps(&layers.guide, x, y).map(|s| s + layers.weight[y][x]),
         }
     };
     let own = |x: usize, y: usize| -> Key {
@@ -257,12 +370,18 @@ pub fn guided_seam(p: &Pixels, flags: &Flags, energy: Energy) -> (Vec<u32>, u64)
 }
 
 /// Removes one guided seam from pixels and flags; returns it.
-fn remove_guided(p: &mut Pixels, flags: &mut Flags, energy: Energy) -> RefSeam {
-    let (path, cost) = guided_seam(p, flags, energy);
+fn remove_guided(
+    p: &mut Pixels,
+    flags: &mut Flags,
+    energy: Energy,
+    layers: &mut Layers,
+) -> RefSeam {
+    let (path, cost) = guided_seam(p, flags, energy, layers);
     for (y, &x) in path.iter().enumerate() {
         p[y].remove(x as usize);
         flags[y].remove(x as usize);
     }
+    layers.remove(&path);
     RefSeam { path, cost }
 }
 
@@ -275,8 +394,9 @@ pub fn guided_carve(
 ) -> (RgbImage, Vec<RefSeam>) {
     let mut p = to_pixels(image);
     let mut f = flags.clone();
+    let mut layers = Layers::of(&p, energy);
     let seams = (0..n)
-        .map(|_| remove_guided(&mut p, &mut f, energy))
+        .map(|_| remove_guided(&mut p, &mut f, energy, &mut layers))
         .collect();
     (to_image(&p), seams)
 }
@@ -314,8 +434,9 @@ pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlar
             .collect();
         let mut index: Vec<Vec<usize>> = p.iter().map(|row| (0..row.len()).collect()).collect();
         let mut doubled = vec![vec![false; w]; p.len()];
+        let mut layers = Layers::of(&copy, energy);
         for _ in 0..n {
-            let seam = remove_guided(&mut copy, &mut copy_flags, energy);
+            let seam = remove_guided(&mut copy, &mut copy_flags, energy, &mut layers);
             let mut columns = Vec::new();
             for (y, &x) in seam.path.iter().enumerate() {
                 let original = index[y].remove(x as usize);
@@ -359,6 +480,7 @@ pub fn remove_object(
     let mut p = to_pixels(image);
     let mut f = flags.clone();
     let mut seams = Vec::new();
+    let mut layers = Layers::of(&p, energy);
     if f.iter().any(|row| row.iter().all(|&b| b & REMOVE != 0)) {
         return Err("a row is to be removed across its whole width".into());
     }
@@ -366,7 +488,7 @@ pub fn remove_object(
         if p[0].len() < 2 {
             return Err("object pixels left in a 1-pixel-wide image".into());
         }
-        let (path, _) = guided_seam(&p, &f, energy);
+        let (path, _) = guided_seam(&p, &f, energy, &layers);
         let crossed = |bit: u8| {
             path.iter()
                 .enumerate()
@@ -375,7 +497,7 @@ pub fn remove_object(
         if crossed(PROTECT) || !crossed(REMOVE) {
             return Err("the cheapest seam crosses a protected pixel or misses the object".into());
         }
-        seams.push(remove_guided(&mut p, &mut f, energy));
+        seams.push(remove_guided(&mut p, &mut f, energy, &mut layers));
     }
     Ok((to_image(&p), f, seams))
 }

@@ -90,6 +90,10 @@ pub(crate) fn original_columns(
 pub struct Carver {
     rows: Rows,
     rgb: Vec<[u8; 3]>,
+    /// Salient energy's smoothed copy of the pixels, which forward steps are measured
+    /// on, and each pixel's weight (see `salient`); both empty under other energies.
+    guide: Vec<[u8; 3]>,
+    weight: Vec<u16>,
     energy: Vec<u16>,
     cost: Vec<u32>,
     cost_valid: bool,
@@ -147,10 +151,17 @@ impl Carver {
         // One copy of the raw bytes (a single memory.copy under wasm), not a loop.
         let rgb: Vec<[u8; 3]> = image.as_raw().as_chunks::<3>().0.to_vec();
         let energy = energy_map(&rgb, width, height);
+        let (guide, weight) = if kind == EnergyKind::Salient {
+            crate::salient::measure(&rgb, width, height)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let fast = flags.is_empty();
         Carver {
             rows: Rows::packed(width, height),
             rgb,
+            guide,
+            weight,
             energy,
             cost: if fast {
                 vec![0; width * height]
@@ -227,10 +238,20 @@ impl Carver {
         Some(self.rows.collect(&self.cost))
     }
 
+    /// The pixels forward steps are measured on: the guide, or the pixels themselves.
+    fn measured(&self) -> &[[u8; 3]] {
+        if self.guide.is_empty() {
+            &self.rgb
+        } else {
+            &self.guide
+        }
+    }
+
     /// The guided view of the current pixels, energy and flags.
     fn field(&self) -> Field<'_> {
         Field {
-            rgb: &self.rgb,
+            measured: self.measured(),
+            weight: &self.weight,
             energy: &self.energy,
             flags: &self.flags,
             rows: &self.rows,
@@ -254,14 +275,22 @@ impl Carver {
             let Carver {
                 rows,
                 rgb,
+                guide,
+                weight,
                 energy,
                 cost,
                 kind,
                 ..
             } = self;
-            rows.fill(cost, |y, above, out| {
-                cost_cells(*kind, rgb, energy, rows, y, above, 0, out)
-            });
+            let measured = if guide.is_empty() { &*rgb } else { &*guide };
+            let inputs = CostInputs {
+                kind: *kind,
+                measured,
+                weight,
+                energy,
+                rows,
+            };
+            rows.fill(cost, |y, above, out| inputs.cells(y, above, 0, out));
         }
     }
 
@@ -277,8 +306,8 @@ impl Carver {
         let (path, cost) = if guided {
             let (path, key) = self.field().trace(&self.keys);
             (path, key.energy)
-        } else if self.kind == EnergyKind::Forward {
-            trace_forward(&self.cost, &self.rgb, &self.rows)
+        } else if self.kind.is_forward() {
+            trace_forward(&self.cost, self.measured(), &self.rows)
         } else {
             let path = trace_seam(&self.cost, &self.rows, rule);
             let cost = path
@@ -317,6 +346,8 @@ impl Carver {
             if let Some(&x) = path.get(y) {
                 let moved = self.rows.remove(y, x as usize);
                 moved.apply(&mut self.rgb);
+                moved.apply(&mut self.guide);
+                moved.apply(&mut self.weight);
                 moved.apply(&mut self.energy);
                 moved.apply(&mut self.cost);
                 moved.apply(&mut self.flags);
@@ -354,13 +385,23 @@ impl Carver {
         let Carver {
             rows,
             rgb,
+            guide,
+            weight,
             energy,
             cost,
             kind,
             ..
         } = self;
+        let measured = if guide.is_empty() { &*rgb } else { &*guide };
+        let inputs = CostInputs {
+            kind: *kind,
+            measured,
+            weight,
+            energy,
+            rows,
+        };
         update_row(rows, cost, path, y, changed, scratch, |above, from, out| {
-            cost_cells(*kind, rgb, energy, rows, y, above, from, out)
+            inputs.cells(y, above, from, out)
         })
     }
 
@@ -480,36 +521,46 @@ fn differing_range<T: Copy + PartialEq>(a: &[T], b: &[T]) -> Option<(usize, usiz
     Some((first, last))
 }
 
-/// Costs of the cells `from ..` of row `y` (`out.len()` of them) under `kind` of
-/// energy, from the costs `above` of row `y - 1` (unused in the top row).
-#[allow(clippy::too_many_arguments)]
-fn cost_cells(
+/// What a cost map is computed from: the energy kind, the pixels forward steps are
+/// measured on (the guide under salient energy), the pixels' weights (salient energy
+/// only, else empty), their Sobel energy (backward only) and the layout.
+struct CostInputs<'a> {
     kind: EnergyKind,
-    rgb: &[[u8; 3]],
-    energy: &[u16],
-    rows: &Rows,
-    y: usize,
-    above: &[u32],
-    from: usize,
-    out: &mut [u32],
-) {
-    let to = from + out.len();
-    match (kind, y) {
-        (EnergyKind::Backward, 0) => {
-            for (c, &e) in out.iter_mut().zip(&rows.row(energy, 0)[from..to]) {
-                *c = e as u32;
+    measured: &'a [[u8; 3]],
+    weight: &'a [u16],
+    energy: &'a [u16],
+    rows: &'a Rows,
+}
+
+impl CostInputs<'_> {
+    /// Costs of the cells `from ..` of row `y` (`out.len()` of them), from the costs
+    /// `above` of row `y - 1` (unused in the top row).
+    fn cells(&self, y: usize, above: &[u32], from: usize, out: &mut [u32]) {
+        let rows = self.rows;
+        let to = from + out.len();
+        if self.kind == EnergyKind::Backward {
+            let energy = &rows.row(self.energy, y)[from..to];
+            if y == 0 {
+                for (c, &e) in out.iter_mut().zip(energy) {
+                    *c = e as u32;
+                }
+            } else {
+                cost_span(energy, above, from, out);
             }
+            return;
         }
-        (EnergyKind::Backward, _) => cost_span(&rows.row(energy, y)[from..to], above, from, out),
-        (EnergyKind::Forward, 0) => {
-            let row = rows.row(rgb, 0);
+        let row = rows.row(self.measured, y);
+        if y == 0 {
             for (i, c) in out.iter_mut().enumerate() {
                 *c = forward_steps(row, None, from + i)[1];
             }
+        } else {
+            forward_cost_span(row, rows.row(self.measured, y - 1), above, from, out);
         }
-        (EnergyKind::Forward, _) => {
-            let (row, up) = (rows.row(rgb, y), rows.row(rgb, y - 1));
-            forward_cost_span(row, up, above, from, out)
+        if !self.weight.is_empty() {
+            for (c, &w) in out.iter_mut().zip(&rows.row(self.weight, y)[from..to]) {
+                *c += w as u32;
+            }
         }
     }
 }

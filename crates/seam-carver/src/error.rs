@@ -37,7 +37,7 @@ pub enum Operation {
 /// What the imageproc seam rule cannot be combined with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unsupported {
-    /// Forward energy.
+    /// Forward or salient energy.
     ForwardEnergy,
     /// A protect or remove mask.
     Masks,
@@ -48,7 +48,7 @@ pub enum Unsupported {
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Unsupported::ForwardEnergy => "forward energy",
+            Unsupported::ForwardEnergy => "forward or salient energy",
             Unsupported::Masks => "masks",
             Unsupported::Enlargement => "enlargement",
         })

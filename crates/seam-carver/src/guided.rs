@@ -42,10 +42,13 @@ impl Key {
 /// The pixels and their state a guided seam is found in, all laid out as `rows` say;
 /// `flags` is empty when no mask is in use.
 pub struct Field<'a> {
-    /// The pixels.
-    pub rgb: &'a [[u8; 3]],
     /// Their Sobel energy (read for backward energy only).
     pub energy: &'a [u16],
+    /// The pixels forward steps are measured on: the guide under salient energy, else
+    /// `rgb` itself.
+    pub measured: &'a [[u8; 3]],
+    /// What taking each pixel costs besides its steps (salient energy), or empty.
+    pub weight: &'a [u16],
     /// [`PROTECT`] and [`REMOVE`] bits per pixel, or empty.
     pub flags: &'a [u8],
     /// Where each row starts, and the size.
@@ -60,11 +63,18 @@ impl Field<'_> {
     fn steps(&self, x: usize, y: usize) -> [u32; 3] {
         match self.kind {
             EnergyKind::Backward => [self.energy[self.rows.start(y) + x] as u32; 3],
-            EnergyKind::Forward => forward_steps(
-                self.rows.row(self.rgb, y),
-                (y > 0).then(|| self.rows.row(self.rgb, y - 1)),
-                x,
-            ),
+            EnergyKind::Forward | EnergyKind::Salient => {
+                let own = self
+                    .weight
+                    .get(self.rows.start(y) + x)
+                    .map_or(0, |&w| w as u32);
+                forward_steps(
+                    self.rows.row(self.measured, y),
+                    (y > 0).then(|| self.rows.row(self.measured, y - 1)),
+                    x,
+                )
+                .map(|step| step + own)
+            }
         }
     }
 
@@ -152,7 +162,8 @@ mod tests {
 
     fn field<'a>(energy: &'a [u16], flags: &'a [u8], rows: &'a Rows) -> Field<'a> {
         Field {
-            rgb: &[],
+            measured: &[],
+            weight: &[],
             energy,
             flags,
             rows,

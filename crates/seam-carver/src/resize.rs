@@ -58,7 +58,7 @@ impl<'a> Request<'a> {
             height,
             rule,
             energy: match rule {
-                SeamRule::Optimal => EnergyKind::Forward,
+                SeamRule::Optimal => EnergyKind::Salient,
                 SeamRule::Imageproc => EnergyKind::Backward,
             },
             protect: None,

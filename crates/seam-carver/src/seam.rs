@@ -39,7 +39,7 @@ impl SeamRule {
         if self == SeamRule::Optimal {
             return Ok(());
         }
-        let what = if energy == EnergyKind::Forward {
+        let what = if energy.is_forward() {
             Unsupported::ForwardEnergy
         } else if masks {
             Unsupported::Masks
