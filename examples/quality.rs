@@ -58,15 +58,18 @@ enum Method {
     Backward,
     /// Optimal seams, forward energy.
     Forward,
+    /// Optimal seams, salient energy (the default).
+    Salient,
     /// ImageMagick's `-liquid-rescale` (liblqr), its defaults.
     Liblqr,
 }
 
 impl Method {
-    const ALL: [Method; 4] = [
+    const ALL: [Method; 5] = [
         Method::Example,
         Method::Backward,
         Method::Forward,
+        Method::Salient,
         Method::Liblqr,
     ];
 
@@ -75,6 +78,7 @@ impl Method {
             Method::Example => "example",
             Method::Backward => "backward",
             Method::Forward => "forward",
+            Method::Salient => "salient",
             Method::Liblqr => "liblqr",
         }
     }
@@ -99,6 +103,11 @@ impl Method {
             ),
             Method::Forward => Some(
                 resize(image, &request(SeamRule::Optimal, EnergyKind::Forward))
+                    .ok()?
+                    .image,
+            ),
+            Method::Salient => Some(
+                resize(image, &request(SeamRule::Optimal, EnergyKind::Salient))
                     .ok()?
                     .image,
             ),

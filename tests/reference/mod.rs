@@ -276,7 +276,7 @@ impl Layers {
         let weight = (0..h)
             .map(|y| {
                 (0..w)
-                    .map(|x| (d(guide[y][x], surround[y][x]) * 3 / 10) as u64)
+                    .map(|x| (d(guide[y][x], surround[y][x]) * 2 / 10) as u64)
                     .collect()
             })
             .collect();
@@ -404,7 +404,7 @@ pub fn guided_carve(
 /// An enlarged image, its flags and per inserted seam: pass, columns, cost.
 pub type Enlarged = (RgbImage, Flags, Vec<(u32, Vec<u32>, u64)>);
 
-/// Inserts `k` seams: passes of at most half the width; in each, the seams removal would
+/// Inserts `k` seams: passes of at most the width less one; in each, the seams removal would
 /// take (tracked to their columns before the pass), each doubled by the rounded average
 /// of the pixel and its right neighbour. In later passes the pixels earlier passes
 /// doubled or inserted count as protected. Returns the image, the flags and, per seam, its
@@ -419,7 +419,7 @@ pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlar
     while left > 0 {
         pass += 1;
         let w = p[0].len();
-        let n = left.min(w / 2);
+        let n = left.min(w - 1);
         // Work on a copy whose pixels remember their column.
         let mut copy = p.clone();
         let mut copy_flags: Flags = f

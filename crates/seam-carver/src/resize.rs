@@ -332,11 +332,13 @@ fn remove_object(
 
 /// Inserts `count` vertical seams (Avidan and Shamir 2007): finds the seams removal would
 /// take, then after each of their pixels inserts the rounded average of that pixel and
-/// its right neighbour. A pass inserts at most half the current width, so larger growth
-/// takes several passes, each on the image the previous one made; in each later pass the
-/// pixels earlier passes doubled and inserted are protected, so the new seams go where
-/// the image is not stretched yet instead of stretching one region again (at twice the
-/// width every pixel ends up doubled once).
+/// its right neighbour. A pass inserts at most the current width less one (liblqr's
+/// default step, twice the width), so growth to about twice the width is one pass in
+/// which nearly every pixel is doubled once, as plain scaling would, rather than two
+/// passes whose seams wander across outlines; larger growth takes several passes, each
+/// on the image the previous one made, and in each later pass the pixels earlier passes
+/// doubled and inserted are protected, so the new seams go where the image is not
+/// stretched yet instead of stretching one region again.
 fn enlarge(
     mut layer: Layer,
     count: u32,
@@ -359,7 +361,7 @@ fn enlarge(
                 operation: Operation::Enlarge,
             });
         }
-        let n = left.min(width / 2);
+        let n = left.min(width - 1);
         let flags = if stretched.is_empty() {
             layer.flags.clone()
         } else {

@@ -9,7 +9,7 @@
 //!   becomes flat; an object's outline and a one-pixel cable, far more than [`SIGMA`]
 //!   from what is beside them, stay as they are.
 //! - The *weight*: how far each guide pixel's colour is from the mean of a wide window
-//!   around it ([`surround_radius`], a box blur taken twice), times 3/10. A plain object
+//!   around it ([`surround_radius`], a box blur taken twice), times 2/10. A plain object
 //!   on a textured background is far from its surroundings' mean all through, so seams
 //!   that would cross it pay for every pixel, where forward energy alone sees a flat
 //!   region that is free to remove.
@@ -19,7 +19,7 @@
 pub const SIGMA: u32 = 40;
 
 /// The weight is the distinctness times `WEIGHT_NUM / WEIGHT_DEN`.
-const WEIGHT_NUM: u32 = 3;
+const WEIGHT_NUM: u32 = 2;
 const WEIGHT_DEN: u32 = 10;
 
 /// The radius of the surround window: an eighth of the longer side, at least 1.
