@@ -145,13 +145,18 @@ fn main() {
             energy: EnergyKind::Forward,
             ..plain(SeamRule::Optimal)
         };
+        let salient = Request {
+            energy: EnergyKind::Salient,
+            ..plain(SeamRule::Optimal)
+        };
         for (variant, request) in [
             (
                 "seam-carver native (optimal, backward energy)",
                 plain(SeamRule::Optimal),
             ),
             ("seam-carver native (imageproc)", plain(SeamRule::Imageproc)),
-            ("seam-carver native (forward energy, the default)", forward),
+            ("seam-carver native (forward energy)", forward),
+            ("seam-carver native (salient energy, the default)", salient),
         ] {
             let (s, _) = best_of(runs, || resize(image, &request).unwrap());
             Row {

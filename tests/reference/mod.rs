@@ -204,8 +204,30 @@ impl Layers {
                 .map(|c| (a[c] as i32 - b[c] as i32).unsigned_abs())
                 .sum()
         };
+        // The threshold: 6/10 of the mean |[1 -2 1; -2 4 -2; 1 -2 1] * (R + G + B)| over
+        // the interior pixels, within 40..=160 (40 for images under 3x3).
+        let t: u32 = if w < 3 || h < 3 {
+            40
+        } else {
+            let s = |x: usize, y: usize| p[y][x].iter().map(|&v| v as i64).sum::<i64>();
+            let kernel = [[1i64, -2, 1], [-2, 4, -2], [1, -2, 1]];
+            let mut total: u64 = 0;
+            for y in 1..h - 1 {
+                for x in 1..w - 1 {
+                    let mut r = 0i64;
+                    for j in 0..3 {
+                        for i in 0..3 {
+                            r += kernel[j][i] * s(x + i - 1, y + j - 1);
+                        }
+                    }
+                    total += r.unsigned_abs();
+                }
+            }
+            let mean = total * 6 / (10 * ((w - 2) * (h - 2)) as u64);
+            mean.clamp(40, 160) as u32
+        };
         // Twice: each pixel the rounded mean of its 3x3 neighbours inside the image that
-        // are within 40 of it (R, G, B differences summed), itself included.
+        // are within t of it (R, G, B differences summed), itself included.
         let sigma = |p: &Pixels| -> Pixels {
             let mut out = p.clone();
             for y in 0..h {
@@ -218,7 +240,7 @@ impl Layers {
                                 continue;
                             }
                             let q = p[ny as usize][nx as usize];
-                            if d(q, p[y][x]) <= 40 {
+                            if d(q, p[y][x]) <= t {
                                 for c in 0..3 {
                                     sum[c] += q[c] as u32;
                                 }
@@ -232,6 +254,13 @@ impl Layers {
             out
         };
         let guide = sigma(&sigma(p));
+        // Distinctness: the RGB distance plus twice the change of R - G and once that of
+        // B - G.
+        let distinct = |a: [u8; 3], b: [u8; 3]| -> u32 {
+            let rg = |p: [u8; 3]| p[0] as i32 - p[1] as i32;
+            let bg = |p: [u8; 3]| p[2] as i32 - p[1] as i32;
+            d(a, b) + 2 * (rg(a) - rg(b)).unsigned_abs() + (bg(a) - bg(b)).unsigned_abs()
+        };
         // The surround: the rounded mean over a (2r + 1) window along rows, then along
         // columns, border pixels repeated; twice. r is an eighth of the longer side.
         let r = (w.max(h) / 8).max(1) as i64;
@@ -276,7 +305,7 @@ impl Layers {
         let weight = (0..h)
             .map(|y| {
                 (0..w)
-                    .map(|x| (d(guide[y][x], surround[y][x]) * 2 / 10) as u64)
+                    .map(|x| (distinct(guide[y][x], surround[y][x]) * 2 / 10) as u64)
                     .collect()
             })
             .collect();

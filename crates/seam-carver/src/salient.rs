@@ -4,19 +4,22 @@
 //!
 //! - The *guide*: the image with noise and fine texture averaged away and outlines kept,
 //!   by two passes of a 3x3 sigma filter (Lee, 1983): each pixel becomes the rounded
-//!   mean of the pixels around it, itself included, whose colour is within
-//!   [`SIGMA`] of its own (R, G and B differences summed). Grain on sand or a wall
-//!   becomes flat; an object's outline and a one-pixel cable, far more than [`SIGMA`]
-//!   from what is beside them, stay as they are.
-//! - The *weight*: how far each guide pixel's colour is from the mean of a wide window
-//!   around it ([`surround_radius`], a box blur taken twice), times 2/10. A plain object
-//!   on a textured background is far from its surroundings' mean all through, so seams
-//!   that would cross it pay for every pixel, where forward energy alone sees a flat
-//!   region that is free to remove.
+//!   mean of the pixels around it, itself included, whose colour is within a threshold
+//!   of its own (R, G and B differences summed). The threshold follows the image's noise
+//!   ([`threshold`], within [`SIGMA`]), so grain on sand or a wall becomes flat, while an
+//!   object's outline and a one-pixel cable, far more than that from what is beside
+//!   them, stay as they are.
+//! - The *weight*: how distinct each guide pixel's colour is from the mean of a wide
+//!   window around it ([`surround_radius`], a box blur taken twice), in brightness and,
+//!   more, in hue (see `distinctness`), times 2/10. A plain object on a textured
+//!   background is far from its surroundings' mean all through, so seams that would cross
+//!   it pay for every pixel, where forward energy alone sees a flat region that is free
+//!   to remove.
 
-/// The colour difference (R, G, B summed) within which the guide's filter averages
-/// neighbours.
-pub const SIGMA: u32 = 40;
+/// The least and the most colour difference (R, G and B differences summed) within which
+/// the guide's filter averages neighbours; between them it follows the image's noise
+/// (see [`threshold`]).
+pub const SIGMA: (u32, u32) = (40, 160);
 
 /// The weight is the distinctness times `WEIGHT_NUM / WEIGHT_DEN`.
 const WEIGHT_NUM: u32 = 2;
@@ -29,74 +32,158 @@ pub fn surround_radius(width: usize, height: usize) -> usize {
 
 /// The guide and the weights of a `width` x `height` image stored row by row.
 pub fn measure(rgb: &[[u8; 3]], width: usize, height: usize) -> (Vec<[u8; 3]>, Vec<u16>) {
-    let guide = sigma_filter(&sigma_filter(rgb, width, height), width, height);
+    let t = threshold(rgb, width, height);
+    let guide = sigma_filter(&sigma_filter(rgb, width, height, t), width, height, t);
     let r = surround_radius(width, height);
     let surround = box_blur(&box_blur(&guide, width, height, r), width, height, r);
     let weight = guide
         .iter()
         .zip(&surround)
-        .map(|(&g, &s)| (crate::energy::rgb_distance(g, s) * WEIGHT_NUM / WEIGHT_DEN) as u16)
+        .map(|(&g, &s)| (distinctness(g, s) * WEIGHT_NUM / WEIGHT_DEN) as u16)
         .collect();
     (guide, weight)
 }
 
-/// One pass of the 3x3 sigma filter (see the module's documentation).
-fn sigma_filter(rgb: &[[u8; 3]], width: usize, height: usize) -> Vec<[u8; 3]> {
+/// How far colour `a` is from colour `b`: the R, G and B differences summed, plus the
+/// differences of their hues' two axes, red against green (twice) and blue against green.
+/// Texture varies mostly in brightness, which the hue terms ignore, while skin on sand or
+/// a red sign on a brown wall differs mostly in hue.
+fn distinctness(a: [u8; 3], b: [u8; 3]) -> u32 {
+    let hue = |p: [u8; 3]| (p[0] as i32 - p[1] as i32, p[2] as i32 - p[1] as i32);
+    let ((ar, ab), (br, bb)) = (hue(a), hue(b));
+    crate::energy::rgb_distance(a, b) + 2 * ar.abs_diff(br) + ab.abs_diff(bb)
+}
+
+/// The filter's threshold for an image: six tenths of the mean absolute response of the
+/// 3x3 kernel `[1 -2 1; -2 4 -2; 1 -2 1]` (Immerkaer's noise estimator, which smooth
+/// shading and straight edges barely excite) on the R + G + B sums of the interior
+/// pixels, clamped to [`SIGMA`]: about two standard deviations of the difference between
+/// neighbours that noise or grain makes.
+pub fn threshold(rgb: &[[u8; 3]], width: usize, height: usize) -> u32 {
+    if width < 3 || height < 3 {
+        return SIGMA.0;
+    }
+    let sum = |x: usize, y: usize| {
+        let p = rgb[y * width + x];
+        p[0] as i64 + p[1] as i64 + p[2] as i64
+    };
+    let mut total: u64 = 0;
+    for y in 1..height - 1 {
+        for x in 1..width - 1 {
+            let corners =
+                sum(x - 1, y - 1) + sum(x + 1, y - 1) + sum(x - 1, y + 1) + sum(x + 1, y + 1);
+            let sides = sum(x, y - 1) + sum(x - 1, y) + sum(x + 1, y) + sum(x, y + 1);
+            total += (corners - 2 * sides + 4 * sum(x, y)).unsigned_abs();
+        }
+    }
+    let pixels = ((width - 2) * (height - 2)) as u64;
+    ((total * 6 / (10 * pixels)) as u32).clamp(SIGMA.0, SIGMA.1)
+}
+
+/// The rounded mean of those of `pixels` within `t` of `centre` (which is among them).
+#[inline]
+fn mean_near(centre: [u8; 3], pixels: &[[u8; 3]], t: u32) -> [u8; 3] {
+    let (mut r, mut g, mut b, mut n) = (0u32, 0u32, 0u32, 0u32);
+    for &p in pixels {
+        let take = (crate::energy::rgb_distance(p, centre) <= t) as u32;
+        r += p[0] as u32 * take;
+        g += p[1] as u32 * take;
+        b += p[2] as u32 * take;
+        n += take;
+    }
+    let half = n / 2;
+    [
+        ((r + half) / n) as u8,
+        ((g + half) / n) as u8,
+        ((b + half) / n) as u8,
+    ]
+}
+
+/// One pass of the 3x3 sigma filter with threshold `t` (see the module's documentation).
+fn sigma_filter(rgb: &[[u8; 3]], width: usize, height: usize, t: u32) -> Vec<[u8; 3]> {
     let mut out = vec![[0u8; 3]; rgb.len()];
+    let mut near = Vec::with_capacity(9);
     for y in 0..height {
-        let ys = y.saturating_sub(1)..=(y + 1).min(height - 1);
+        let interior = y > 0 && y + 1 < height;
         for x in 0..width {
             let centre = rgb[y * width + x];
-            let (mut sum, mut n) = ([0u32; 3], 0u32);
-            for ny in ys.clone() {
-                let row = &rgb[ny * width..(ny + 1) * width];
-                for &p in &row[x.saturating_sub(1)..=(x + 1).min(width - 1)] {
-                    if crate::energy::rgb_distance(p, centre) <= SIGMA {
-                        sum[0] += p[0] as u32;
-                        sum[1] += p[1] as u32;
-                        sum[2] += p[2] as u32;
-                        n += 1;
-                    }
+            out[y * width + x] = if interior && x > 0 && x + 1 < width {
+                // Nine fixed neighbours: the common case, without border arithmetic.
+                let (a, b, c) = (
+                    (y - 1) * width + x - 1,
+                    y * width + x - 1,
+                    (y + 1) * width + x - 1,
+                );
+                let nine = [
+                    rgb[a],
+                    rgb[a + 1],
+                    rgb[a + 2],
+                    rgb[b],
+                    rgb[b + 1],
+                    rgb[b + 2],
+                    rgb[c],
+                    rgb[c + 1],
+                    rgb[c + 2],
+                ];
+                mean_near(centre, &nine, t)
+            } else {
+                near.clear();
+                for ny in y.saturating_sub(1)..=(y + 1).min(height - 1) {
+                    let row = &rgb[ny * width..(ny + 1) * width];
+                    near.extend_from_slice(&row[x.saturating_sub(1)..=(x + 1).min(width - 1)]);
                 }
-            }
-            out[y * width + x] = sum.map(|s| ((s + n / 2) / n) as u8);
+                mean_near(centre, &near, t)
+            };
         }
     }
     out
 }
 
 /// The rounded mean of the `(2r + 1)`-wide window along rows, then along columns, the
-/// border pixels repeated: running sums, so its cost does not grow with `r`.
+/// border pixels repeated: running sums, so its cost does not grow with `r`; the column
+/// pass keeps one running sum per column and walks down the rows, in memory order.
 fn box_blur(rgb: &[[u8; 3]], width: usize, height: usize, r: usize) -> Vec<[u8; 3]> {
     let span = (2 * r + 1) as u32;
-    // Along one line of `len` pixels at `at(i)`, written by `put(i, pixel)`.
-    let line = |len: usize, at: &dyn Fn(usize) -> [u8; 3], put: &mut dyn FnMut(usize, [u8; 3])| {
-        let clamp = |i: isize| at(i.clamp(0, len as isize - 1) as usize);
-        let mut sum = [0u32; 3];
-        for i in -(r as isize)..=(r as isize) {
-            let p = clamp(i);
-            (0..3).for_each(|c| sum[c] += p[c] as u32);
-        }
-        for i in 0..len {
-            put(i, sum.map(|s| ((s + span / 2) / span) as u8));
-            let (add, drop) = (
-                clamp(i as isize + r as isize + 1),
-                clamp(i as isize - r as isize),
-            );
-            (0..3).for_each(|c| sum[c] = sum[c] + add[c] as u32 - drop[c] as u32);
-        }
-    };
+    let mean = |s: [u32; 3]| s.map(|v| ((v + span / 2) / span) as u8);
+    let add = |s: &mut [u32; 3], p: [u8; 3]| (0..3).for_each(|c| s[c] += p[c] as u32);
+    let sub = |s: &mut [u32; 3], p: [u8; 3]| (0..3).for_each(|c| s[c] -= p[c] as u32);
     let mut across = vec![[0u8; 3]; rgb.len()];
     for y in 0..height {
-        line(width, &|x| rgb[y * width + x], &mut |x, p| {
-            across[y * width + x] = p
-        });
+        let row = &rgb[y * width..(y + 1) * width];
+        let at = |i: isize| row[i.clamp(0, width as isize - 1) as usize];
+        let mut sum = [0u32; 3];
+        for i in -(r as isize)..=(r as isize) {
+            add(&mut sum, at(i));
+        }
+        for x in 0..width {
+            across[y * width + x] = mean(sum);
+            add(&mut sum, at(x as isize + r as isize + 1));
+            sub(&mut sum, at(x as isize - r as isize));
+        }
+    }
+    let row = |i: isize| {
+        let y = i.clamp(0, height as isize - 1) as usize;
+        &across[y * width..(y + 1) * width]
+    };
+    let mut sums = vec![[0u32; 3]; width];
+    for i in -(r as isize)..=(r as isize) {
+        for (s, &p) in sums.iter_mut().zip(row(i)) {
+            add(s, p);
+        }
     }
     let mut out = vec![[0u8; 3]; rgb.len()];
-    for x in 0..width {
-        line(height, &|y| across[y * width + x], &mut |y, p| {
-            out[y * width + x] = p
-        });
+    for y in 0..height {
+        for (o, s) in out[y * width..(y + 1) * width].iter_mut().zip(&sums) {
+            *o = mean(*s);
+        }
+        let (incoming, outgoing) = (
+            row(y as isize + r as isize + 1),
+            row(y as isize - r as isize),
+        );
+        for ((s, &p), &q) in sums.iter_mut().zip(incoming).zip(outgoing) {
+            add(s, p);
+            sub(s, q);
+        }
     }
     out
 }
@@ -118,7 +205,7 @@ mod tests {
                 }
             })
             .collect();
-        let guide = sigma_filter(&rgb, w, h);
+        let guide = sigma_filter(&rgb, w, h, 40);
         for (i, p) in guide.iter().enumerate() {
             if i / w == 2 {
                 assert_eq!(*p, [0; 3], "the line stays");
