@@ -104,7 +104,7 @@ bench:
     cargo build --release -q -p seam-carver-cli
     cargo bench -p seam-carver-cli
 
-# Quality table: every method (ours backward and forward, liblqr, the example) at 80%, 60%, 130% and 200% width, on the photos and generated hard cases; side-by-side pictures in docs/quality/.
+# Quality tables: every method (the example, ours backward, forward and salient, liblqr) on the photos and generated hard cases (outline measures, pictures in docs/quality/), then the object benchmark's tuning and validation sets (objects kept, per-case verdicts against liblqr).
 quality *IMAGES:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -120,6 +120,8 @@ quality *IMAGES:
       done
     fi
     cargo run --release -q --example quality -- --gallery docs/quality "${images[@]}"
+    cargo run --release -q --example objects -- --set tuning
+    cargo run --release -q --example objects -- --set validation
 
 # Fuzz decode-and-carve (or TARGET=job_spec) for SECONDS; needs nightly and cargo-fuzz.
 fuzz TARGET="decode_carve" SECONDS="600":

@@ -1,6 +1,6 @@
 //! Regenerates the README's gallery under `docs/gallery/`: `inputs/coffee.png` (the masks
 //! are drawn for it) carved with each feature (annotated and result side by side, as half-size JPEGs), the masks it uses,
-//! and a Markdown table of what backward and forward energy removed. Run with
+//! and a Markdown table of what each energy removed. Run with
 //! `just gallery` (`cargo run --release --example gallery -- inputs/coffee.png docs/gallery`).
 
 use std::path::{Path, PathBuf};
@@ -31,7 +31,12 @@ const ENTRIES: &[Entry] = &[
     },
     Entry {
         stem: "width-forward",
-        caption: "forward energy, the default (`--width 70%`)",
+        caption: "forward energy (`--width 70% --energy forward`)",
+        flags: &["--width", "70%", "--energy", "forward"],
+    },
+    Entry {
+        stem: "width-salient",
+        caption: "salient energy, the default (`--width 70%`)",
         flags: &["--width", "70%"],
     },
     Entry {
