@@ -27,6 +27,8 @@ pub trait Reporter {
     fn finished(&mut self, _path: &Path, _files: &[WrittenFile]) {}
     /// An input failed; none of its files remain.
     fn failed(&mut self, _path: &Path, _error: &str) {}
+    /// Another run is writing into the output folder `dir`: this one waits for it.
+    fn waiting(&mut self, _dir: &Path) {}
 }
 
 /// A reporter that says nothing.
@@ -288,6 +290,26 @@ pub fn prepare_output_dir(dir: &Path) -> Result<()> {
     }
 }
 
+/// Holds an exclusive lock on the output folder itself (no lock file is left behind)
+/// until dropped, waiting, and saying so, while another run holds it.
+#[cfg(not(target_family = "wasm"))]
+fn lock_folder(dir: &Path, reporter: &mut dyn Reporter) -> Result<fs::File> {
+    let failed = |source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let folder = fs::File::open(dir).map_err(failed)?;
+    match folder.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            reporter.waiting(dir);
+            folder.lock().map_err(failed)?;
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(failed(e)),
+    }
+    Ok(folder)
+}
+
 /// An output written to a temporary file beside its final name, to be renamed into place.
 #[cfg(not(target_family = "wasm"))]
 struct Staged {
@@ -543,6 +565,10 @@ pub fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<Summary> {
     prepare_output_dir(out_dir)?;
+    // One run at a time into a folder (natively): two at once would interleave their
+    // outputs and each write a manifest of only its own files.
+    #[cfg(not(target_family = "wasm"))]
+    let _folder = lock_folder(out_dir, reporter)?;
     let masks = &options.mask_files;
     let (files, failed) = input_files(inputs, masks, reporter);
     let manifest_name = schedule

@@ -34,7 +34,7 @@ EXAMPLES:
   seam-carver photo.png --seams imageproc   reproduce the Bacalhau example's output
   seam-carver photo.jpg --width 120%        enlarge by inserting seams
   seam-carver photo.jpg --width 800x600     both axes (widths first)
-  seam-carver photo.jpg --energy backward   the example's energy (the default is forward)
+  seam-carver photo.jpg --energy backward   the example's energy (the default is salient)
   seam-carver photo.jpg --protect face.png  never cut the mask's light pixels
   seam-carver photo.jpg --remove bin.png --keep-size
                                             carve an object away, then grow back
@@ -48,7 +48,14 @@ of an input's files are written; an interrupt (exit 130 or 143) leaves no partia
 /// Content-aware image resizing by seam carving: removes (or inserts) the least noticeable
 /// seams of pixels, identically natively and as a WASI module (wasmtime, Bacalhau).
 #[derive(Debug, Parser)]
-#[command(name = "seam-carver", version, about, after_help = AFTER_HELP)]
+#[command(
+    name = "seam-carver",
+    version,
+    about = "Content-aware image resizing by seam carving: removes (or inserts) the least \
+             noticeable seams of pixels, identically natively and as a WASI module \
+             (wasmtime, Node, Bacalhau).",
+    after_help = AFTER_HELP
+)]
 pub struct Args {
     /// Image files, or directories whose image files (by extension) are carved
     /// [default: inputs]
@@ -76,9 +83,11 @@ pub struct Args {
     #[arg(long, value_name = "RULE", default_value = "optimal")]
     pub seams: SeamRule,
 
-    /// What a seam costs: `forward` (the colour differences the removal creates; keeps
-    /// outlines clean; the default) or `backward` (the energy of the pixels removed, the
-    /// Bacalhau example's energy, and the default with --seams imageproc).
+    /// What a seam costs: `salient` (the default: the colour differences the removal
+    /// creates, measured on a smoothed copy, plus how much each removed pixel stands out
+    /// from its surroundings; keeps people and objects whole), `forward` (those
+    /// differences on the image itself) or `backward` (the energy of the pixels removed,
+    /// the Bacalhau example's energy, and the default with --seams imageproc).
     #[arg(long, value_name = "ENERGY")]
     pub energy: Option<EnergyKind>,
 

@@ -89,6 +89,12 @@ pub enum JobError {
     /// No inputs.
     #[error("no inputs given")]
     NoInputs,
+    /// An input whose address ends without a file name (`https://host/`).
+    #[error("{input}: names no file (its path ends in /); give the address of the image itself")]
+    NoFileName {
+        /// The input as given.
+        input: String,
+    },
     /// Two inputs whose outputs would have the same names.
     #[error("{input}: another input is also named {name}, and their outputs would clash")]
     InputNameClash {
@@ -588,7 +594,12 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
     for input in &request.inputs {
         let name = input.file_name();
         let prefix = matches!(input, Input::S3 { key, .. } if key.ends_with('/'));
-        if !prefix && (name.is_empty() || !seen.insert(name.clone())) {
+        if !prefix && name.is_empty() {
+            return Err(JobError::NoFileName {
+                input: input.to_string(),
+            });
+        }
+        if !prefix && !seen.insert(name.clone()) {
             return Err(JobError::InputNameClash {
                 input: input.to_string(),
                 name,

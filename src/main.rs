@@ -69,6 +69,13 @@ impl Stderr {
 }
 
 impl Reporter for Stderr {
+    fn waiting(&mut self, dir: &Path) {
+        self.say(format_args!(
+            "waiting for another seam-carver run into {} to finish",
+            dir.display()
+        ));
+    }
+
     fn skipped(&mut self, path: &Path, reason: &str) {
         self.say(format_args!("skipping {}: {reason}", path.display()));
     }

@@ -270,6 +270,11 @@ fn help_explains_the_outputs_and_exit_codes() {
     ] {
         assert!(help.contains(needle), "--help lacks {needle}");
     }
+    // The first line says what the program does, not how the package is laid out.
+    assert!(
+        help.starts_with("Content-aware image resizing by seam carving"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -1499,4 +1504,58 @@ fn a_long_thin_image_is_refused_in_moments_and_the_batch_goes_on() {
     assert!(!dir.path().join("out/long.carved.png").exists());
     // Generous for a debug build on a loaded machine; the carve itself took over a minute.
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+#[test]
+fn runs_into_one_folder_take_turns_and_the_manifest_lists_both() {
+    // A run into a folder another run holds waits, saying so, until that run ends; two
+    // runs at once then leave a manifest that lists every file of both, rightly hashed.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (folder, golden) in [(&a, "coffee.png"), (&b, "noise.png")] {
+        fs::create_dir(folder).unwrap();
+        fs::copy(golden_input(golden), folder.join(golden)).unwrap();
+    }
+    fs::create_dir(&out).unwrap();
+    let spawn = |input: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_seam-carver"))
+            .arg(input)
+            .arg("-o")
+            .arg(&out)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // This test holds the folder as a run would.
+    let held = fs::File::open(&out).unwrap();
+    held.lock().unwrap();
+    let mut waiting = spawn(&a);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(waiting.try_wait().unwrap().is_none(), "it did not wait");
+    assert!(
+        fs::read_dir(&out).unwrap().next().is_none(),
+        "it wrote while waiting"
+    );
+    drop(held);
+    let other = spawn(&b);
+    let outputs: Vec<_> = [waiting, other]
+        .into_iter()
+        .map(|child| child.wait_with_output().unwrap())
+        .collect();
+    for output in &outputs {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(output));
+    }
+    assert!(
+        stderr_of(&outputs[0]).contains("waiting for another seam-carver run into"),
+        "{}",
+        stderr_of(&outputs[0])
+    );
+    let listed = manifest(&out);
+    let present = support::read_flat_dir(&out);
+    assert_eq!(listed.files.len(), 12, "{listed:?}");
+    assert_eq!(present.len(), 13);
+    for (name, hash) in &listed.files {
+        assert_eq!(sha256_hex(&present[name]), *hash, "{name}");
+    }
 }

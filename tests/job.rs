@@ -795,6 +795,7 @@ fn spec_refuses_what_would_fail_on_a_node() {
             vec!["--", "--width", "inf%"],
             "a percentage must be a finite number",
         ),
+        (vec!["https://"], "https://: names no file"),
     ] {
         let output = Command::cargo_bin("bacalhau-job")
             .unwrap()
