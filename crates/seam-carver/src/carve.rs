@@ -282,14 +282,7 @@ impl Carver {
                 kind,
                 ..
             } = self;
-            let measured = if guide.is_empty() { &*rgb } else { &*guide };
-            let inputs = CostInputs {
-                kind: *kind,
-                measured,
-                weight,
-                energy,
-                rows,
-            };
+            let inputs = CostInputs::new(*kind, rgb, guide, weight, energy, rows);
             rows.fill(cost, |y, above, out| inputs.cells(y, above, 0, out));
         }
     }
@@ -392,14 +385,7 @@ impl Carver {
             kind,
             ..
         } = self;
-        let measured = if guide.is_empty() { &*rgb } else { &*guide };
-        let inputs = CostInputs {
-            kind: *kind,
-            measured,
-            weight,
-            energy,
-            rows,
-        };
+        let inputs = CostInputs::new(*kind, rgb, guide, weight, energy, rows);
         update_row(rows, cost, path, y, changed, scratch, |above, from, out| {
             inputs.cells(y, above, from, out)
         })
@@ -532,7 +518,26 @@ struct CostInputs<'a> {
     rows: &'a Rows,
 }
 
-impl CostInputs<'_> {
+impl<'a> CostInputs<'a> {
+    /// The inputs of a carve's cost map: forward steps are measured on the `guide` when
+    /// there is one (salient energy), else on the pixels `rgb`.
+    fn new(
+        kind: EnergyKind,
+        rgb: &'a [[u8; 3]],
+        guide: &'a [[u8; 3]],
+        weight: &'a [u16],
+        energy: &'a [u16],
+        rows: &'a Rows,
+    ) -> Self {
+        CostInputs {
+            kind,
+            measured: if guide.is_empty() { rgb } else { guide },
+            weight,
+            energy,
+            rows,
+        }
+    }
+
     /// Costs of the cells `from ..` of row `y` (`out.len()` of them), from the costs
     /// `above` of row `y - 1` (unused in the top row).
     fn cells(&self, y: usize, above: &[u32], from: usize, out: &mut [u32]) {
