@@ -275,17 +275,17 @@ function options(painted) {
 }
 
 /** The energy and rule flags: the energy is left out where it is the rule's default, as
- * on the command line (forward, or backward with the imageproc rule). */
+ * on the command line (salient, or backward with the imageproc rule). */
 function seamArgs() {
   const rule = $("rule").value;
   const energy = $("energy").value;
-  const fallback = rule === "imageproc" ? "backward" : "forward";
+  const fallback = rule === "imageproc" ? "backward" : "salient";
   return [...(energy === fallback ? [] : ["--energy", energy]), "--seams", rule];
 }
 
 // The example's rule comes with the example's energy.
 $("rule").addEventListener("change", () => {
-  $("energy").value = $("rule").value === "imageproc" ? "backward" : "forward";
+  $("energy").value = $("rule").value === "imageproc" ? "backward" : "salient";
 });
 
 // ---- carving --------------------------------------------------------------------------

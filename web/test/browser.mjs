@@ -73,7 +73,7 @@ async function carveWith(page, options) {
   await page.fill("#height", options.height ?? "");
   const rule = options.rule ?? "optimal";
   await page.selectOption("#rule", rule);
-  await page.selectOption("#energy", options.energy ?? (rule === "imageproc" ? "backward" : "forward"));
+  await page.selectOption("#energy", options.energy ?? (rule === "imageproc" ? "backward" : "salient"));
   await andWait(page, () => page.click("#carve"));
 }
 
