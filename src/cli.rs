@@ -209,15 +209,16 @@ impl Args {
             }
             return Ok(());
         }
-        if self
-            .inputs
-            .iter()
-            .all(|p| std::fs::symlink_metadata(p).is_err())
-        {
+        // Links are followed: a link to nothing is as missing as a missing name.
+        if self.inputs.iter().all(|p| std::fs::metadata(p).is_err()) {
             let names: Vec<String> = self
                 .inputs
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| {
+                    let dangling = std::fs::symlink_metadata(p).is_ok();
+                    let note = if dangling { " (a link to nothing)" } else { "" };
+                    format!("{}{note}", p.display())
+                })
                 .collect();
             return Err(format!("no such file or directory: {}", names.join(", ")));
         }

@@ -1559,3 +1559,18 @@ fn runs_into_one_folder_take_turns_and_the_manifest_lists_both() {
         assert_eq!(sha256_hex(&present[name]), *hash, "{name}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_alone_is_a_missing_input() {
+    // As a missing name: exit 2 before any work, naming it, and no output folder made.
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("gone.png");
+    std::os::unix::fs::symlink(dir.path().join("nothing.png"), &link).unwrap();
+    let out = dir.path().join("out");
+    let output = bin().arg(&link).arg("-o").arg(&out).output().unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("gone.png (a link to nothing)"), "{stderr}");
+    assert!(!out.exists());
+}
