@@ -236,7 +236,12 @@ fn check_regular(meta: &fs::Metadata) -> Result<()> {
 /// read, one that held more than its size said (a `/proc` file reports 0 bytes and has no
 /// end that can be trusted): never a hang, never an unbounded read.
 pub fn read_input(path: &Path, max: u64) -> Result<Vec<u8>> {
-    use std::io::Read;
+    let meta = checked_metadata(path, max)?;
+    read_checked(path, &meta)
+}
+
+/// The metadata of a file [`read_input`] may read: a regular file of at most `max` bytes.
+fn checked_metadata(path: &Path, max: u64) -> Result<fs::Metadata> {
     let meta = fs::metadata(path).map_err(Error::Read)?;
     check_regular(&meta)?;
     if meta.len() > max {
@@ -245,6 +250,12 @@ pub fn read_input(path: &Path, max: u64) -> Result<Vec<u8>> {
             limit: max,
         });
     }
+    Ok(meta)
+}
+
+/// Reads the file whose [`checked_metadata`] is `meta`, refusing one that holds more.
+fn read_checked(path: &Path, meta: &fs::Metadata) -> Result<Vec<u8>> {
+    use std::io::Read;
     let mut bytes = Vec::new();
     fs::File::open(path)
         .and_then(|f| f.take(meta.len() + 1).read_to_end(&mut bytes))
@@ -773,18 +784,11 @@ fn carve_one(
             max: MAX_NAME_BYTES,
         });
     }
-    let meta = fs::metadata(path).map_err(Error::Read)?;
-    check_regular(&meta)?;
-    if meta.len() > options.max_file_bytes {
-        return Err(Error::FileTooLarge {
-            size: meta.len(),
-            limit: options.max_file_bytes,
-        });
-    }
+    let meta = checked_metadata(path, options.max_file_bytes)?;
     // The header from the file first: a huge image is refused before the file is read.
     check_header(path, options.max_pixels)?;
     // The file's bytes are dropped as soon as they are decoded.
-    let plan = plan(&read_input(path, options.max_file_bytes)?, path, options)?;
+    let plan = plan(&read_checked(path, &meta)?, path, options)?;
     reporter.started(path, &plan.describe(options), plan.seams);
     let input_name = path
         .file_name()

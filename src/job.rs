@@ -151,9 +151,6 @@ pub enum JobError {
         /// What is wrong with it.
         why: String,
     },
-    /// A seam-carver option after `--` that a job cannot carry.
-    #[error("{0}")]
-    Options(String),
     /// A spec read back lacks what a generated one has.
     #[error("{0}")]
     Spec(String),

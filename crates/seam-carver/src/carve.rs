@@ -240,11 +240,7 @@ impl Carver {
 
     /// The pixels forward steps are measured on: the guide, or the pixels themselves.
     fn measured(&self) -> &[[u8; 3]] {
-        if self.guide.is_empty() {
-            &self.rgb
-        } else {
-            &self.guide
-        }
+        measured(&self.rgb, &self.guide)
     }
 
     /// The guided view of the current pixels, energy and flags.
@@ -507,6 +503,12 @@ fn differing_range<T: Copy + PartialEq>(a: &[T], b: &[T]) -> Option<(usize, usiz
     Some((first, last))
 }
 
+/// The pixels forward steps are measured on: the `guide` when there is one (salient
+/// energy), else the pixels `rgb` themselves.
+fn measured<'a>(rgb: &'a [[u8; 3]], guide: &'a [[u8; 3]]) -> &'a [[u8; 3]] {
+    if guide.is_empty() { rgb } else { guide }
+}
+
 /// What a cost map is computed from: the energy kind, the pixels forward steps are
 /// measured on (the guide under salient energy), the pixels' weights (salient energy
 /// only, else empty), their Sobel energy (backward only) and the layout.
@@ -531,7 +533,7 @@ impl<'a> CostInputs<'a> {
     ) -> Self {
         CostInputs {
             kind,
-            measured: if guide.is_empty() { rgb } else { guide },
+            measured: measured(rgb, guide),
             weight,
             energy,
             rows,
