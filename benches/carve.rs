@@ -280,6 +280,76 @@ fn main() {
         }
     }
     batch(&photo, &module, quick);
+    long_and_thin(quick);
+}
+
+/// Images one pixel high, whose carve costs the square of their length: the longest
+/// that is carved at the default width/6, and those refused from their cost (a
+/// 16000000x1 PNG is 46 KB), natively and on wasmtime, each alone in a folder.
+fn long_and_thin(quick: bool) {
+    let native_bin = support::target_dir().join("release/seam-carver");
+    if !native_bin.is_file() {
+        return;
+    }
+    println!();
+    println!("| 1-pixel-high image, default width/6 | file KB | outcome | native s | wasmtime s |");
+    println!("|---|---:|---|---:|---:|");
+    let lengths: &[u32] = if quick {
+        &[3_000, 16_000_000]
+    } else {
+        &[300_000, 1_000_000, 16_000_000]
+    };
+    for &width in lengths {
+        let dir = tempfile::tempdir().unwrap();
+        let (inputs, outputs) = (dir.path().join("in"), dir.path().join("out"));
+        std::fs::create_dir_all(&inputs).unwrap();
+        std::fs::create_dir_all(&outputs).unwrap();
+        let input = inputs.join("line.png");
+        RgbImage::from_fn(width, 1, |x, _| image::Rgb([(x >> 16) as u8, 90, 90]))
+            .save(&input)
+            .unwrap();
+        let kb = std::fs::metadata(&input).unwrap().len() as f64 / 1024.0;
+        let (native_s, native) = time(|| {
+            std::process::Command::new(&native_bin)
+                .arg(&input)
+                .args(["-q", "--only", "carved", "-o"])
+                .arg(&outputs)
+                .output()
+                .unwrap()
+        });
+        let args = [
+            "/inputs/line.png",
+            "-q",
+            "--only",
+            "carved",
+            "-o",
+            "/outputs",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (wasm_s, wasm) = time(|| support::run_wasmtime(&inputs, &outputs, &args));
+        let refused = String::from_utf8_lossy(&native.stderr).contains("pixel steps");
+        for output in [&native, &wasm] {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            // Carved, or refused from its cost with the reason: never anything else.
+            assert_eq!(stderr.contains("pixel steps"), refused, "{stderr}");
+            assert_eq!(
+                output.status.code(),
+                Some(if refused { 1 } else { 0 }),
+                "{stderr}"
+            );
+        }
+        // A refusal comes in moments (the image is decoded, nothing carved).
+        if refused && !quick {
+            assert!(native_s < 10.0 && wasm_s < 10.0, "{native_s} s, {wasm_s} s");
+        }
+        let outcome = if refused {
+            "refused (too much work)"
+        } else {
+            "carved"
+        };
+        println!("| {width}x1 | {kb:.0} | {outcome} | {native_s:.2} | {wasm_s:.2} |");
+    }
 }
 
 /// A batch of eight photos (the bundled one at 1200x800 in its eight orientations): images

@@ -286,18 +286,66 @@ pub fn output_stem(path: &Path) -> String {
 }
 
 /// Makes sure the output directory exists, creating it only if it is missing (Bacalhau's
-/// output mounts exist already and refuse mkdir).
+/// output mounts exist already and refuse mkdir), and, natively, that a file can be
+/// created in it: a read-only folder is found before any carving, not after it.
 pub fn prepare_output_dir(dir: &Path) -> Result<()> {
+    let failed = |source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
     match fs::metadata(dir) {
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(Error::Write {
-            path: dir.to_path_buf(),
-            source: std::io::Error::other("exists and is not a directory"),
-        }),
-        Err(_) => fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_path_buf(),
-            source,
-        }),
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(failed(std::io::Error::other(
+                "exists and is not a directory",
+            )));
+        }
+        Err(_) => fs::create_dir_all(dir).map_err(failed)?,
+    }
+    // A file made and removed at once (under WASI none: Bacalhau refuses unlink, and
+    // its result folders are writable).
+    #[cfg(not(target_family = "wasm"))]
+    tempfile::Builder::new()
+        .prefix(&temp_file_prefix())
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            // The error without tempfile's note of the temporary name.
+            let cause = match e.raw_os_error() {
+                Some(code) => std::io::Error::from_raw_os_error(code),
+                None => std::io::Error::new(e.kind(), e.kind().to_string()),
+            };
+            failed(std::io::Error::new(
+                cause.kind(),
+                format!("cannot create a file in it: {cause}"),
+            ))
+        })?;
+    Ok(())
+}
+
+/// Removes the temporary files of earlier runs into `dir` that were killed before they
+/// could (SIGKILL, a crash, a power cut). Called with the folder locked, when no other
+/// run is writing into it: every such file is a leftover.
+#[cfg(not(target_family = "wasm"))]
+fn remove_leftovers(dir: &Path) {
+    let ours = temp_file_prefix();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let leftover = name
+            .strip_prefix(".seam-carver-")
+            .and_then(|rest| rest.split_once('-'))
+            .is_some_and(|(pid, _)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+            && name.ends_with(".tmp")
+            && !name.starts_with(&ours);
+        if leftover && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -580,6 +628,8 @@ pub fn run(
     // outputs and each write a manifest of only its own files.
     #[cfg(not(target_family = "wasm"))]
     let _folder = lock_folder(out_dir, reporter)?;
+    #[cfg(not(target_family = "wasm"))]
+    remove_leftovers(out_dir);
     let masks = &options.mask_files;
     let (files, failed) = input_files(inputs, masks, reporter);
     let manifest_name = schedule
@@ -617,6 +667,25 @@ pub fn run(
         });
         let ours: usize = groups.iter().map(|g| g.members.len()).sum();
         summary.other_partitions = files.len() - ours;
+    }
+
+    // A re-run first rewrites the earlier manifest without the files it may replace, so
+    // that, interrupted or killed, it leaves a manifest with no stale hash in it.
+    #[cfg(not(target_family = "wasm"))]
+    {
+        let replaced: std::collections::BTreeSet<String> = groups
+            .iter()
+            .flat_map(|g| Artifact::ALL.map(|a| a.file_name(&g.stem)))
+            .collect();
+        if owned.earlier.files.keys().any(|f| replaced.contains(f)) {
+            let mut kept = with_earlier_files(out_dir, &owned, &Manifest::default());
+            kept.files.retain(|f, _| !replaced.contains(f));
+            let manifest = OutputFile {
+                bytes: kept.to_json(),
+                name: manifest_name.clone(),
+            };
+            write_file(out_dir, &manifest, &owned)?;
+        }
     }
 
     let mut finish = |path: &Path, outcome: Outcome, reporter: &mut dyn Reporter| match outcome {

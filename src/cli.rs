@@ -25,7 +25,7 @@ OUTPUTS (flat, in the output directory, for each input NAME.EXT):
 
 EXIT STATUS:
   0 every input carved, 1 some input failed (the others are still written), 2 usage error
-  (found before any work), 130/143 interrupted
+  (found before any work), 130/143/129 interrupted (SIGINT/SIGTERM/SIGHUP)
 
 EXAMPLES:
   seam-carver                               carve every image in ./inputs into ./outputs
@@ -43,7 +43,8 @@ MASKS are images the size of the input: a pixel is set when its luma and alpha a
 both at least 128. A mask inside an input directory is not carved itself.
 
 Files are written whole: natively under temporary names, renamed into place once all
-of an input's files are written; an interrupt (exit 130 or 143) leaves no partial file.";
+of an input's files are written; an interrupt leaves no partial file, and the manifest
+lists only files whose bytes it names.";
 
 /// Content-aware image resizing by seam carving: removes (or inserts) the least noticeable
 /// seams of pixels, identically natively and as a WASI module (wasmtime, Bacalhau).
@@ -197,7 +198,9 @@ impl Args {
     }
 
     /// Refuses, before any work and without touching anything, a run that cannot carve
-    /// anything: no INPUT given and no `./inputs`, or no INPUT that exists.
+    /// anything: no INPUT given and no `./inputs`, no INPUT that can be read (each named
+    /// with why: missing, a link to nothing, a name too long, ...), or a file named both
+    /// as an INPUT and as a mask.
     pub fn check_inputs(&self) -> Result<(), String> {
         if self.inputs.is_empty() {
             if std::fs::symlink_metadata("inputs").is_err() {
@@ -210,17 +213,48 @@ impl Args {
             return Ok(());
         }
         // Links are followed: a link to nothing is as missing as a missing name.
-        if self.inputs.iter().all(|p| std::fs::metadata(p).is_err()) {
-            let names: Vec<String> = self
-                .inputs
+        let unreadable: Vec<(&PathBuf, std::io::Error)> = self
+            .inputs
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).err().map(|e| (p, e)))
+            .collect();
+        if unreadable.len() == self.inputs.len() {
+            let missing = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
+            let names: Vec<String> = unreadable
                 .iter()
-                .map(|p| {
+                .map(|(p, e)| {
                     let dangling = std::fs::symlink_metadata(p).is_ok();
-                    let note = if dangling { " (a link to nothing)" } else { "" };
+                    let note = match (missing(e), dangling) {
+                        (true, true) => " (a link to nothing)".to_string(),
+                        (true, false) => String::new(),
+                        (false, _) => format!(" ({e})"),
+                    };
                     format!("{}{note}", p.display())
                 })
                 .collect();
-            return Err(format!("no such file or directory: {}", names.join(", ")));
+            let what = if unreadable.iter().all(|(_, e)| missing(e)) {
+                "no such file or directory"
+            } else {
+                "cannot read any INPUT"
+            };
+            return Err(format!("{what}: {}", names.join(", ")));
+        }
+        for (flag, mask) in [("--protect", &self.protect), ("--remove", &self.remove)] {
+            let Some(mask) = mask.as_ref().and_then(|m| std::fs::canonicalize(m).ok()) else {
+                continue;
+            };
+            if let Some(input) = self
+                .inputs
+                .iter()
+                .find(|p| std::fs::canonicalize(p).is_ok_and(|p| p == mask))
+            {
+                return Err(format!(
+                    "{} is named both as an INPUT and as the {flag} mask; a mask marks \
+                     pixels of the images it is given with, so name the image to carve \
+                     as INPUT and the mask after {flag}",
+                    input.display()
+                ));
+            }
         }
         Ok(())
     }

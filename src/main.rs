@@ -141,13 +141,15 @@ impl Reporter for Stderr {
     }
 }
 
-/// On SIGINT or SIGTERM, removes this run's temporary files from the output directory
-/// (finished files were renamed into place whole; nothing partial is left) and exits
-/// with 130 or 143, as a shell reports those signals.
+/// On SIGINT, SIGTERM or SIGHUP (a closed terminal), removes this run's temporary files
+/// from the output directory (finished files were renamed into place whole; nothing
+/// partial is left) and exits with 130, 143 or 129, as a shell reports those signals.
+/// A run killed outright (SIGKILL) leaves its temporary files, and the next run into
+/// the folder removes them.
 #[cfg(not(target_family = "wasm"))]
 fn remove_temporary_files_on_interrupt(output_dir: std::path::PathBuf) {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
         return;
     };
     std::thread::spawn(move || {

@@ -1574,3 +1574,137 @@ fn a_dangling_link_alone_is_a_missing_input() {
     assert!(stderr.contains("gone.png (a link to nothing)"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn inputs_that_cannot_be_read_say_why_and_a_mask_is_no_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // A name longer than a file name may be is not "missing".
+    let long = dir.path().join(format!("{}.png", "a".repeat(300)));
+    let output = bin().arg(&long).arg("-o").arg(&out).output().unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot read any INPUT"), "{stderr}");
+    assert!(stderr.contains("name too long"), "{stderr}");
+    assert!(!stderr.contains("no such file"), "{stderr}");
+    assert!(!out.exists());
+    // A file given as the input and as its own mask: said so, before any work.
+    let image = dir.path().join("p.png");
+    fs::copy(golden_input("noise.png"), &image).unwrap();
+    for flag in ["--remove", "--protect"] {
+        let output = bin()
+            .arg(&image)
+            .arg(flag)
+            .arg(&image)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("named both as an INPUT and as the {flag} mask")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("no images to carve"), "{stderr}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn an_output_folder_no_file_can_be_created_in_is_a_usage_error_before_any_work() {
+    // /proc/self is a folder in which no file can be made, even by root (the tests may
+    // run as root, to whom a mode of 0555 is no obstacle).
+    let output = bin()
+        .arg(golden_input("noise.png"))
+        .args(["-o", "/proc/self"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: -o: cannot write /proc/self: cannot create a file in it"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        !stderr.contains("noise.png"),
+        "no input was started: {stderr}"
+    );
+}
+
+#[test]
+fn an_interrupted_rerun_leaves_a_true_manifest_and_leftovers_are_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    fs::create_dir(&inputs).unwrap();
+    support::noise(1600, 1200, 3)
+        .save(inputs.join("n0.png"))
+        .unwrap();
+    for i in 1..12 {
+        fs::copy(inputs.join("n0.png"), inputs.join(format!("n{i}.png"))).unwrap();
+    }
+    let out = dir.path().join("out");
+    // A first run, quick, writes every file and a manifest of them; its extra input is
+    // not carved again, so its entry stays.
+    let extra = dir.path().join("extra.png");
+    fs::copy(golden_input("noise.png"), &extra).unwrap();
+    bin()
+        .arg(&inputs)
+        .arg(&extra)
+        .args(["--width", "-2", "--only", "carved", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let first = fs::read(out.join("n0.carved.png")).unwrap();
+    // A killed run's temporary file, and a user's file that only looks like one.
+    let leftover = out.join(".seam-carver-4000000-AbCdEf.tmp");
+    let users = out.join(".seam-carver-notes.tmp");
+    fs::write(&leftover, b"half").unwrap();
+    fs::write(&users, b"mine").unwrap();
+    // A re-run with another width, hung up once it has replaced n0's file.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_seam-carver"))
+        .arg(&inputs)
+        .args(["--width", "50%", "--only", "carved", "-j", "1", "-o"])
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    use std::io::BufRead;
+    let mut seen = String::new();
+    for line in stderr.split(b'\n').chain(std::iter::once(Ok(Vec::new()))) {
+        let line = String::from_utf8_lossy(&line.unwrap()).into_owned();
+        seen.push_str(&line);
+        seen.push('\n');
+        // n1's plan line comes once n0's files are renamed into place.
+        if line.contains("n1.png:") {
+            break;
+        }
+    }
+    assert!(seen.contains("n1.png:"), "{seen}");
+    let sent = std::process::Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    assert_eq!(child.wait().unwrap().code(), Some(129));
+    assert!(!leftover.exists(), "a killed run's temporary file is swept");
+    assert_eq!(fs::read(&users).unwrap(), b"mine");
+    let replaced = fs::read(out.join("n0.carved.png")).unwrap();
+    assert_ne!(replaced, first, "the re-run replaced n0's file");
+    // Every file the manifest lists has the bytes it says; none is a temporary file.
+    let listed = manifest(&out);
+    assert!(listed.files.contains_key("extra.carved.png"), "{listed:?}");
+    for (name, hash) in &listed.files {
+        let bytes = fs::read(out.join(name)).unwrap();
+        assert_eq!(&sha256_hex(&bytes), hash, "{name}");
+    }
+    for entry in fs::read_dir(&out).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            !name.ends_with(".tmp") || name == ".seam-carver-notes.tmp",
+            "{name}"
+        );
+    }
+}

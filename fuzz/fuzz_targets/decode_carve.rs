@@ -1,10 +1,12 @@
 //! Any bytes as an input file: decode under a small pixel limit, then carve it every way
-//! the program can (both rules, removal and insertion on both axes, forward energy, a
-//! mask made from the input itself to protect or remove) and render every artifact.
-//! Errors are fine; panics and aborts are not.
+//! the program can (both rules, every energy, removal and insertion on both axes, a mask
+//! made from the input itself to protect or remove) and render every artifact. Errors
+//! are fine where the input earns them; panics and aborts are not, and a variant whose
+//! options are valid is never refused for them.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use seam_carver_cli::error::Error;
 use seam_carver_cli::pipeline::{Options, decode_mask, plan, render};
 use seam_carver::{EnergyKind, SeamRule};
 
@@ -16,20 +18,29 @@ fuzz_target!(|data: &[u8]| {
     // The input as its own mask: the same size, whatever it decodes to.
     let mask = decode_mask("fuzz-mask", data, base.max_pixels).ok();
     let mut variants = Vec::new();
-    for rule in [SeamRule::Optimal, SeamRule::Imageproc] {
+    // The imageproc rule traces backward energy only: every other variant would be
+    // refused before carving, and that path left unfuzzed.
+    for (rule, energy) in [
+        (SeamRule::Optimal, EnergyKind::Salient),
+        (SeamRule::Optimal, EnergyKind::Backward),
+        (SeamRule::Imageproc, EnergyKind::Backward),
+    ] {
         variants.push(Options {
             width: Some("-3".parse().unwrap()),
             height: Some("-2".parse().unwrap()),
             rule,
+            energy,
             ..base.clone()
         });
     }
-    variants.push(Options {
-        width: Some("+4".parse().unwrap()),
-        height: Some("+2".parse().unwrap()),
-        energy: EnergyKind::Forward,
-        ..base.clone()
-    });
+    for energy in [EnergyKind::Forward, EnergyKind::Salient] {
+        variants.push(Options {
+            width: Some("+4".parse().unwrap()),
+            height: Some("+2".parse().unwrap()),
+            energy,
+            ..base.clone()
+        });
+    }
     variants.push(Options {
         width: Some("-2".parse().unwrap()),
         protect: mask.clone(),
@@ -42,7 +53,15 @@ fuzz_target!(|data: &[u8]| {
         ..base.clone()
     });
     for options in variants {
-        if let Ok(plan) = plan(data, std::path::Path::new("fuzz.png"), &options) {
+        let planned = plan(data, std::path::Path::new("fuzz.png"), &options);
+        assert!(
+            !matches!(
+                planned,
+                Err(Error::Carve(seam_carver::Error::RuleUnsupported { .. }))
+            ),
+            "a valid variant was refused"
+        );
+        if let Ok(plan) = planned {
             let mut total = 0usize;
             let rendered = render(&plan, "fuzz.png", "fuzz", &options, &mut |_, _| {}, &mut |file| {
                 total += file.bytes.len();
