@@ -39,6 +39,19 @@ pub enum Error {
         /// The limit.
         max: u64,
     },
+    /// The image's pixels do not fit in the memory there is (a `--max-pixels` raised
+    /// beyond it).
+    #[error(
+        "image is {width}x{height}: decoding it takes {bytes} bytes, more memory than can be had (lower --max-pixels to refuse such images from their header)"
+    )]
+    OutOfMemory {
+        /// The image's width.
+        width: u32,
+        /// The image's height.
+        height: u32,
+        /// The memory decoding takes.
+        bytes: u64,
+    },
     /// The result would have more pixels than allowed.
     #[error(
         "the result would be {width}x{height} ({} pixels), over the limit of {max} pixels (raise it with --max-pixels, and the memory with it)", *width as u64 * *height as u64

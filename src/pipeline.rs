@@ -220,6 +220,21 @@ fn decode_as(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<Dynam
     let mut reader = reader()?;
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(Error::Decode)?;
+    // The decoded pixels and their RGB copy must fit in memory: a --max-pixels raised
+    // beyond what the machine has is an error here, not an abort inside the decoder.
+    let needed = decoder
+        .total_bytes()
+        .saturating_add(pixels.saturating_mul(3));
+    if usize::try_from(needed)
+        .ok()
+        .is_none_or(|n| Vec::<u8>::new().try_reserve_exact(n).is_err())
+    {
+        return Err(Error::OutOfMemory {
+            width,
+            height,
+            bytes: needed,
+        });
+    }
     // A damaged EXIF block is no reason to refuse the pixels: keep them as stored.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(Error::Decode)?;

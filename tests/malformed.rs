@@ -278,6 +278,28 @@ fn malformed_corpus_native() {
     );
 }
 
+#[test]
+fn a_pixel_limit_raised_beyond_the_memory_there_is_is_an_error_not_an_abort() {
+    // 100000x100000 RGB: 60 GB to decode, more than this machine (or any test machine)
+    // has; the decoder would abort on the allocation.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("huge.png");
+    std::fs::write(&input, huge_png()).unwrap();
+    let output = assert_cmd::Command::cargo_bin("seam-carver")
+        .unwrap()
+        .arg(&input)
+        .args(["--max-pixels", "99999999999", "-o"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("huge.png: image is 100000x100000: decoding it takes 60000000000 bytes"),
+        "{stderr}"
+    );
+}
+
 /// A job that runs the module on a host folder mounted at `/inputs` (a node's
 /// `localDirectory` source) with `parameters`, writing to the result path `outputs`.
 fn folder_job(inputs: &Path, parameters: &[&str], memory: &str) -> serde_json::Value {
