@@ -7,8 +7,17 @@
 //!
 //! # Carving in one call
 //!
+//! ```
+//! let photo = image::open(concat!(env!("CARGO_MANIFEST_DIR"), "/../../inputs/coffee.png"))?;
+//! let carved = seam_carver::resize(&photo, &seam_carver::Request::to(500, 400))?;
+//! carved.image.save(std::env::temp_dir().join("coffee-500x400.png"))?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Describe the result with a [`Request`] and hand it to [`resize`]: you get the new
-//! image, every seam taken (so you can draw them) and the input's energy map.
+//! image, of the input's pixel type (RGB, RGBA with its alpha kept exactly, gray, 16-bit,
+//! a `DynamicImage` as RGBA), every seam taken (so you can draw them) and the input's
+//! energy map.
 //!
 //! ```
 //! use seam_carver::{EnergyKind, Request, SeamRule, resize};
@@ -28,9 +37,8 @@
 //!
 //! A target larger than the image inserts seams; a [`Mask`] keeps seams away from what it
 //! marks ([`Request::protect`]) or removes an object ([`Request::remove`]);
-//! [`resize_with_progress`] reports each seam as it goes. Any image the `image` crate
-//! decodes becomes an [`image::RgbImage`] with `to_rgb8()`.
-//!
+//! [`resize_with_progress`] reports each seam as it goes.
+
 //! # Step by step
 //!
 //! A [`Carver`] removes one [`Seam`] at a time and shows the image, energy and cost map
@@ -63,6 +71,7 @@ mod error;
 mod guided;
 mod mask;
 mod names;
+mod pixels;
 mod resize;
 mod rows;
 mod salient;

@@ -2,23 +2,25 @@
 //! then height as vertical seams of the transpose), under masks and forward energy, and
 //! object removal.
 
-use image::{Rgb, RgbImage};
+use image::{GenericImageView, Pixel, Rgb, RgbImage};
 
 use crate::carve::{Carver, Seam, original_columns};
 use crate::energy::EnergyKind;
 use crate::error::{Axis, Error, Operation, Result};
 use crate::guided::PROTECT;
 use crate::mask::{self, Mask};
+use crate::pixels::{self, Buffer};
 use crate::seam::SeamRule;
 
 /// The longest seam carved: its cost must fit in 32 bits (at most 1,530 a pixel).
 pub const MAX_SEAM_LENGTH: u32 = 2_000_000;
 
-/// The result of a carve: the new image and the seams taken, in order.
-#[derive(Clone, Debug)]
-pub struct Carved {
+/// The result of a carve: the new image, of the input's pixel type, and the seams
+/// taken, in order.
+#[derive(Clone)]
+pub struct Carved<P: Pixel = Rgb<u8>> {
     /// The carved (or enlarged) image.
-    pub image: RgbImage,
+    pub image: Buffer<P>,
     /// The vertical seams, in order, each in the image it was removed from (inserted
     /// seams: in the image before their pass, see [`Seam::inserted`]).
     pub seams: Vec<Seam>,
@@ -27,6 +29,17 @@ pub struct Carved {
     pub horizontal: Vec<Seam>,
     /// The energy map of the input, row by row (the example's gradients picture).
     pub energy: Vec<u16>,
+}
+
+impl<P: Pixel> std::fmt::Debug for Carved<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Carved")
+            .field("image", &self.image.dimensions())
+            .field("seams", &self.seams)
+            .field("horizontal", &self.horizontal)
+            .field("energy", &self.energy.len())
+            .finish()
+    }
 }
 
 /// What a resize should do to one image.
@@ -50,6 +63,17 @@ pub struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
+    /// A request for `width` x `height` with every default: optimal seams, salient
+    /// energy, no masks.
+    ///
+    /// ```
+    /// let request = seam_carver::Request::to(500, 400);
+    /// assert_eq!(request.energy, seam_carver::EnergyKind::Salient);
+    /// ```
+    pub fn to(width: u32, height: u32) -> Self {
+        Self::new(width, height, SeamRule::default())
+    }
+
     /// A plain request: remove or insert seams to reach `width` x `height`, measured in
     /// forward energy, or with [`SeamRule::Imageproc`] in backward energy (the example's).
     pub fn new(width: u32, height: u32, rule: SeamRule) -> Self {
@@ -167,8 +191,15 @@ impl Layer {
     }
 }
 
-/// Resizes `image` as `request` says: the new image, the seams taken and the input's
-/// energy.
+/// Resizes `image` as `request` says: the new image, of the same pixel type, the seams
+/// taken and the input's energy.
+///
+/// Any image `image` has works: [`image::RgbImage`], [`image::RgbaImage`] (alpha carried
+/// through every seam and insertion, never flattened), [`image::GrayImage`], 16-bit and
+/// floating-point ones, a [`image::DynamicImage`] (as RGBA), views. Seams are measured on
+/// the 8-bit colours multiplied by their opacity (a transparent pixel counts as black),
+/// and taken from the image's own pixels; an inserted pixel is the mean of two
+/// neighbours, channel by channel.
 ///
 /// ```
 /// use seam_carver::{Request, SeamRule, resize};
@@ -177,9 +208,17 @@ impl Layer {
 /// assert_eq!(grown.image.dimensions(), (15, 5));
 /// assert_eq!(grown.seams.iter().filter(|s| s.inserted.is_some()).count(), 3);
 /// assert_eq!(grown.horizontal.len(), 1);
+///
+/// let clear = image::RgbaImage::from_fn(12, 6, |x, _| image::Rgba([200, 0, 0, (x * 20) as u8]));
+/// let narrowed = resize(&clear, &Request::to(9, 6))?;
+/// assert!(narrowed.image.pixels().all(|p| p[3] % 20 == 0));
 /// # Ok::<(), seam_carver::Error>(())
 /// ```
-pub fn resize(image: &RgbImage, request: &Request) -> Result<Carved> {
+pub fn resize<I>(image: &I, request: &Request) -> Result<Carved<I::Pixel>>
+where
+    I: GenericImageView,
+    I::Pixel: 'static,
+{
     resize_with_progress(image, request, |_, _| {})
 }
 
@@ -196,12 +235,37 @@ pub fn resize(image: &RgbImage, request: &Request) -> Result<Carved> {
 /// assert_eq!(reports, [(1, 2), (2, 2)]);
 /// # Ok::<(), seam_carver::Error>(())
 /// ```
-pub fn resize_with_progress(
-    image: &RgbImage,
+pub fn resize_with_progress<I>(
+    image: &I,
     request: &Request,
     mut progress: impl FnMut(u32, u32),
+) -> Result<Carved<I::Pixel>>
+where
+    I: GenericImageView,
+    I::Pixel: 'static,
+{
+    let carved = carve_rgb(&pixels::measured(image), request, &mut progress)?;
+    // 8-bit RGB is what was carved: its pixels are the result. Any other type is given
+    // the same seams.
+    let carved_image: Box<dyn std::any::Any> = Box::new(carved.image);
+    let result = match carved_image.downcast::<Buffer<I::Pixel>>() {
+        Ok(same) => *same,
+        Err(_) => pixels::replay(pixels::buffer(image), &carved.seams, &carved.horizontal),
+    };
+    Ok(Carved {
+        image: result,
+        seams: carved.seams,
+        horizontal: carved.horizontal,
+        energy: carved.energy,
+    })
+}
+
+/// The carve of an 8-bit RGB image, its pixels moved with the seams.
+fn carve_rgb(
+    image: &RgbImage,
+    request: &Request,
+    progress: &mut dyn FnMut(u32, u32),
 ) -> Result<Carved> {
-    let progress: &mut dyn FnMut(u32, u32) = &mut progress;
     let (width, height) = image.dimensions();
     request.check(width, height)?;
     let mut ticker = Ticker {

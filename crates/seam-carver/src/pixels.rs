@@ -1,0 +1,209 @@
+//! Any pixel type: a carve is measured on an 8-bit RGB view of the image and its seams
+//! are then applied to the image's own pixels, so an RGBA image keeps its alpha (and a
+//! gray one stays gray) exactly on every pixel kept.
+
+use image::{GenericImageView, ImageBuffer, Pixel, Primitive, Rgb, RgbImage};
+use num_traits::{NumCast, ToPrimitive};
+
+use crate::carve::Seam;
+
+/// An image buffer of the pixel type `P`, as `image` names them (`RgbaImage`, ...).
+pub(crate) type Buffer<P> = ImageBuffer<P, Vec<<P as Pixel>::Subpixel>>;
+
+/// The 8-bit RGB image a carve of `image` is measured on: each pixel's colour scaled to
+/// 0..255 and multiplied by its opacity, so transparent pixels count as black (flat, and
+/// cheap to carve) whatever colour they hold, and an opaque RGB image is itself.
+pub(crate) fn measured<I: GenericImageView>(image: &I) -> RgbImage {
+    let max = <<I::Pixel as Pixel>::Subpixel as Primitive>::DEFAULT_MAX_VALUE
+        .to_f64()
+        .unwrap_or(255.0);
+    let unit = |v: <I::Pixel as Pixel>::Subpixel| v.to_f64().unwrap_or(0.0) / max;
+    RgbImage::from_fn(image.width(), image.height(), |x, y| {
+        let rgba = image.get_pixel(x, y).to_rgba();
+        let alpha = unit(rgba[3]);
+        Rgb([0, 1, 2].map(|c| (unit(rgba[c]) * alpha * 255.0).round() as u8))
+    })
+}
+
+/// Copies a view into a buffer of its own pixel type.
+pub(crate) fn buffer<I: GenericImageView>(image: &I) -> Buffer<I::Pixel> {
+    ImageBuffer::from_fn(image.width(), image.height(), |x, y| image.get_pixel(x, y))
+}
+
+/// The image a carve's seams make of `image`: the vertical seams (removals, then
+/// insertion passes), then the horizontal ones on the transpose, as [`crate::resize`]
+/// took them.
+pub(crate) fn replay<P: Pixel>(image: Buffer<P>, seams: &[Seam], horizontal: &[Seam]) -> Buffer<P> {
+    let narrowed = vertical(image, seams);
+    if horizontal.is_empty() {
+        return narrowed;
+    }
+    transpose(&vertical(transpose(&narrowed), horizontal))
+}
+
+/// The image mirrored along its diagonal.
+fn transpose<P: Pixel>(image: &Buffer<P>) -> Buffer<P> {
+    ImageBuffer::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
+}
+
+/// Applies vertical seams: the removed ones (each in the image it was removed from),
+/// then each insertion pass (its seams in the image before the pass).
+fn vertical<P: Pixel>(mut image: Buffer<P>, seams: &[Seam]) -> Buffer<P> {
+    let removed = seams.iter().take_while(|s| s.inserted.is_none()).count();
+    if removed > 0 {
+        image = remove(&image, &seams[..removed]);
+    }
+    let mut rest = &seams[removed..];
+    while let Some(first) = rest.first() {
+        let pass = rest
+            .iter()
+            .take_while(|s| s.inserted == first.inserted)
+            .count();
+        image = insert(&image, &rest[..pass]);
+        rest = &rest[pass..];
+    }
+    image
+}
+
+/// The image without the pixels `seams` removed, one after another. Each seam's column
+/// in a row counts the pixels left of it that were still there, so the original column
+/// is found with a Fenwick tree of the pixels left in the row: O(log width) a pixel.
+fn remove<P: Pixel>(image: &Buffer<P>, seams: &[Seam]) -> Buffer<P> {
+    let (width, height) = image.dimensions();
+    let w = width as usize;
+    let channels = P::CHANNEL_COUNT as usize;
+    let new_width = width - seams.len() as u32;
+    let mut raw = Vec::with_capacity(new_width as usize * height as usize * channels);
+    let mut alive = Fenwick::new(w);
+    let mut gone = vec![false; w];
+    for (y, row) in image.as_raw().chunks_exact(w * channels).enumerate() {
+        alive.fill();
+        gone.fill(false);
+        for seam in seams {
+            let column = alive.nth(seam.path[y] as usize);
+            alive.take(column);
+            gone[column] = true;
+        }
+        for (pixel, &gone) in row.chunks_exact(channels).zip(&gone) {
+            if !gone {
+                raw.extend_from_slice(pixel);
+            }
+        }
+    }
+    ImageBuffer::from_raw(new_width, height, raw).expect("buffer matches the new size")
+}
+
+/// The image with a new pixel after every pixel one of `seams` names (its column in each
+/// row): the rounded average of that pixel and its right neighbour (itself at the right
+/// edge), channel by channel, alpha included.
+fn insert<P: Pixel>(image: &Buffer<P>, seams: &[Seam]) -> Buffer<P> {
+    let (width, height) = image.dimensions();
+    let w = width as usize;
+    let channels = P::CHANNEL_COUNT as usize;
+    let new_width = width + seams.len() as u32;
+    let mut raw = Vec::with_capacity(new_width as usize * height as usize * channels);
+    let mut doubled = vec![false; w];
+    for (y, row) in image.as_raw().chunks_exact(w * channels).enumerate() {
+        doubled.fill(false);
+        for seam in seams {
+            doubled[seam.path[y] as usize] = true;
+        }
+        for x in 0..w {
+            let pixel = &row[x * channels..][..channels];
+            raw.extend_from_slice(pixel);
+            if doubled[x] {
+                let right = &row[(x + 1).min(w - 1) * channels..][..channels];
+                raw.extend(pixel.iter().zip(right).map(|(&a, &b)| mean(a, b)));
+            }
+        }
+    }
+    ImageBuffer::from_raw(new_width, height, raw).expect("buffer matches the new size")
+}
+
+/// The mean of two channel values, rounded up for integer channels (as the RGB carve
+/// does for 8-bit ones), exact for floating-point ones.
+fn mean<S: Primitive>(a: S, b: S) -> S {
+    let (fa, fb) = (a.to_f64().unwrap_or(0.0), b.to_f64().unwrap_or(0.0));
+    let half = (fa + fb) / 2.0;
+    let integer = S::DEFAULT_MAX_VALUE.to_f64().is_some_and(|m| m > 1.0);
+    let value = if integer { half.ceil() } else { half };
+    NumCast::from(value).unwrap_or(a)
+}
+
+/// Which of a row's pixels are left, as a Fenwick (binary indexed) tree of ones.
+struct Fenwick {
+    tree: Vec<u32>,
+    /// The largest power of two not above the length.
+    top: usize,
+}
+
+impl Fenwick {
+    fn new(len: usize) -> Self {
+        let top = if len == 0 { 0 } else { 1 << len.ilog2() };
+        Fenwick {
+            tree: vec![0; len + 1],
+            top,
+        }
+    }
+
+    /// Every pixel left again.
+    fn fill(&mut self) {
+        // Node i covers (i - lowbit(i), i]: all ones, so it holds its width.
+        for (i, node) in self.tree.iter_mut().enumerate().skip(1) {
+            *node = (i & i.wrapping_neg()) as u32;
+        }
+    }
+
+    /// The column of the `n`th pixel left (from 0).
+    fn nth(&self, n: usize) -> usize {
+        let (mut at, mut left) = (0, n as u32 + 1);
+        let mut step = self.top;
+        while step > 0 {
+            let next = at + step;
+            if next < self.tree.len() && self.tree[next] < left {
+                at = next;
+                left -= self.tree[next];
+            }
+            step /= 2;
+        }
+        at
+    }
+
+    /// Marks `column` gone.
+    fn take(&mut self, column: usize) {
+        let mut i = column + 1;
+        while i < self.tree.len() {
+            self.tree[i] -= 1;
+            i += i & i.wrapping_neg();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fenwick_tree_finds_what_is_left() {
+        for len in [1, 2, 3, 7, 8, 9, 33] {
+            let mut tree = Fenwick::new(len);
+            tree.fill();
+            let mut left: Vec<usize> = (0..len).collect();
+            let mut state = len * 7 + 3;
+            while !left.is_empty() {
+                state = (state * 1103515245 + 12345) % (1 << 31);
+                let n = state % left.len();
+                assert_eq!(tree.nth(n), left[n], "len {len}");
+                tree.take(left.remove(n));
+            }
+        }
+    }
+
+    #[test]
+    fn means_round_up_integers_and_keep_floats_exact() {
+        assert_eq!(mean(3u8, 4u8), 4);
+        assert_eq!(mean(255u8, 255u8), 255);
+        assert_eq!(mean(65535u16, 65534u16), 65535);
+        assert_eq!(mean(0.25f32, 0.5f32), 0.375);
+    }
+}
