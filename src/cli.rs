@@ -9,7 +9,7 @@ use clap::Parser;
 use crate::batch::load_mask;
 use crate::output::Artifact;
 use crate::partition::Partition;
-use crate::pipeline::Options;
+use crate::pipeline::{Background, Options};
 use seam_carver::{EnergyKind, SeamRule, SizeSpec, Unsupported};
 
 const AFTER_HELP: &str = "\
@@ -115,10 +115,11 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_PIXELS)]
     pub max_pixels: u64,
 
-    /// The colour transparent pixels are shown over: white, black, gray, or #RRGGBB
-    /// (with --seams imageproc the stored colours are kept, as the example did).
-    #[arg(long, value_name = "COLOR", default_value = "white", value_parser = parse_colour)]
-    pub background: [u8; 3],
+    /// The colour transparent pixels are shown over: white, black, gray, or #RRGGBB; or
+    /// `none` to keep transparency (RGBA outputs, alpha carried through every seam).
+    /// With --seams imageproc the stored colours are kept, as the example did.
+    #[arg(long, value_name = "COLOR", default_value = "white", value_parser = parse_background)]
+    pub background: Background,
 
     /// Refuse input files larger than N bytes, before reading them.
     #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_FILE_BYTES)]
@@ -142,20 +143,22 @@ pub struct Args {
 }
 
 /// Reads a colour: `white`, `black`, `gray`, or `#RRGGBB`.
-fn parse_colour(text: &str) -> Result<[u8; 3], String> {
+fn parse_background(text: &str) -> Result<Background, String> {
+    let colour = |c| Ok(Background::Over(c));
     match text.to_ascii_lowercase().as_str() {
-        "white" => return Ok([255; 3]),
-        "black" => return Ok([0; 3]),
-        "gray" | "grey" => return Ok([128; 3]),
+        "none" => return Ok(Background::Keep),
+        "white" => return colour([255; 3]),
+        "black" => return colour([0; 3]),
+        "gray" | "grey" => return colour([128; 3]),
         _ => {}
     }
     let hex = text.strip_prefix('#').unwrap_or(text);
-    let bad = || format!("'{text}' is not a colour (white, black, gray or #RRGGBB)");
+    let bad = || format!("'{text}' is not a colour (white, black, gray, #RRGGBB or none)");
     if hex.len() != 6 || !hex.is_ascii() {
         return Err(bad());
     }
     let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| bad());
-    Ok([byte(0)?, byte(2)?, byte(4)?])
+    colour([byte(0)?, byte(2)?, byte(4)?])
 }
 
 /// `--partition`: a share, or none at all.
@@ -294,6 +297,13 @@ impl Args {
             Some(SizeSpec::Relative(n)) => n > 0,
             _ => false,
         };
+        if self.seams == SeamRule::Imageproc && self.background == Background::Keep {
+            return Err(
+                "--background none keeps transparency under the optimal rule; \
+                 --seams imageproc keeps the colours stored under it, as the example did"
+                    .to_string(),
+            );
+        }
         let masks = self.protect.is_some() || self.remove.is_some();
         self.seams
             .check(self.energy(), masks, grows(width) || grows(height))

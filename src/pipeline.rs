@@ -49,9 +49,19 @@ pub struct Options {
     pub max_pixels: u64,
     /// Largest input file, in bytes, that is read at all.
     pub max_file_bytes: u64,
-    /// The colour transparent pixels are composited over (not under the imageproc rule,
-    /// which keeps the example's colours).
-    pub background: [u8; 3],
+    /// What transparent pixels become (not under the imageproc rule, which keeps the
+    /// example's colours).
+    pub background: Background,
+}
+
+/// What a carve does with transparent pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Background {
+    /// Composited over this colour, as a viewer shows them: RGB outputs.
+    Over([u8; 3]),
+    /// Kept: the carved and original pictures are RGBA, alpha carried through every seam
+    /// exactly; seams are measured with transparent pixels as black (the library's rule).
+    Keep,
 }
 
 /// The default [`Options::max_file_bytes`]: 512 MiB.
@@ -71,7 +81,7 @@ impl Default for Options {
             artifacts: Artifact::ALL.into_iter().collect(),
             max_pixels: DEFAULT_MAX_PIXELS,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
-            background: [255, 255, 255],
+            background: Background::Over([255, 255, 255]),
         }
     }
 }
@@ -276,6 +286,9 @@ impl Options {
 pub struct Plan {
     /// The input as 8-bit RGB.
     pub image: RgbImage,
+    /// With [`Background::Keep`], the input with its alpha (when it has any): what is
+    /// carved, while `image` (over white) is drawn on.
+    pub alpha: Option<image::RgbaImage>,
     /// Target width (the input's own for an object removal, which decides it itself).
     pub width: u32,
     /// Target height.
@@ -326,9 +339,12 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
     let decoded = decode_oriented(bytes, format_by_name(name), options.max_pixels)?;
     // Transparent pixels show the background, as a viewer shows them; the example's
     // rule keeps the colours stored under them, as the example's code did.
-    let image = match options.rule {
-        SeamRule::Imageproc => decoded.into_rgb8(),
-        SeamRule::Optimal => over_background(&decoded, options.background),
+    let alpha = (options.background == Background::Keep && decoded.color().has_alpha())
+        .then(|| decoded.to_rgba8());
+    let image = match (options.rule, options.background) {
+        (SeamRule::Imageproc, _) => decoded.into_rgb8(),
+        (SeamRule::Optimal, Background::Over(colour)) => over_background(&decoded, colour),
+        (SeamRule::Optimal, Background::Keep) => over_background(&decoded, [255; 3]),
     };
     let (w, h) = image.dimensions();
     let width = options.target_width(w)?;
@@ -356,6 +372,7 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
     Ok(Plan {
         seams,
         image,
+        alpha,
         width,
         height,
         animated: is_animated(bytes),
@@ -467,9 +484,25 @@ pub fn render(
     let image = &plan.image;
     let (width, height) = image.dimensions();
     let request = options.request(plan.width, plan.height);
-    let mut result = resize_with_progress(image, &request, progress)?;
+    // An image with alpha kept is carved as RGBA; its seams are drawn like any other.
+    let (mut result, carved_alpha) = match &plan.alpha {
+        Some(rgba) => {
+            let carved = resize_with_progress(rgba, &request, progress)?;
+            let seams = seam_carver::Carved {
+                image: RgbImage::new(0, 0),
+                seams: carved.seams,
+                horizontal: carved.horizontal,
+                energy: carved.energy,
+            };
+            (seams, Some(carved.image))
+        }
+        None => (resize_with_progress(image, &request, progress)?, None),
+    };
     let energy = std::mem::take(&mut result.energy);
-    let carved = &result.image;
+    let (carved_width, carved_height) = match &carved_alpha {
+        Some(rgba) => rgba.dimensions(),
+        None => result.image.dimensions(),
+    };
 
     let wants = |a: Artifact| options.artifacts.contains(&a);
     let removed = if wants(Artifact::Annotated) || wants(Artifact::AnnotatedGradients) {
@@ -488,7 +521,10 @@ pub fn render(
     for artifact in &options.artifacts {
         let name = artifact.file_name(stem);
         let bytes = match artifact {
-            Artifact::Original => encode_png(&name, image, width, height, ExtendedColorType::Rgb8)?,
+            Artifact::Original => match &plan.alpha {
+                Some(rgba) => encode_png(&name, rgba, width, height, ExtendedColorType::Rgba8)?,
+                None => encode_png(&name, image, width, height, ExtendedColorType::Rgb8)?,
+            },
             Artifact::Annotated => {
                 let drawn = draw_seams(&grayscale(image), &removed);
                 encode_png(&name, &drawn, width, height, ExtendedColorType::Rgb8)?
@@ -500,19 +536,28 @@ pub fn render(
                 let drawn = draw_seams(&gradient_image, &removed);
                 encode_png(&name, &drawn, width, height, ExtendedColorType::Rgb8)?
             }
-            Artifact::Carved => encode_png(
-                &name,
-                carved,
-                carved.width(),
-                carved.height(),
-                ExtendedColorType::Rgb8,
-            )?,
+            Artifact::Carved => match &carved_alpha {
+                Some(rgba) => encode_png(
+                    &name,
+                    rgba,
+                    carved_width,
+                    carved_height,
+                    ExtendedColorType::Rgba8,
+                )?,
+                None => encode_png(
+                    &name,
+                    &result.image,
+                    carved_width,
+                    carved_height,
+                    ExtendedColorType::Rgb8,
+                )?,
+            },
             Artifact::Seams => SeamsReport {
                 input: input_name.to_string(),
                 width,
                 height,
-                output_width: carved.width(),
-                output_height: carved.height(),
+                output_width: carved_width,
+                output_height: carved_height,
                 seam_rule: options.rule.name().to_string(),
                 energy: options.energy.name().to_string(),
                 seams: result

@@ -1308,6 +1308,62 @@ fn transparent_pixels_show_the_background() {
 }
 
 #[test]
+fn background_none_keeps_transparency_through_the_carve() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("logo.png");
+    // Alpha of every kind, and colours stored under clear pixels.
+    let rgba = image::RgbaImage::from_fn(40, 24, |x, y| {
+        let a = match (x / 5 + y / 4) % 3 {
+            0 => 255,
+            1 => 0,
+            _ => (x * 9 + y * 5) as u8,
+        };
+        image::Rgba([(x * 6) as u8, (y * 10) as u8, ((x * y) % 256) as u8, a])
+    });
+    rgba.save(&input).unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg(&input)
+        .args([
+            "--background",
+            "none",
+            "--width",
+            "30",
+            "--height",
+            "-3",
+            "-q",
+        ])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let original = image::open(out.join("logo.original.png")).unwrap();
+    assert_eq!(
+        original.as_rgba8(),
+        Some(&rgba),
+        "the original as it was, alpha kept"
+    );
+    let carved = image::open(out.join("logo.carved.png")).unwrap();
+    let carved = carved.as_rgba8().expect("an RGBA carve");
+    assert_eq!(carved.dimensions(), (30, 21));
+    // The same pixels as the library's own RGBA carve with the same request.
+    let want = seam_carver::resize(&rgba, &seam_carver::Request::to(30, 21)).unwrap();
+    assert_eq!(carved, &want.image);
+    let report: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("logo.seams.json")).unwrap()).unwrap();
+    assert_eq!(report["output_width"], 30);
+    // Not with the example's rule, which keeps the stored colours.
+    let output = bin()
+        .arg(&input)
+        .args(["--background", "none", "--seams", "imageproc", "-o"])
+        .arg(dir.path().join("example"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("--background none keeps transparency"));
+}
+
+#[test]
 fn a_rerun_with_only_removes_the_input_s_stale_artifacts() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
