@@ -128,9 +128,11 @@ fn recognise(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// The most pixel steps (seams times the input's pixels) a carve may take, per pixel of
-/// `--max-pixels`: with the default, 16,000,000 x 8,192, about 1.3 * 10^11, a minute
-/// natively. A 16 MP photo at width/6 takes a tenth of it, a 1000000x1 image more.
-pub const STEPS_PER_MAX_PIXEL: u64 = 8192;
+/// `--max-pixels`: with the default, 16,000,000 x 2,048, about 3.3 * 10^10, a minute or
+/// two natively at 2 to 4 ns a step (`just bench`: 300000x1 at width/6, 1.5 * 10^10
+/// steps, 67 s natively and 147 s on wasmtime). A 16 MP photo at half its width takes
+/// just under it, at width/6 a third of it; a 1000000x1 image at width/6 five times it.
+pub const STEPS_PER_MAX_PIXEL: u64 = 2048;
 
 /// Refuses an image of more than `max_pixels` pixels, from its header's size.
 pub fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<()> {
