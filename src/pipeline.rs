@@ -280,6 +280,7 @@ impl Options {
             protect: self.protect.as_ref(),
             remove: self.remove.as_ref(),
             keep_size: self.keep_size,
+            step_ratio: None,
         }
     }
 }
@@ -495,6 +496,7 @@ pub fn render(
                 seams: carved.seams,
                 horizontal: carved.horizontal,
                 energy: carved.energy,
+                input: carved.input,
             };
             (seams, Some(carved.image))
         }

@@ -29,6 +29,37 @@ pub struct Carved<P: Pixel = Rgb<u8>> {
     pub horizontal: Vec<Seam>,
     /// The energy map of the input, row by row (the example's gradients picture).
     pub energy: Vec<u16>,
+    /// The input's width and height.
+    pub input: (u32, u32),
+}
+
+impl<P: Pixel> Carved<P> {
+    /// The same seams applied to another image of the input's size, of any pixel type:
+    /// a mask, a depth map or an alpha channel that should follow the carve. Inserted
+    /// pixels are the mean of their two neighbours, as in the carve.
+    ///
+    /// ```
+    /// use seam_carver::{Request, resize};
+    /// let photo = image::RgbImage::from_fn(20, 10, |x, y| image::Rgb([(x * 12) as u8, (y * 20) as u8, 0]));
+    /// let labels = image::GrayImage::from_fn(20, 10, |x, _| image::Luma([x as u8]));
+    /// let carved = resize(&photo, &Request::to(15, 8))?;
+    /// let moved = carved.apply_to(&labels)?;
+    /// assert_eq!(moved.dimensions(), (15, 8));
+    /// # Ok::<(), seam_carver::Error>(())
+    /// ```
+    pub fn apply_to<Q: Pixel>(&self, image: &Buffer<Q>) -> Result<Buffer<Q>> {
+        let (width, height) = image.dimensions();
+        if (width, height) != self.input {
+            return Err(Error::MaskSize {
+                mask: "the image the seams are applied to".to_string(),
+                mask_width: width,
+                mask_height: height,
+                width: self.input.0,
+                height: self.input.1,
+            });
+        }
+        Ok(pixels::replay(image.clone(), &self.seams, &self.horizontal))
+    }
 }
 
 impl<P: Pixel> std::fmt::Debug for Carved<P> {
@@ -60,6 +91,11 @@ pub struct Request<'a> {
     pub remove: Option<&'a Mask>,
     /// After an object removal, insert as many seams as were removed.
     pub keep_size: bool,
+    /// The most seams one insertion pass inserts, as a share of the width then (at
+    /// least one, at most the width less one); `None`: the width less one, so that
+    /// growth up to about twice the width is one pass. The `seam-carving` Python
+    /// package's `step_ratio`, whose default is 0.5.
+    pub step_ratio: Option<f32>,
 }
 
 impl<'a> Request<'a> {
@@ -88,6 +124,7 @@ impl<'a> Request<'a> {
             protect: None,
             remove: None,
             keep_size: false,
+            step_ratio: None,
         }
     }
 
@@ -257,6 +294,7 @@ where
         seams: carved.seams,
         horizontal: carved.horizontal,
         energy: carved.energy,
+        input: carved.input,
     })
 }
 
@@ -300,6 +338,7 @@ fn carve_rgb(
         seams,
         horizontal,
         energy,
+        input: (width, height),
     })
 }
 
@@ -341,7 +380,7 @@ fn reach_width(
     }
     let layer = Layer::of(carver);
     if target > width {
-        enlarge(layer, target - width, request.energy, ticker)
+        enlarge(layer, target - width, request, ticker)
     } else {
         Ok((layer, seams))
     }
@@ -387,7 +426,7 @@ fn remove_object(
     let removed = width - carver.width();
     let mut layer = Layer::of(carver);
     if request.keep_size {
-        let (grown, inserted) = enlarge(layer, removed, request.energy, ticker)?;
+        let (grown, inserted) = enlarge(layer, removed, request, ticker)?;
         seams.extend(inserted);
         layer = grown;
     }
@@ -406,9 +445,10 @@ fn remove_object(
 fn enlarge(
     mut layer: Layer,
     count: u32,
-    kind: EnergyKind,
+    request: &Request,
     ticker: &mut Ticker,
 ) -> Result<(Layer, Vec<Seam>)> {
+    let kind = request.energy;
     let mut seams = Vec::new();
     let mut left = count;
     let mut pass = 0;
@@ -425,7 +465,11 @@ fn enlarge(
                 operation: Operation::Enlarge,
             });
         }
-        let n = left.min(width - 1);
+        let step = match request.step_ratio {
+            Some(ratio) => ((ratio as f64 * width as f64).round() as u32).clamp(1, width - 1),
+            None => width - 1,
+        };
+        let n = left.min(step);
         let flags = if stretched.is_empty() {
             layer.flags.clone()
         } else {

@@ -216,3 +216,39 @@ fn a_photo_read_as_rgba_or_as_it_comes_is_carved_as_rgb_is() {
         assert_eq!(*g, Rgba([w[0], w[1], w[2], 255]));
     }
 }
+
+#[test]
+fn a_carve_applied_to_its_own_input_gives_its_own_result() {
+    let image = rgb(30, 20, 7);
+    let masks = masks(30, 20);
+    for (label, request) in requests(30, 20, &masks) {
+        let carved = resize(&image, &request).unwrap();
+        assert_eq!(carved.apply_to(&image).unwrap(), carved.image, "{label}");
+    }
+    let carved = resize(&image, &Request::to(25, 20)).unwrap();
+    assert!(carved.apply_to(&rgb(31, 20, 7)).is_err());
+}
+
+#[test]
+fn step_ratio_bounds_each_insertion_pass() {
+    // 20 -> 40 wide at half the width a pass: 10 seams (of 20), then 10 (of up to 15).
+    let image = rgb(20, 8, 8);
+    let request = Request {
+        step_ratio: Some(0.5),
+        ..Request::to(40, 8)
+    };
+    let carved = resize(&image, &request).unwrap();
+    assert_eq!(carved.image.dimensions(), (40, 8));
+    let passes: Vec<Option<u32>> = carved.seams.iter().map(|s| s.inserted).collect();
+    assert_eq!(passes, [vec![Some(1); 10], vec![Some(2); 10]].concat());
+    // Without it, one pass of 19 and one of 1.
+    let carved = resize(&image, &Request::to(40, 8)).unwrap();
+    assert_eq!(
+        carved
+            .seams
+            .iter()
+            .filter(|s| s.inserted == Some(1))
+            .count(),
+        19
+    );
+}
