@@ -16,5 +16,6 @@ mod golden;
 mod imageproc_parity;
 mod job;
 mod malformed;
+mod python;
 mod wasi;
 mod web;

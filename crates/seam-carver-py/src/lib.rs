@@ -1,0 +1,451 @@
+//! `import seam_carver`: the seam-carver library for Python, with the API of the
+//! `seam-carving` package (li-plus, 1.1.0), so that existing code switches by changing
+//! its import. Arrays in and out are numpy `uint8` arrays: `HxW` gray, `HxWx1`, `HxWx3`
+//! RGB and `HxWx4` RGBA (alpha carried through every seam), in any memory layout. The
+//! carve runs without the GIL.
+
+use image::{GrayImage, ImageBuffer, Luma, Pixel, Rgb, Rgba};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArrayDyn, PyUntypedArrayMethods};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use seam_carver::{EnergyKind, Mask, Request, Seam, SeamRule};
+
+pyo3::create_exception!(
+    seam_carver,
+    CarveError,
+    PyValueError,
+    "A carve seam-carver refuses (too many seams, an object it cannot remove, ...). \
+     A ValueError, as seam-carving raises; `kind` names the reason and `details` \
+     holds its numbers."
+);
+
+type Buffer<P> = ImageBuffer<P, Vec<u8>>;
+
+/// What a call asks for, checked.
+struct Spec {
+    size: Option<(u32, u32)>,
+    energy: EnergyKind,
+    height_first: bool,
+    keep: Option<Vec<bool>>,
+    drop: Option<Vec<bool>>,
+    step_ratio: Option<f32>,
+    rule: SeamRule,
+}
+
+/// A seam as it is reported: its orientation in the input and the seam itself.
+type Taken = (&'static str, Seam);
+
+fn transpose<P: Pixel<Subpixel = u8>>(image: &Buffer<P>) -> Buffer<P> {
+    ImageBuffer::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
+}
+
+fn transpose_flags(flags: &[bool], width: usize, height: usize) -> Vec<bool> {
+    (0..width)
+        .flat_map(|x| (0..height).map(move |y| flags[y * width + x]))
+        .collect()
+}
+
+fn mask_of(name: &str, flags: &[bool], width: u32, height: u32) -> Mask {
+    Mask::from_fn(name, width, height, |x, y| {
+        flags[y as usize * width as usize + x as usize]
+    })
+}
+
+/// The carve of `image` as `spec` says: the object removed first, then the size
+/// reached, the kept area carried along; height-first by carving the transpose.
+fn carve<P: Pixel<Subpixel = u8> + 'static>(
+    image: Buffer<P>,
+    spec: &Spec,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<(Buffer<P>, Vec<Taken>), seam_carver::Error> {
+    let (w, h) = image.dimensions();
+    let turn = |flags: &Option<Vec<bool>>| {
+        flags
+            .as_ref()
+            .map(|f| transpose_flags(f, w as usize, h as usize))
+    };
+    let (mut image, keep, drop, size) = if spec.height_first {
+        let size = spec.size.map(|(tw, th)| (th, tw));
+        (transpose(&image), turn(&spec.keep), turn(&spec.drop), size)
+    } else {
+        (image, spec.keep.clone(), spec.drop.clone(), spec.size)
+    };
+    let (vertical, horizontal) = if spec.height_first {
+        ("horizontal", "vertical")
+    } else {
+        ("vertical", "horizontal")
+    };
+    let base = |width, height| Request {
+        energy: spec.energy,
+        step_ratio: spec.step_ratio,
+        ..Request::new(width, height, spec.rule)
+    };
+    let (cw, ch) = image.dimensions();
+    // The kept area as an image, so that it can follow the object's removal.
+    let mut keep = keep.map(|flags| {
+        GrayImage::from_fn(cw, ch, |x, y| {
+            Luma([flags[y as usize * cw as usize + x as usize] as u8 * 255])
+        })
+    });
+    let keep_mask = |keep: &Option<GrayImage>| {
+        keep.as_ref().map(|k| {
+            let flags: Vec<bool> = k.pixels().map(|p| p[0] > 0).collect();
+            mask_of("keep_mask", &flags, k.width(), k.height())
+        })
+    };
+    let mut taken = Vec::new();
+    let mut record = |carved: &seam_carver::Carved<P>| {
+        taken.extend(carved.seams.iter().map(|s| (vertical, s.clone())));
+        taken.extend(carved.horizontal.iter().map(|s| (horizontal, s.clone())));
+    };
+    if let Some(drop) = drop {
+        let object = mask_of("drop_mask", &drop, cw, ch);
+        let protect = keep_mask(&keep);
+        let request = Request {
+            protect: protect.as_ref(),
+            remove: Some(&object),
+            ..base(cw, ch)
+        };
+        let carved = seam_carver::resize_with_progress(&image, &request, &mut *progress)?;
+        keep = keep.map(|k| carved.apply_to(&k)).transpose()?;
+        record(&carved);
+        image = carved.image;
+    }
+    if let Some((tw, th)) = size {
+        let protect = keep_mask(&keep);
+        let request = Request {
+            protect: protect.as_ref(),
+            ..base(tw, th)
+        };
+        let carved = seam_carver::resize_with_progress(&image, &request, &mut *progress)?;
+        record(&carved);
+        image = carved.image;
+    }
+    if spec.height_first {
+        image = transpose(&image);
+    }
+    Ok((image, taken))
+}
+
+/// The error seam-carver's refusal becomes: a [`CarveError`] with its kind and numbers.
+fn carve_error(py: Python<'_>, error: seam_carver::Error) -> PyErr {
+    let details = format!("{error:?}");
+    let kind: String = details
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    let err = CarveError::new_err(error.to_string());
+    let value = err.value(py);
+    let _ = value.setattr("kind", kind);
+    let _ = value.setattr("details", details);
+    err
+}
+
+/// A numpy shape as Python prints it: `(3, 4)`.
+fn shape_text(shape: &[usize]) -> String {
+    match shape {
+        [one] => format!("({one},)"),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A mask argument as one flag per pixel, as seam-carving reads it (`np.asarray(mask,
+/// dtype=bool)`, 2-d, the image's height and width).
+fn read_mask(mask: &Bound<'_, PyAny>, height: usize, width: usize) -> PyResult<Vec<bool>> {
+    let numpy = mask.py().import("numpy")?;
+    let kwargs = PyDict::new(mask.py());
+    kwargs.set_item("dtype", numpy.getattr("uint8")?)?;
+    let as_bool = numpy
+        .call_method("asarray", (mask,), None)?
+        .call_method1("astype", ("bool",))?;
+    let flags = numpy.call_method("asarray", (as_bool,), Some(&kwargs))?;
+    let flags: PyReadonlyArrayDyn<'_, u8> = flags.extract()?;
+    let shape = flags.shape().to_vec();
+    if shape.len() != 2 {
+        return Err(PyValueError::new_err(format!(
+            "expect mask to be a 2d binary map, got shape {}",
+            shape_text(&shape)
+        )));
+    }
+    if shape != [height, width] {
+        return Err(PyValueError::new_err(format!(
+            "expect the shape of mask to match the image, got {} vs {}",
+            shape_text(&shape),
+            shape_text(&[height, width])
+        )));
+    }
+    Ok(flags.as_array().iter().map(|&v| v != 0).collect())
+}
+
+/// Python's `round` (half to even), as seam-carving rounds sizes.
+fn round_size(value: f64) -> i64 {
+    value.round_ties_even() as i64
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    py: Python<'_>,
+    src: &Bound<'_, PyAny>,
+    size: Option<Vec<f64>>,
+    energy_mode: Option<&str>,
+    order: &str,
+    keep_mask: Option<&Bound<'_, PyAny>>,
+    drop_mask: Option<&Bound<'_, PyAny>>,
+    step_ratio: Option<f64>,
+    seams: &str,
+    progress: Option<Py<PyAny>>,
+    return_seams: bool,
+) -> PyResult<Py<PyAny>> {
+    let array: PyReadonlyArrayDyn<'_, u8> = src.extract().map_err(|_| {
+        let dtype = src
+            .getattr("dtype")
+            .map(|d| d.to_string())
+            .unwrap_or_else(|_| src.get_type().to_string());
+        PyTypeError::new_err(format!(
+            "seam_carver carves uint8 arrays, got {dtype}: convert with .astype(numpy.uint8)"
+        ))
+    })?;
+    let shape = array.shape().to_vec();
+    if array.len() == 0 || !(2..=3).contains(&shape.len()) {
+        return Err(PyValueError::new_err(format!(
+            "expect a 3d rgb image or a 2d grayscale image, got image in shape {}",
+            shape_text(&shape)
+        )));
+    }
+    let channels = if shape.len() == 3 { shape[2] } else { 1 };
+    if ![1, 3, 4].contains(&channels) {
+        return Err(PyValueError::new_err(format!(
+            "expect 1, 3 or 4 channels (gray, RGB, RGBA), got image in shape {}",
+            shape_text(&shape)
+        )));
+    }
+    let energy = match energy_mode {
+        None => EnergyKind::default(),
+        Some("backward") => EnergyKind::Backward,
+        Some("forward") => EnergyKind::Forward,
+        Some("salient") => EnergyKind::Salient,
+        Some(other) => {
+            return Err(PyValueError::new_err(format!(
+                "expect energy_mode to be one of ('backward', 'forward', 'salient') or None, got {other}"
+            )));
+        }
+    };
+    let height_first = match order {
+        "width-first" => false,
+        "height-first" => true,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "expect order to be one of ('width-first', 'height-first'), got {other}"
+            )));
+        }
+    };
+    let rule = match seams {
+        "optimal" => SeamRule::Optimal,
+        "imageproc" => SeamRule::Imageproc,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "expect seams to be one of ('optimal', 'imageproc'), got {other}"
+            )));
+        }
+    };
+    if let Some(ratio) = step_ratio
+        && !(ratio > 0.0 && ratio <= 1.0)
+    {
+        return Err(PyValueError::new_err(format!(
+            "expect `step_ratio` to be between (0,1], got {ratio}"
+        )));
+    }
+    let (height, width) = (shape[0], shape[1]);
+    let keep = keep_mask.map(|m| read_mask(m, height, width)).transpose()?;
+    let drop = drop_mask.map(|m| read_mask(m, height, width)).transpose()?;
+    let size = match size {
+        None => None,
+        Some(pair) if pair.len() == 2 => {
+            let (w, h) = (round_size(pair[0]), round_size(pair[1]));
+            if w <= 0 || h <= 0 || w > u32::MAX as i64 || h > u32::MAX as i64 {
+                return Err(PyValueError::new_err(format!(
+                    "expect target size to be positive, got ({}, {})",
+                    pair[0], pair[1]
+                )));
+            }
+            Some((w as u32, h as u32))
+        }
+        Some(other) => {
+            return Err(PyValueError::new_err(format!(
+                "expect size to be (width, height), got {other:?}"
+            )));
+        }
+    };
+    let spec = Spec {
+        size,
+        energy,
+        height_first,
+        keep,
+        drop,
+        step_ratio: step_ratio.map(|r| r as f32),
+        rule,
+    };
+    // Every layout (C, Fortran, strided views) read in logical order.
+    let data: Vec<u8> = array.as_array().iter().copied().collect();
+    drop_array(array);
+    let (w, h) = (width as u32, height as u32);
+    let mut callback_error: Option<PyErr> = None;
+    let outcome = py.detach(|| {
+        let mut report = |done: u32, total: u32| {
+            if let (Some(callback), None) = (&progress, &callback_error) {
+                Python::attach(|py| {
+                    if let Err(e) = callback.call1(py, (done, total)) {
+                        callback_error = Some(e);
+                    }
+                });
+            }
+        };
+        match channels {
+            1 => carve(
+                Buffer::<Luma<u8>>::from_raw(w, h, data).expect("the array's size"),
+                &spec,
+                &mut report,
+            )
+            .map(|(i, s)| (i.width(), i.height(), i.into_raw(), s)),
+            3 => carve(
+                Buffer::<Rgb<u8>>::from_raw(w, h, data).expect("the array's size"),
+                &spec,
+                &mut report,
+            )
+            .map(|(i, s)| (i.width(), i.height(), i.into_raw(), s)),
+            _ => carve(
+                Buffer::<Rgba<u8>>::from_raw(w, h, data).expect("the array's size"),
+                &spec,
+                &mut report,
+            )
+            .map(|(i, s)| (i.width(), i.height(), i.into_raw(), s)),
+        }
+    });
+    if let Some(e) = callback_error {
+        return Err(e);
+    }
+    let (out_w, out_h, raw, taken) = outcome.map_err(|e| carve_error(py, e))?;
+    let mut out_shape = vec![out_h as usize, out_w as usize];
+    if shape.len() == 3 {
+        out_shape.push(channels);
+    }
+    let result = PyArray1::from_vec(py, raw).reshape(out_shape)?;
+    if !return_seams {
+        return Ok(result.into_any().unbind());
+    }
+    let list = PyList::empty(py);
+    for (orientation, seam) in taken {
+        let item = PyDict::new(py);
+        item.set_item("orientation", orientation)?;
+        item.set_item("path", seam.path)?;
+        item.set_item("cost", seam.cost)?;
+        item.set_item("inserted", seam.inserted.is_some())?;
+        item.set_item("pass", seam.inserted)?;
+        list.append(item)?;
+    }
+    Ok((result, list).into_pyobject(py)?.into_any().unbind())
+}
+
+/// Lets go of the borrowed input array before the carve.
+fn drop_array<T>(_array: T) {}
+
+/// Resizes an image by seam carving: seam-carving 1.1.0's `resize`, with the same
+/// arguments and meanings, and a few of seam-carver's own as keywords.
+///
+/// - `src`: a `uint8` array, `HxW` gray, `HxWx1`, `HxWx3` RGB or `HxWx4` RGBA (alpha
+///   carried through every seam); any memory layout.
+/// - `size`: `(width, height)` to reach (rounded as Python rounds), or None.
+/// - `energy_mode`: None for seam-carver's default (salient energy: forward energy on
+///   a smoothed copy plus how much each pixel stands out, which keeps plain objects on
+///   textured backgrounds), or `"backward"`, `"forward"` as in seam-carving, or
+///   `"salient"`.
+/// - `order`: `"width-first"` or `"height-first"`.
+/// - `keep_mask`: pixels no seam crosses while another exists; `drop_mask`: an object
+///   removed before the resize (both 2-d, any dtype, nonzero = set).
+/// - `step_ratio`: the most seams one insertion pass inserts, as a share of the width;
+///   None (the default) for seam-carver's one pass up to the width less one.
+/// - `seams`: `"optimal"` (exact minimum-cost seams) or `"imageproc"` (the Bacalhau
+///   example's tracing, backward energy only).
+/// - `progress`: called as `progress(done, total)` after each seam.
+/// - `return_seams`: also return the seams taken, as a list of dicts (`orientation`,
+///   `path`, `cost`, `inserted`, `pass`).
+///
+/// Raises ValueError for bad arguments (as seam-carving does), CarveError (a
+/// ValueError) for a carve seam-carver refuses, TypeError for a non-uint8 array.
+#[pyfunction]
+#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false))]
+#[allow(clippy::too_many_arguments)]
+fn resize(
+    py: Python<'_>,
+    src: &Bound<'_, PyAny>,
+    size: Option<Vec<f64>>,
+    energy_mode: Option<&str>,
+    order: &str,
+    keep_mask: Option<&Bound<'_, PyAny>>,
+    drop_mask: Option<&Bound<'_, PyAny>>,
+    step_ratio: Option<f64>,
+    seams: &str,
+    progress: Option<Py<PyAny>>,
+    return_seams: bool,
+) -> PyResult<Py<PyAny>> {
+    run(
+        py,
+        src,
+        size,
+        energy_mode,
+        order,
+        keep_mask,
+        drop_mask,
+        step_ratio,
+        seams,
+        progress,
+        return_seams,
+    )
+}
+
+/// Removes the object `drop_mask` marks, never cutting through `keep_mask`:
+/// seam-carving 1.1.0's `remove_object` (the same as `resize(src,
+/// drop_mask=drop_mask, keep_mask=keep_mask)`).
+#[pyfunction]
+#[pyo3(signature = (src, drop_mask, keep_mask=None, *, energy_mode=None, progress=None))]
+fn remove_object(
+    py: Python<'_>,
+    src: &Bound<'_, PyAny>,
+    drop_mask: &Bound<'_, PyAny>,
+    keep_mask: Option<&Bound<'_, PyAny>>,
+    energy_mode: Option<&str>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    run(
+        py,
+        src,
+        None,
+        energy_mode,
+        "width-first",
+        keep_mask,
+        Some(drop_mask),
+        None,
+        "optimal",
+        progress,
+        false,
+    )
+}
+
+/// Content-aware image resizing by seam carving, with the API of the `seam-carving`
+/// package: `seam_carver.resize(src, (width, height))`.
+#[pymodule(name = "seam_carver")]
+fn python_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(resize, m)?)?;
+    m.add_function(wrap_pyfunction!(remove_object, m)?)?;
+    m.add("CarveError", m.py().get_type::<CarveError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,278 @@
+"""seam_carver from Python: every argument, every array layout, bad inputs, the CLI's
+pixels, and seam-carving 1.1.0's API (installed beside it) as the thing it replaces."""
+
+import os
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import seam_carving
+from PIL import Image
+
+import seam_carver
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def photo(width=60, height=40, seed=1):
+    """A photo-like RGB array: smooth regions, an edge, some noise."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width]
+    base = np.where(x * 3 > width + y, 180, 40)
+    img = np.stack([base + (x * 2 + y * c) % 50 for c in range(3)], axis=-1)
+    return (img + rng.integers(0, 8, img.shape)).astype(np.uint8)
+
+
+def is_subsequence(small, big):
+    it = iter(map(tuple, big))
+    return all(any(tuple(s) == b for b in it) for s in small)
+
+
+# Shapes and layouts
+
+
+@pytest.mark.parametrize("channels", [None, 1, 3, 4])
+@pytest.mark.parametrize("order", ["width-first", "height-first"])
+@pytest.mark.parametrize("size", [(45, 33), (80, 50), (45, 50)])
+def test_every_pixel_format_and_order_gives_the_size_asked(channels, order, size):
+    src = photo()
+    if channels is None:
+        src = src[:, :, 0].copy()
+    elif channels == 1:
+        src = src[:, :, :1].copy()
+    elif channels == 4:
+        src = np.concatenate([src, np.full(src.shape[:2] + (1,), 200, np.uint8)], -1)
+    out = seam_carver.resize(src, size, order=order)
+    assert out.dtype == np.uint8
+    assert out.shape == (size[1], size[0]) + src.shape[2:]
+
+
+def test_fortran_order_views_and_slices_carve_as_their_copies():
+    base = photo(80, 50)
+    want = seam_carver.resize(np.ascontiguousarray(base[::2, 5:70]), (50, 20))
+    for view in [
+        base[::2, 5:70],  # strided view
+        np.asfortranarray(base[::2, 5:70]),  # Fortran order
+        np.ascontiguousarray(base[::2, 5:70].transpose(1, 0, 2)).transpose(1, 0, 2),
+    ]:
+        assert np.array_equal(seam_carver.resize(view, (50, 20)), want)
+
+
+def test_alpha_is_carried_through_every_seam_exactly():
+    rgb = photo(48, 30)
+    rng = np.random.default_rng(3)
+    alpha = rng.integers(0, 256, rgb.shape[:2], dtype=np.uint8)
+    alpha[:, :10] = 0  # a clear region with colours nobody sees
+    src = np.concatenate([rgb, alpha[:, :, None]], -1)
+    out = seam_carver.resize(src, (36, 30))
+    assert out.shape == (30, 36, 4)
+    for y in range(30):
+        assert is_subsequence(out[y], src[y]), y
+    # Opaque RGBA carves as RGB does.
+    opaque = np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], -1)
+    out = seam_carver.resize(opaque, (36, 27))
+    assert np.array_equal(out[:, :, :3], seam_carver.resize(rgb, (36, 27)))
+    assert (out[:, :, 3] == 255).all()
+
+
+def test_gray_and_one_channel_agree():
+    gray = photo()[:, :, 1].copy()
+    a = seam_carver.resize(gray, (44, 31))
+    b = seam_carver.resize(gray[:, :, None], (44, 31))
+    assert np.array_equal(a, b[:, :, 0])
+
+
+# Masks
+
+
+@pytest.mark.parametrize("dtype", [bool, np.uint8, np.int64, np.float32])
+def test_keep_mask_of_any_dtype_is_never_cut(dtype):
+    src = photo(60, 40)
+    keep = np.zeros((40, 60), dtype)
+    keep[:, 20:28] = 1
+    out = seam_carver.resize(src, (40, 40), keep_mask=keep)
+    # The kept columns survive whole, side by side, in every row.
+    for y in range(40):
+        row = [tuple(p) for p in out[y]]
+        kept = [tuple(p) for p in src[y, 20:28]]
+        assert any(row[i : i + 8] == kept for i in range(len(row) - 7)), y
+
+
+def test_drop_mask_removes_the_object_then_the_size_is_reached():
+    src = photo(60, 40)
+    drop = np.zeros((40, 60), bool)
+    drop[5:30, 30:36] = True
+    removed = seam_carver.resize(src, drop_mask=drop)
+    assert removed.shape[1] <= 54 and removed.shape[0] == 40
+    both = seam_carver.resize(src, (50, 36), drop_mask=drop)
+    assert both.shape == (36, 50, 3)
+    assert np.array_equal(seam_carver.remove_object(src, drop), removed)
+
+
+def test_an_object_under_the_keep_mask_is_a_carve_error_with_its_kind():
+    src = photo(30, 20)
+    mask = np.zeros((20, 30), bool)
+    mask[:, 10:12] = True
+    with pytest.raises(seam_carver.CarveError) as caught:
+        seam_carver.resize(src, drop_mask=mask, keep_mask=mask)
+    assert caught.value.kind == "ObjectBlocked"
+    assert "ObjectBlocked" in caught.value.details
+    assert isinstance(caught.value, ValueError)
+
+
+# Extras: seams, progress, the imageproc rule, step_ratio, the GIL
+
+
+def test_seams_and_progress_are_reported():
+    src = photo(50, 30)
+    calls = []
+    out, seams = seam_carver.resize(
+        src, (44, 27), progress=lambda d, t: calls.append((d, t)), return_seams=True
+    )
+    assert out.shape == (27, 44, 3)
+    assert [s["orientation"] for s in seams] == ["vertical"] * 6 + ["horizontal"] * 3
+    assert all(len(s["path"]) == (30 if s["orientation"] == "vertical" else 44) for s in seams)
+    assert calls == [(i, 9) for i in range(1, 10)]
+    # Height first: the horizontal seams come first.
+    _, seams = seam_carver.resize(src, (44, 27), order="height-first", return_seams=True)
+    assert [s["orientation"] for s in seams] == ["horizontal"] * 3 + ["vertical"] * 6
+
+
+def test_an_error_in_the_progress_callback_is_raised():
+    def fail(done, total):
+        raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError, match="stop"):
+        seam_carver.resize(photo(), (50, 40), progress=fail)
+
+
+def test_step_ratio_bounds_each_insertion_pass():
+    src = photo(20, 10)
+    _, seams = seam_carver.resize(src, (40, 10), step_ratio=0.5, return_seams=True)
+    assert [s["pass"] for s in seams] == [1] * 10 + [2] * 10
+    _, seams = seam_carver.resize(src, (40, 10), return_seams=True)
+    assert [s["pass"] for s in seams].count(1) == 19
+
+
+def test_the_imageproc_rule_takes_backward_energy_only():
+    src = photo()
+    assert seam_carver.resize(src, (50, 40), energy_mode="backward", seams="imageproc").shape == (40, 50, 3)
+    with pytest.raises(seam_carver.CarveError):
+        seam_carver.resize(src, (50, 40), seams="imageproc")
+
+
+def test_the_gil_is_released_while_carving():
+    src = photo(900, 700)
+    ticks = [0]
+    done = threading.Event()
+
+    def spin():
+        while not done.is_set():
+            ticks[0] += 1
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        before = ticks[0]
+        seam_carver.resize(src, (600, 700))
+        during = ticks[0] - before
+    finally:
+        done.set()
+        spinner.join()
+    # Another Python thread ran while the carve did (it would be frozen under the GIL).
+    assert during > 1000, during
+
+
+# Bad inputs, as seam-carving reports them
+
+
+BAD_CALLS = [
+    ("order", lambda m: m.resize(photo(), (50, 40), order="diagonal")),
+    ("mask ndim", lambda m: m.resize(photo(), (50, 40), keep_mask=np.zeros((40, 60, 2)))),
+    ("mask shape", lambda m: m.resize(photo(), (50, 40), keep_mask=np.zeros((40, 61)))),
+    ("size", lambda m: m.resize(photo(), (0, 40))),
+    ("empty", lambda m: m.resize(np.zeros((0, 5, 3), np.uint8), (5, 5))),
+    ("ndim", lambda m: m.resize(np.zeros((2, 3, 4, 5), np.uint8), (5, 5))),
+    ("step", lambda m: m.resize(photo(), (90, 40), step_ratio=1.5)),
+]
+
+
+@pytest.mark.parametrize("label,call", BAD_CALLS, ids=[b[0] for b in BAD_CALLS])
+def test_bad_arguments_raise_what_seam_carving_raises(label, call):
+    with pytest.raises(ValueError) as theirs:
+        call(seam_carving)
+    with pytest.raises(ValueError) as ours:
+        call(seam_carver)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_bad_energy_modes_and_dtypes_say_what_is_accepted():
+    with pytest.raises(ValueError, match="energy_mode"):
+        seam_carver.resize(photo(), (50, 40), energy_mode="sideways")
+    with pytest.raises(TypeError, match="uint8"):
+        seam_carver.resize(photo().astype(np.float64), (50, 40))
+    with pytest.raises(ValueError, match="channels"):
+        seam_carver.resize(np.zeros((5, 5, 2), np.uint8), (4, 5))
+
+
+# Compatibility with seam-carving 1.1.0: the same shapes for the same calls
+
+
+COMPATIBLE = [
+    dict(size=(45, 40)),
+    dict(size=(80, 40)),
+    dict(size=(45, 30), order="height-first"),
+    dict(size=(70, 50), energy_mode="forward"),
+    dict(size=(50, 35), energy_mode="backward", step_ratio=0.3),
+]
+
+
+@pytest.mark.parametrize("kwargs", COMPATIBLE, ids=[str(k) for k in COMPATIBLE])
+@pytest.mark.parametrize("gray", [False, True])
+def test_the_same_calls_give_the_same_shapes_as_seam_carving(kwargs, gray):
+    src = photo()
+    if gray:
+        src = src[:, :, 0].copy()
+    assert seam_carver.resize(src, **kwargs).shape == seam_carving.resize(src, **kwargs).shape
+
+
+# The same pixels as the command line
+
+
+def cli_carve(src, args):
+    """The CLI's carve of the array `src` (handed over as a PNG, so that both read the
+    very same pixels whatever decoder a JPEG would meet)."""
+    binary = os.environ.get("SEAM_CARVER_BIN")
+    if not binary:
+        pytest.fail("SEAM_CARVER_BIN names the seam-carver binary (tests/python.rs sets it)")
+    with tempfile.TemporaryDirectory() as tmp:
+        png = Path(tmp) / "photo.png"
+        Image.fromarray(src).save(png)
+        out = Path(tmp) / "out"
+        subprocess.run([binary, str(png), "--only", "carved", "-q", "-o", str(out), *args], check=True)
+        return np.asarray(Image.open(out / "photo.carved.png").convert("RGB"))
+
+
+def photos():
+    found = [ROOT / "inputs" / "coffee.png"]
+    shared = os.environ.get("SEAM_CARVER_PARITY_DIR")
+    if shared:
+        found += sorted(p for p in Path(shared).iterdir() if p.suffix.lower() in (".jpg", ".png"))[:3]
+    return found
+
+
+@pytest.mark.parametrize("path", photos(), ids=lambda p: p.name)
+def test_the_same_pixels_as_the_cli(path):
+    src = np.asarray(Image.open(path).convert("RGB"))
+    h, w = src.shape[:2]
+    size = (w - w // 6, h - h // 10)
+    assert np.array_equal(
+        seam_carver.resize(src, size), cli_carve(src, ["--width", str(size[0]), "--height", str(size[1])])
+    )
+    assert np.array_equal(
+        seam_carver.resize(src, (w + w // 5, h), energy_mode="forward"),
+        cli_carve(src, ["--width", str(w + w // 5), "--energy", "forward"]),
+    )
