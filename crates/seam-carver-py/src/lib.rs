@@ -20,7 +20,7 @@ pyo3::create_exception!(
      holds its numbers."
 );
 
-type Buffer<P> = ImageBuffer<P, Vec<u8>>;
+type Buffer<P> = ImageBuffer<P, Vec<<P as Pixel>::Subpixel>>;
 
 /// What a call asks for, checked.
 struct Spec {
@@ -36,7 +36,7 @@ struct Spec {
 /// A seam as it is reported: its orientation in the input and the seam itself.
 type Taken = (&'static str, Seam);
 
-fn transpose<P: Pixel<Subpixel = u8>>(image: &Buffer<P>) -> Buffer<P> {
+fn transpose<P: Pixel>(image: &Buffer<P>) -> Buffer<P> {
     ImageBuffer::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
 }
 
@@ -52,24 +52,34 @@ fn mask_of(name: &str, flags: &[bool], width: u32, height: u32) -> Mask {
     })
 }
 
-/// The carve of `image` as `spec` says: the object removed first, then the size
-/// reached, the kept area carried along; height-first by carving the transpose.
-fn carve<P: Pixel<Subpixel = u8> + 'static>(
+/// The carve of the 8-bit `image` as `spec` says: the object removed first, then the
+/// size reached, the kept area carried along; height-first by carving the transpose.
+/// `data`, the same picture in another sample type (an array of floats or wide
+/// integers, which `image` is the 0..255 reading of), gets the same seams.
+fn carve<P: Pixel<Subpixel = u8> + 'static, Q: Pixel>(
     image: Buffer<P>,
+    data: Option<Buffer<Q>>,
     spec: &Spec,
     progress: &mut dyn FnMut(u32, u32),
-) -> Result<(Buffer<P>, Vec<Taken>), seam_carver::Error> {
+) -> Result<(Buffer<P>, Option<Buffer<Q>>, Vec<Taken>), seam_carver::Error> {
     let (w, h) = image.dimensions();
     let turn = |flags: &Option<Vec<bool>>| {
         flags
             .as_ref()
             .map(|f| transpose_flags(f, w as usize, h as usize))
     };
-    let (mut image, keep, drop, size) = if spec.height_first {
+    let (mut image, mut data, keep, drop, size) = if spec.height_first {
         let size = spec.size.map(|(tw, th)| (th, tw));
-        (transpose(&image), turn(&spec.keep), turn(&spec.drop), size)
+        let data = data.map(|d| transpose(&d));
+        (
+            transpose(&image),
+            data,
+            turn(&spec.keep),
+            turn(&spec.drop),
+            size,
+        )
     } else {
-        (image, spec.keep.clone(), spec.drop.clone(), spec.size)
+        (image, data, spec.keep.clone(), spec.drop.clone(), spec.size)
     };
     let (vertical, horizontal) = if spec.height_first {
         ("horizontal", "vertical")
@@ -95,37 +105,33 @@ fn carve<P: Pixel<Subpixel = u8> + 'static>(
         })
     };
     let mut taken = Vec::new();
-    let mut record = |carved: &seam_carver::Carved<P>| {
-        taken.extend(carved.seams.iter().map(|s| (vertical, s.clone())));
-        taken.extend(carved.horizontal.iter().map(|s| (horizontal, s.clone())));
-    };
-    if let Some(drop) = drop {
-        let object = mask_of("drop_mask", &drop, cw, ch);
+    let drop = drop.map(|d| mask_of("drop_mask", &d, cw, ch));
+    // Two steps at most: the object's removal, then the size.
+    let steps = [
+        drop.as_ref().map(|object| (Some(object), (cw, ch))),
+        size.map(|size| (None, size)),
+    ];
+    for (object, (tw, th)) in steps.into_iter().flatten() {
         let protect = keep_mask(&keep);
         let request = Request {
             protect: protect.as_ref(),
-            remove: Some(&object),
-            ..base(cw, ch)
-        };
-        let carved = seam_carver::resize_with_progress(&image, &request, &mut *progress)?;
-        keep = keep.map(|k| carved.apply_to(&k)).transpose()?;
-        record(&carved);
-        image = carved.image;
-    }
-    if let Some((tw, th)) = size {
-        let protect = keep_mask(&keep);
-        let request = Request {
-            protect: protect.as_ref(),
+            remove: object,
             ..base(tw, th)
         };
         let carved = seam_carver::resize_with_progress(&image, &request, &mut *progress)?;
-        record(&carved);
+        if object.is_some() {
+            keep = keep.map(|k| carved.apply_to(&k)).transpose()?;
+        }
+        data = data.map(|d| carved.apply_to(&d)).transpose()?;
+        taken.extend(carved.seams.iter().map(|s| (vertical, s.clone())));
+        taken.extend(carved.horizontal.iter().map(|s| (horizontal, s.clone())));
         image = carved.image;
     }
     if spec.height_first {
         image = transpose(&image);
+        data = data.map(|d| transpose(&d));
     }
-    Ok((image, taken))
+    Ok((image, data, taken))
 }
 
 /// The error seam-carver's refusal becomes: a [`CarveError`] with its kind and numbers.
@@ -204,17 +210,21 @@ fn run(
     progress: Option<Py<PyAny>>,
     return_seams: bool,
 ) -> PyResult<Py<PyAny>> {
-    let array: PyReadonlyArrayDyn<'_, u8> = src.extract().map_err(|_| {
-        let dtype = src
-            .getattr("dtype")
-            .map(|d| d.to_string())
-            .unwrap_or_else(|_| src.get_type().to_string());
-        PyTypeError::new_err(format!(
-            "seam_carver carves uint8 arrays, got {dtype}: convert with .astype(numpy.uint8)"
-        ))
-    })?;
-    let shape = array.shape().to_vec();
-    if array.len() == 0 || !(2..=3).contains(&shape.len()) {
+    // Any numeric array, as seam-carving takes: uint8 is carved as it is; other types
+    // (wider integers, floats) are read as 0..255 intensities for the seams, which
+    // their own values then follow, and come back in their own type.
+    let numpy = py.import("numpy")?;
+    let array = numpy.call_method1("asarray", (src,))?;
+    let dtype = array.getattr("dtype")?;
+    let kind: String = dtype.getattr("kind")?.extract()?;
+    let is_u8 = dtype.getattr("name")?.extract::<String>()? == "uint8";
+    if !is_u8 && !matches!(kind.as_str(), "i" | "u" | "f") {
+        return Err(PyTypeError::new_err(format!(
+            "seam_carver carves arrays of numbers, got dtype {dtype}"
+        )));
+    }
+    let shape: Vec<usize> = array.getattr("shape")?.extract()?;
+    if shape.iter().product::<usize>() == 0 || !(2..=3).contains(&shape.len()) {
         return Err(PyValueError::new_err(format!(
             "expect a 3d rgb image or a 2d grayscale image, got image in shape {}",
             shape_text(&shape)
@@ -294,8 +304,19 @@ fn run(
         rule,
     };
     // Every layout (C, Fortran, strided views) read in logical order.
-    let data: Vec<u8> = array.as_array().iter().copied().collect();
-    drop_array(array);
+    let (bytes, wide): (Vec<u8>, Option<Vec<f64>>) = if is_u8 {
+        let view: PyReadonlyArrayDyn<'_, u8> = array.extract()?;
+        (view.as_array().iter().copied().collect(), None)
+    } else {
+        let floats = array.call_method1("astype", ("float64",))?;
+        let view: PyReadonlyArrayDyn<'_, f64> = floats.extract()?;
+        let wide: Vec<f64> = view.as_array().iter().copied().collect();
+        let bytes = wide
+            .iter()
+            .map(|v| v.round().clamp(0.0, 255.0) as u8)
+            .collect();
+        (bytes, Some(wide))
+    };
     let (w, h) = (width as u32, height as u32);
     let mut callback_error: Option<PyErr> = None;
     let outcome = py.detach(|| {
@@ -309,37 +330,27 @@ fn run(
             }
         };
         match channels {
-            1 => carve(
-                Buffer::<Luma<u8>>::from_raw(w, h, data).expect("the array's size"),
-                &spec,
-                &mut report,
-            )
-            .map(|(i, s)| (i.width(), i.height(), i.into_raw(), s)),
-            3 => carve(
-                Buffer::<Rgb<u8>>::from_raw(w, h, data).expect("the array's size"),
-                &spec,
-                &mut report,
-            )
-            .map(|(i, s)| (i.width(), i.height(), i.into_raw(), s)),
-            _ => carve(
-                Buffer::<Rgba<u8>>::from_raw(w, h, data).expect("the array's size"),
-                &spec,
-                &mut report,
-            )
-            .map(|(i, s)| (i.width(), i.height(), i.into_raw(), s)),
+            1 => carve_raw::<Luma<u8>, Luma<f64>>(w, h, bytes, wide, &spec, &mut report),
+            3 => carve_raw::<Rgb<u8>, Rgb<f64>>(w, h, bytes, wide, &spec, &mut report),
+            _ => carve_raw::<Rgba<u8>, Rgba<f64>>(w, h, bytes, wide, &spec, &mut report),
         }
     });
     if let Some(e) = callback_error {
         return Err(e);
     }
-    let (out_w, out_h, raw, taken) = outcome.map_err(|e| carve_error(py, e))?;
+    let (out_w, out_h, raw, wide, taken) = outcome.map_err(|e| carve_error(py, e))?;
     let mut out_shape = vec![out_h as usize, out_w as usize];
     if shape.len() == 3 {
         out_shape.push(channels);
     }
-    let result = PyArray1::from_vec(py, raw).reshape(out_shape)?;
+    let result = match wide {
+        None => PyArray1::from_vec(py, raw).reshape(out_shape)?.into_any(),
+        Some(values) => PyArray1::from_vec(py, values)
+            .reshape(out_shape)?
+            .call_method1("astype", (dtype,))?,
+    };
     if !return_seams {
-        return Ok(result.into_any().unbind());
+        return Ok(result.unbind());
     }
     let list = PyList::empty(py);
     for (orientation, seam) in taken {
@@ -354,8 +365,24 @@ fn run(
     Ok((result, list).into_pyobject(py)?.into_any().unbind())
 }
 
-/// Lets go of the borrowed input array before the carve.
-fn drop_array<T>(_array: T) {}
+/// The carve of an array read as `bytes` (and, for a type other than uint8, its own
+/// `wide` values) of `P` pixels: the result's size, bytes, values and seams.
+type Outcome = (u32, u32, Vec<u8>, Option<Vec<f64>>, Vec<Taken>);
+
+fn carve_raw<P: Pixel<Subpixel = u8> + 'static, Q: Pixel<Subpixel = f64>>(
+    width: u32,
+    height: u32,
+    bytes: Vec<u8>,
+    wide: Option<Vec<f64>>,
+    spec: &Spec,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Outcome, seam_carver::Error> {
+    let image = Buffer::<P>::from_raw(width, height, bytes).expect("the array's size");
+    let data = wide.map(|v| Buffer::<Q>::from_raw(width, height, v).expect("the array's size"));
+    let (image, data, taken) = carve(image, data, spec, progress)?;
+    let (w, h) = image.dimensions();
+    Ok((w, h, image.into_raw(), data.map(|d| d.into_raw()), taken))
+}
 
 /// Resizes an image by seam carving: seam-carving 1.1.0's `resize`, with the same
 /// arguments and meanings, and a few of seam-carver's own as keywords.
