@@ -52,6 +52,9 @@ fn mask_of(name: &str, flags: &[bool], width: u32, height: u32) -> Mask {
     })
 }
 
+/// A carve's image, the values that followed it, and its seams.
+type Carried<P, Q> = (Buffer<P>, Option<Buffer<Q>>, Vec<Taken>);
+
 /// The carve of the 8-bit `image` as `spec` says: the object removed first, then the
 /// size reached, the kept area carried along; height-first by carving the transpose.
 /// `data`, the same picture in another sample type (an array of floats or wide
@@ -61,7 +64,7 @@ fn carve<P: Pixel<Subpixel = u8> + 'static, Q: Pixel>(
     data: Option<Buffer<Q>>,
     spec: &Spec,
     progress: &mut dyn FnMut(u32, u32),
-) -> Result<(Buffer<P>, Option<Buffer<Q>>, Vec<Taken>), seam_carver::Error> {
+) -> Result<Carried<P, Q>, seam_carver::Error> {
     let (w, h) = image.dimensions();
     let turn = |flags: &Option<Vec<bool>>| {
         flags
