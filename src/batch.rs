@@ -958,7 +958,7 @@ fn check_header(path: &Path, max_pixels: u64) -> Result<()> {
             Ok(reader) => reader,
             Err(_) => return Ok(()),
         };
-    match crate::pipeline::dimensions(reader, max_pixels) {
+    match crate::pipeline::dimensions(reader, &head, max_pixels) {
         Ok((width, height)) => crate::pipeline::check_pixels(width, height, max_pixels),
         Err(_) => Ok(()),
     }

@@ -42,7 +42,7 @@ pub enum Error {
     /// The image's pixels do not fit in the memory there is (a `--max-pixels` raised
     /// beyond it).
     #[error(
-        "image is {width}x{height}: decoding it takes {bytes} bytes, more memory than can be had (lower --max-pixels to refuse such images from their header)"
+        "image is {width}x{height}: decoding it takes at least {bytes} bytes, more memory than can be had (lower --max-pixels to refuse such images from their header)"
     )]
     OutOfMemory {
         /// The image's width.
@@ -82,7 +82,7 @@ pub enum Error {
     /// Reading the header took more memory than allowed: metadata that inflates beyond
     /// the limit (a decompression bomb), or a size that cannot be addressed.
     #[error(
-        "image is too large: reading its header takes more than {limit} bytes, or more memory than can be addressed (a decompression bomb in its metadata, or an image over the limit of {max} pixels)"
+        "image is too large to read: its header takes more than {limit} bytes of memory, or more than can be addressed (a decompression bomb in its metadata, or a size beyond what this build can hold; --max-pixels is {max})"
     )]
     HeaderTooLarge {
         /// The memory a header may take.

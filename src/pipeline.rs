@@ -200,30 +200,55 @@ fn largest_png_in_ico(bytes: &[u8]) -> Option<&[u8]> {
 /// is one clean error, natively and in a wasm32 module's 512 MiB.
 pub const HEADER_ALLOC: u64 = 64 << 20;
 
-/// The image's dimensions from its header, read within [`HEADER_ALLOC`] and without the
-/// dimension limits (ours, with a clearer message, come after).
+/// The image's dimensions from its header (`head`: the file's first bytes, as many as
+/// `reader` reads), read within [`HEADER_ALLOC`] and without the dimension limits (ours,
+/// with a clearer message, come after).
 pub fn dimensions<R: std::io::BufRead + std::io::Seek>(
     mut reader: ImageReader<R>,
+    head: &[u8],
     max_pixels: u64,
 ) -> Result<(u32, u32)> {
     let mut limits = Limits::no_limits();
     limits.max_alloc = Some(HEADER_ALLOC);
     reader.limits(limits);
-    reader.into_dimensions().map_err(|e| match e {
-        image::ImageError::Limits(_) => Error::HeaderTooLarge {
-            limit: HEADER_ALLOC,
-            max: max_pixels,
+    match reader.into_dimensions() {
+        Ok(size) => Ok(size),
+        Err(image::ImageError::Limits(_)) => match png_size(head) {
+            // A size whose pixels a 32-bit module cannot address (the decoder gives up
+            // on it there): the size, for the clear refusals that follow.
+            Some((w, h)) if w as u64 * h as u64 * 8 > usize::MAX as u64 => Ok((w, h)),
+            _ => Err(Error::HeaderTooLarge {
+                limit: HEADER_ALLOC,
+                max: max_pixels,
+            }),
         },
-        e => Error::Decode(e),
-    })
+        Err(e) => Err(Error::Decode(e)),
+    }
+}
+
+/// A PNG's width and height from its IHDR chunk, which a valid PNG starts with.
+fn png_size(head: &[u8]) -> Option<(u32, u32)> {
+    let ihdr = head.strip_prefix(b"\x89PNG\r\n\x1a\n")?.get(4..16)?;
+    let (kind, size) = ihdr.split_at(4);
+    let be = |b: &[u8]| u32::from_be_bytes(b.try_into().expect("four bytes"));
+    (kind == b"IHDR").then(|| (be(&size[..4]), be(&size[4..])))
 }
 
 /// Decodes `bytes` as `format` under the pixel limit (see [`decode`]).
 fn decode_as(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<DynamicImage> {
     let reader = || Ok::<_, Error>(ImageReader::with_format(Cursor::new(bytes), format));
-    let (width, height) = dimensions(reader()?, max_pixels)?;
+    let (width, height) = dimensions(reader()?, bytes, max_pixels)?;
     check_pixels(width, height, max_pixels)?;
     let pixels = width as u64 * height as u64;
+    // At least a byte a pixel decoded and three in the RGB copy: beyond what this build
+    // can address (a 32-bit module's 4 GiB), said before the decoder is asked.
+    if usize::try_from(pixels.saturating_mul(4)).is_err() {
+        return Err(Error::OutOfMemory {
+            width,
+            height,
+            bytes: pixels.saturating_mul(4),
+        });
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(width);
     limits.max_image_height = Some(height);

@@ -295,7 +295,9 @@ fn a_pixel_limit_raised_beyond_the_memory_there_is_is_an_error_not_an_abort() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("huge.png: image is 100000x100000: decoding it takes 60000000000 bytes"),
+        stderr.contains(
+            "huge.png: image is 100000x100000: decoding it takes at least 60000000000 bytes"
+        ),
         "{stderr}"
     );
 }
@@ -400,5 +402,33 @@ fn an_image_over_the_pixel_limit_is_refused_cleanly_under_wasm() {
     );
     assert_eq!(run.status, Some(1), "{}", run.log);
     assert_eq!(run.read("exitCode"), "1");
-    assert!(run.read("stderr").contains("over the limit"));
+    assert!(
+        run.read("stderr")
+            .contains("image is 100000x100000 (10000000000 pixels), over the limit of 16000000"),
+        "{}",
+        run.read("stderr")
+    );
+    // With the limit raised past it: more than a 32-bit module can address, said so.
+    let run = support::run_job(
+        &folder_job(
+            &inputs,
+            &[
+                "/inputs/huge.png",
+                "--max-pixels",
+                "99999999999",
+                "-o",
+                "/outputs",
+            ],
+            "64MiB",
+        ),
+        &[],
+    );
+    assert_eq!(run.status, Some(1), "{}", run.log);
+    assert!(
+        run.read("stderr").contains(
+            "image is 100000x100000: decoding it takes at least 40000000000 bytes, more memory than can be had"
+        ),
+        "{}",
+        run.read("stderr")
+    );
 }
