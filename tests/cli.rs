@@ -909,12 +909,10 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     assert!(stderr_of(&output).contains("over the limit of 100 bytes"));
 }
 
-#[test]
-fn an_interrupt_leaves_no_partial_or_temporary_files_and_exits_130() {
-    let dir = tempfile::tempdir().unwrap();
-    // A batch long enough to be interrupted: twelve 1600x1200 noise images, half their
-    // width each, one at a time.
-    let inputs = dir.path().join("in");
+/// A batch long enough to be interrupted at half their width, one at a time: twelve
+/// 1600x1200 noise images `n0.png` ... `n11.png` in `dir/in`.
+fn long_batch(dir: &Path) -> std::path::PathBuf {
+    let inputs = dir.join("in");
     fs::create_dir(&inputs).unwrap();
     support::noise(1600, 1200, 3)
         .save(inputs.join("n0.png"))
@@ -922,6 +920,13 @@ fn an_interrupt_leaves_no_partial_or_temporary_files_and_exits_130() {
     for i in 1..12 {
         fs::copy(inputs.join("n0.png"), inputs.join(format!("n{i}.png"))).unwrap();
     }
+    inputs
+}
+
+#[test]
+fn an_interrupt_leaves_no_partial_or_temporary_files_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = long_batch(dir.path());
     for (signal, code) in [("INT", 130), ("TERM", 143)] {
         let out = dir.path().join(signal);
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_seam-carver"))
@@ -1690,14 +1695,7 @@ fn an_output_folder_no_file_can_be_created_in_is_a_usage_error_before_any_work()
 #[test]
 fn an_interrupted_rerun_leaves_a_true_manifest_and_leftovers_are_swept() {
     let dir = tempfile::tempdir().unwrap();
-    let inputs = dir.path().join("in");
-    fs::create_dir(&inputs).unwrap();
-    support::noise(1600, 1200, 3)
-        .save(inputs.join("n0.png"))
-        .unwrap();
-    for i in 1..12 {
-        fs::copy(inputs.join("n0.png"), inputs.join(format!("n{i}.png"))).unwrap();
-    }
+    let inputs = long_batch(dir.path());
     let out = dir.path().join("out");
     // A first run, quick, writes every file and a manifest of them; its extra input is
     // not carved again, so its entry stays.

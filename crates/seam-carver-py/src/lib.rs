@@ -199,8 +199,34 @@ fn round_size(value: f64) -> i64 {
     value.round_ties_even() as i64
 }
 
+/// Resizes an image by seam carving: seam-carving 1.1.0's `resize`, with the same
+/// arguments and meanings, and a few of seam-carver's own as keywords.
+///
+/// - `src`: a `uint8` array, `HxW` gray, `HxWx1`, `HxWx3` RGB or `HxWx4` RGBA (alpha
+///   carried through every seam); any memory layout.
+/// - `size`: `(width, height)` to reach (rounded as Python rounds), or None.
+/// - `energy_mode`: None for seam-carver's default (salient energy: forward energy on
+///   a smoothed copy plus how much each pixel stands out, which keeps plain objects on
+///   textured backgrounds), or `"backward"`, `"forward"` as in seam-carving, or
+///   `"salient"`.
+/// - `order`: `"width-first"` or `"height-first"`.
+/// - `keep_mask`: pixels no seam crosses while another exists; `drop_mask`: an object
+///   removed before the resize (both 2-d, any dtype, nonzero = set).
+/// - `step_ratio`: the most seams one insertion pass inserts, as a share of the width;
+///   None (the default) for seam-carver's one pass up to the width less one.
+/// - `seams`: `"optimal"` (exact minimum-cost seams) or `"imageproc"` (the Bacalhau
+///   example's tracing, backward energy only).
+/// - `progress`: called as `progress(done, total)` after each seam.
+/// - `return_seams`: also return the seams taken, as a list of dicts (`orientation`,
+///   `path`, `cost`, `inserted`, `pass`).
+///
+/// Raises ValueError for bad arguments (as seam-carving does), CarveError (a
+/// ValueError) for a carve seam-carver refuses, TypeError for an array that is not of
+/// numbers.
+#[pyfunction]
+#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false))]
 #[allow(clippy::too_many_arguments)]
-fn run(
+fn resize(
     py: Python<'_>,
     src: &Bound<'_, PyAny>,
     size: Option<Vec<f64>>,
@@ -387,60 +413,6 @@ fn carve_raw<P: Pixel<Subpixel = u8> + 'static, Q: Pixel<Subpixel = f64>>(
     Ok((w, h, image.into_raw(), data.map(|d| d.into_raw()), taken))
 }
 
-/// Resizes an image by seam carving: seam-carving 1.1.0's `resize`, with the same
-/// arguments and meanings, and a few of seam-carver's own as keywords.
-///
-/// - `src`: a `uint8` array, `HxW` gray, `HxWx1`, `HxWx3` RGB or `HxWx4` RGBA (alpha
-///   carried through every seam); any memory layout.
-/// - `size`: `(width, height)` to reach (rounded as Python rounds), or None.
-/// - `energy_mode`: None for seam-carver's default (salient energy: forward energy on
-///   a smoothed copy plus how much each pixel stands out, which keeps plain objects on
-///   textured backgrounds), or `"backward"`, `"forward"` as in seam-carving, or
-///   `"salient"`.
-/// - `order`: `"width-first"` or `"height-first"`.
-/// - `keep_mask`: pixels no seam crosses while another exists; `drop_mask`: an object
-///   removed before the resize (both 2-d, any dtype, nonzero = set).
-/// - `step_ratio`: the most seams one insertion pass inserts, as a share of the width;
-///   None (the default) for seam-carver's one pass up to the width less one.
-/// - `seams`: `"optimal"` (exact minimum-cost seams) or `"imageproc"` (the Bacalhau
-///   example's tracing, backward energy only).
-/// - `progress`: called as `progress(done, total)` after each seam.
-/// - `return_seams`: also return the seams taken, as a list of dicts (`orientation`,
-///   `path`, `cost`, `inserted`, `pass`).
-///
-/// Raises ValueError for bad arguments (as seam-carving does), CarveError (a
-/// ValueError) for a carve seam-carver refuses, TypeError for a non-uint8 array.
-#[pyfunction]
-#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false))]
-#[allow(clippy::too_many_arguments)]
-fn resize(
-    py: Python<'_>,
-    src: &Bound<'_, PyAny>,
-    size: Option<Vec<f64>>,
-    energy_mode: Option<&str>,
-    order: &str,
-    keep_mask: Option<&Bound<'_, PyAny>>,
-    drop_mask: Option<&Bound<'_, PyAny>>,
-    step_ratio: Option<f64>,
-    seams: &str,
-    progress: Option<Py<PyAny>>,
-    return_seams: bool,
-) -> PyResult<Py<PyAny>> {
-    run(
-        py,
-        src,
-        size,
-        energy_mode,
-        order,
-        keep_mask,
-        drop_mask,
-        step_ratio,
-        seams,
-        progress,
-        return_seams,
-    )
-}
-
 /// Removes the object `drop_mask` marks, never cutting through `keep_mask`:
 /// seam-carving 1.1.0's `remove_object` (the same as `resize(src,
 /// drop_mask=drop_mask, keep_mask=keep_mask)`).
@@ -454,7 +426,7 @@ fn remove_object(
     energy_mode: Option<&str>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Py<PyAny>> {
-    run(
+    resize(
         py,
         src,
         None,
