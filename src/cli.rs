@@ -185,10 +185,7 @@ impl Args {
     /// The energy asked for, or the default for the seam rule: forward, or backward
     /// (the example's) with `--seams imageproc`.
     pub fn energy(&self) -> EnergyKind {
-        self.energy.unwrap_or(match self.seams {
-            SeamRule::Optimal => EnergyKind::Salient,
-            SeamRule::Imageproc => EnergyKind::Backward,
-        })
+        self.energy.unwrap_or(self.seams.default_energy())
     }
 
     /// The inputs to carve: those given, or `inputs` when none is given.

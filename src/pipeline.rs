@@ -73,7 +73,7 @@ impl Default for Options {
             width: None,
             height: None,
             rule: SeamRule::default(),
-            energy: EnergyKind::default(),
+            energy: SeamRule::default().default_energy(),
             protect: None,
             remove: None,
             keep_size: false,

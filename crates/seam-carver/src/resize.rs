@@ -111,16 +111,14 @@ impl<'a> Request<'a> {
     }
 
     /// A plain request: remove or insert seams to reach `width` x `height`, measured in
-    /// forward energy, or with [`SeamRule::Imageproc`] in backward energy (the example's).
+    /// the rule's default energy ([`SeamRule::default_energy`]: salient energy, or with
+    /// [`SeamRule::Imageproc`] backward energy, the example's).
     pub fn new(width: u32, height: u32, rule: SeamRule) -> Self {
         Request {
             width,
             height,
             rule,
-            energy: match rule {
-                SeamRule::Optimal => EnergyKind::Salient,
-                SeamRule::Imageproc => EnergyKind::Backward,
-            },
+            energy: rule.default_energy(),
             protect: None,
             remove: None,
             keep_size: false,

@@ -22,6 +22,23 @@ crate::names::named!(SeamRule, "seam rule", {
 });
 
 impl SeamRule {
+    /// The energy a carve under this rule is measured in unless told otherwise: the
+    /// default ([`EnergyKind::Salient`]) for optimal seams, backward energy (the
+    /// example's, the only one it traces) for the imageproc rule. The one home of that
+    /// rule: [`crate::Request::new`] and the programs take it from here.
+    ///
+    /// ```
+    /// use seam_carver::{EnergyKind, SeamRule};
+    /// assert_eq!(SeamRule::Optimal.default_energy(), EnergyKind::Salient);
+    /// assert_eq!(SeamRule::Imageproc.default_energy(), EnergyKind::Backward);
+    /// ```
+    pub fn default_energy(self) -> EnergyKind {
+        match self {
+            SeamRule::Optimal => EnergyKind::default(),
+            SeamRule::Imageproc => EnergyKind::Backward,
+        }
+    }
+
     /// Checks that this rule can trace the seams of a carve measured in `energy`, with
     /// `masks` or not, that `enlarges` or not: [`SeamRule::Imageproc`] reproduces the
     /// example's plain removal only.
