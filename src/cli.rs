@@ -14,7 +14,7 @@ use seam_carver::{EnergyKind, SeamRule, SizeSpec, Unsupported};
 
 const AFTER_HELP: &str = "\
 OUTPUTS (flat, in the output directory, for each input NAME.EXT):
-  NAME.original.png             the input as 8-bit RGB
+  NAME.original.png             the input as 8-bit RGB (RGBA with --background none)
   NAME.annotated.png            removed seams in red, inserted ones in green, on the
                                 grayscale original
   NAME.gradients.png            the energy map (Sobel gradient magnitude), clamped to 0..255
@@ -117,7 +117,8 @@ pub struct Args {
 
     /// The colour transparent pixels are shown over: white, black, gray, or #RRGGBB; or
     /// `none` to keep transparency (RGBA outputs, alpha carried through every seam).
-    /// With --seams imageproc the stored colours are kept, as the example did.
+    /// With --seams imageproc the colours stored under them are kept, as the example
+    /// did: a colour is ignored there, and `none` refused.
     #[arg(long, value_name = "COLOR", default_value = "white", value_parser = parse_background)]
     pub background: Background,
 

@@ -29,6 +29,7 @@ def resize(
     seams: Literal["optimal", "imageproc"] = "optimal",
     progress: Optional[Callable[[int, int], object]] = None,
     return_seams: Literal[False] = False,
+    max_pixels: int = 100_000_000,
 ) -> _Image: ...
 @overload
 def resize(
@@ -43,6 +44,7 @@ def resize(
     seams: Literal["optimal", "imageproc"] = "optimal",
     progress: Optional[Callable[[int, int], object]] = None,
     return_seams: Literal[True],
+    max_pixels: int = 100_000_000,
 ) -> Tuple[_Image, List[dict]]:
     """Each seam a dict: orientation, path, cost, inserted, pass."""
     ...

@@ -20,6 +20,11 @@ pyo3::create_exception!(
      holds its numbers."
 );
 
+/// The most pixels a result may have unless `max_pixels` says otherwise: 100 million,
+/// 400 MB of RGBA, so that a mistyped size is an error rather than a machine brought
+/// to its knees.
+const DEFAULT_MAX_PIXELS: u64 = 100_000_000;
+
 type Buffer<P> = ImageBuffer<P, Vec<<P as Pixel>::Subpixel>>;
 
 /// What a call asks for, checked.
@@ -202,8 +207,10 @@ fn round_size(value: f64) -> i64 {
 /// Resizes an image by seam carving: seam-carving 1.1.0's `resize`, with the same
 /// arguments and meanings, and a few of seam-carver's own as keywords.
 ///
-/// - `src`: a `uint8` array, `HxW` gray, `HxWx1`, `HxWx3` RGB or `HxWx4` RGBA (alpha
-///   carried through every seam); any memory layout.
+/// - `src`: an array, `HxW` gray, `HxWx1`, `HxWx3` RGB or `HxWx4` RGBA (alpha carried
+///   through every seam), in any memory layout; `uint8` is carved as it is, other
+///   numeric dtypes are read as 0..255 intensities for the seams and come back in
+///   their own dtype, their values kept.
 /// - `size`: `(width, height)` to reach (rounded as Python rounds), or None.
 /// - `energy_mode`: None for seam-carver's default (salient energy: forward energy on
 ///   a smoothed copy plus how much each pixel stands out, which keeps plain objects on
@@ -219,12 +226,17 @@ fn round_size(value: f64) -> i64 {
 /// - `progress`: called as `progress(done, total)` after each seam.
 /// - `return_seams`: also return the seams taken, as a list of dicts (`orientation`,
 ///   `path`, `cost`, `inserted`, `pass`).
+/// - `max_pixels`: the most pixels the input and the result may have (100 million).
+///
+/// A `progress` callback that raises stops being called, and its exception is raised
+/// once the carve is over: a carve cannot be cancelled part way.
 ///
 /// Raises ValueError for bad arguments (as seam-carving does), CarveError (a
 /// ValueError) for a carve seam-carver refuses, TypeError for an array that is not of
-/// numbers.
+/// numbers. With `seams="imageproc"` the default energy is backward (the only one it
+/// traces).
 #[pyfunction]
-#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false))]
+#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false, max_pixels=DEFAULT_MAX_PIXELS))]
 #[allow(clippy::too_many_arguments)]
 fn resize(
     py: Python<'_>,
@@ -238,6 +250,7 @@ fn resize(
     seams: &str,
     progress: Option<Py<PyAny>>,
     return_seams: bool,
+    max_pixels: u64,
 ) -> PyResult<Py<PyAny>> {
     // Any numeric array, as seam-carving takes: uint8 is carved as it is; other types
     // (wider integers, floats) are read as 0..255 intensities for the seams, which
@@ -247,7 +260,7 @@ fn resize(
     let dtype = array.getattr("dtype")?;
     let kind: String = dtype.getattr("kind")?.extract()?;
     let is_u8 = dtype.getattr("name")?.extract::<String>()? == "uint8";
-    if !is_u8 && !matches!(kind.as_str(), "i" | "u" | "f") {
+    if !is_u8 && !matches!(kind.as_str(), "b" | "i" | "u" | "f") {
         return Err(PyTypeError::new_err(format!(
             "seam_carver carves arrays of numbers, got dtype {dtype}"
         )));
@@ -259,6 +272,12 @@ fn resize(
             shape_text(&shape)
         )));
     }
+    if (shape[0] as u128 * shape[1] as u128) as f64 > max_pixels as f64 {
+        return Err(PyValueError::new_err(format!(
+            "the image has {} pixels, over max_pixels={max_pixels}",
+            shape[0] * shape[1]
+        )));
+    }
     let channels = if shape.len() == 3 { shape[2] } else { 1 };
     if ![1, 3, 4].contains(&channels) {
         return Err(PyValueError::new_err(format!(
@@ -266,8 +285,17 @@ fn resize(
             shape_text(&shape)
         )));
     }
+    let rule = match seams {
+        "optimal" => SeamRule::Optimal,
+        "imageproc" => SeamRule::Imageproc,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "expect seams to be one of ('optimal', 'imageproc'), got {other}"
+            )));
+        }
+    };
     let energy = match energy_mode {
-        None => EnergyKind::default(),
+        None => rule.default_energy(),
         Some("backward") => EnergyKind::Backward,
         Some("forward") => EnergyKind::Forward,
         Some("salient") => EnergyKind::Salient,
@@ -286,15 +314,6 @@ fn resize(
             )));
         }
     };
-    let rule = match seams {
-        "optimal" => SeamRule::Optimal,
-        "imageproc" => SeamRule::Imageproc,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "expect seams to be one of ('optimal', 'imageproc'), got {other}"
-            )));
-        }
-    };
     if let Some(ratio) = step_ratio
         && !(ratio > 0.0 && ratio <= 1.0)
     {
@@ -309,10 +328,17 @@ fn resize(
         None => None,
         Some(pair) if pair.len() == 2 => {
             let (w, h) = (round_size(pair[0]), round_size(pair[1]));
-            if w <= 0 || h <= 0 || w > u32::MAX as i64 || h > u32::MAX as i64 {
+            if w <= 0 || h <= 0 {
                 return Err(PyValueError::new_err(format!(
                     "expect target size to be positive, got ({}, {})",
                     pair[0], pair[1]
+                )));
+            }
+            let pixels = (w as u128 * h as u128) as f64;
+            if pixels > max_pixels as f64 {
+                return Err(PyValueError::new_err(format!(
+                    "the result would be {w}x{h} ({pixels} pixels), over max_pixels={max_pixels}; \
+                     raise max_pixels (and have the memory) to carve it"
                 )));
             }
             Some((w as u32, h as u32))
@@ -438,6 +464,7 @@ fn remove_object(
         "optimal",
         progress,
         false,
+        DEFAULT_MAX_PIXELS,
     )
 }
 

@@ -159,9 +159,25 @@ def test_step_ratio_bounds_each_insertion_pass():
 
 def test_the_imageproc_rule_takes_backward_energy_only():
     src = photo()
-    assert seam_carver.resize(src, (50, 40), energy_mode="backward", seams="imageproc").shape == (40, 50, 3)
+    want = seam_carver.resize(src, (50, 40), energy_mode="backward", seams="imageproc")
+    # Its default energy is backward, the only one it traces.
+    assert np.array_equal(seam_carver.resize(src, (50, 40), seams="imageproc"), want)
     with pytest.raises(seam_carver.CarveError):
-        seam_carver.resize(src, (50, 40), seams="imageproc")
+        seam_carver.resize(src, (50, 40), energy_mode="forward", seams="imageproc")
+
+
+def test_sizes_past_max_pixels_are_refused_before_any_work():
+    with pytest.raises(ValueError, match="over max_pixels=100000000"):
+        seam_carver.resize(photo(), (10**12, 90))
+    with pytest.raises(ValueError, match="over max_pixels=1000"):
+        seam_carver.resize(photo(), (50, 40), max_pixels=1000)
+    assert seam_carver.resize(photo(), (50, 40), max_pixels=2400).shape == (40, 50, 3)
+
+
+def test_bool_arrays_are_carved_as_seam_carving_takes_them():
+    src = photo()[:, :, 0] > 100
+    out = seam_carver.resize(src, (50, 40))
+    assert out.dtype == bool and out.shape == seam_carving.resize(src, (50, 40)).shape
 
 
 def test_the_gil_is_released_while_carving():
