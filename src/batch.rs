@@ -842,7 +842,9 @@ fn carve_one(
     reporter: &mut dyn Reporter,
 ) -> Result<Vec<WrittenFile>> {
     // Checks that need no decoding come first, before any time is spent.
-    let longest = Artifact::ALL
+    // Only the files this run writes (`--only`) need names a file system takes.
+    let longest = options
+        .artifacts
         .iter()
         .map(|a| a.file_name(stem).len())
         .max()

@@ -1760,3 +1760,22 @@ fn an_interrupted_rerun_leaves_a_true_manifest_and_leftovers_are_swept() {
         );
     }
 }
+
+#[test]
+fn only_the_files_written_need_names_a_file_system_takes() {
+    // A 240-byte stem: NAME.annotated_gradients.png would be 264 bytes, NAME.carved.png 251.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join(format!("{}.png", "n".repeat(240)));
+    fs::copy(golden_input("noise.png"), &input).unwrap();
+    let out = dir.path().join("out");
+    let output = bin().arg(&input).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains("output names would be up to 264 bytes"));
+    bin()
+        .arg(&input)
+        .args(["--only", "carved", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join(format!("{}.carved.png", "n".repeat(240))).exists());
+}
