@@ -95,7 +95,7 @@ bless:
 
 # The Python package built into a virtual environment ($CARGO_TARGET_DIR/python), with seam-carving 1.1.0 beside it.
 python:
-    tools/ensure-python.sh
+    PROFILE=release tools/ensure-python.sh
     @echo "ready: ${CARGO_TARGET_DIR:-target}/python/bin/python -c 'import seam_carver; help(seam_carver.resize)'"
 
 # Speed table: ms per seam per megapixel for the reference, imageproc, ours native and wasm, ImageMagick.
@@ -108,7 +108,7 @@ bench:
     fi
     cargo build --release -q -p seam-carver-cli
     cargo bench -p seam-carver-cli
-    tools/ensure-python.sh
+    PROFILE=release tools/ensure-python.sh
     "${CARGO_TARGET_DIR:-target}/python/bin/python" crates/seam-carver-py/bench.py
 
 # Quality tables: every method (the example, ours backward, forward and salient, liblqr) on the photos and generated hard cases (outline measures, pictures in docs/quality/), then the object benchmark's tuning and validation sets (objects kept, per-case verdicts against liblqr).

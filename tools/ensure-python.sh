@@ -16,6 +16,10 @@ if ! cmp -s "$requirements" "$stamp"; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
   cp "$requirements" "$stamp"
 fi
-# The package as a user installs it (pip with maturin as the build backend).
+# The package as a user installs it (pip with maturin as the build backend), built with
+# cargo's dev profile (PROFILE=release for the speed a user gets, as `just bench` does):
+# it reuses what `cargo test` compiled, where a release build with LTO takes minutes.
+profile="${PROFILE:-dev}"
 PATH="$venv/bin:$PATH" CARGO_TARGET_DIR="$target" "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-  --no-build-isolation --force-reinstall --no-deps "$root/crates/seam-carver-py"
+  --no-build-isolation --force-reinstall --no-deps --config-settings=build-args="--profile $profile" \
+  "$root/crates/seam-carver-py"
