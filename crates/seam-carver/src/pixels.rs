@@ -16,8 +16,10 @@ pub(crate) type Buffer<P> = ImageBuffer<P, Vec<<P as Pixel>::Subpixel>>;
 pub(crate) fn measured<I: GenericImageView>(image: &I) -> RgbImage {
     // 8-bit channels in integers: round(c * a / 255), which is never a half, so the
     // same as the floating-point rule below; and quicker, for the commonest case.
-    let max = <<I::Pixel as Pixel>::Subpixel as Primitive>::DEFAULT_MAX_VALUE.to_f64();
-    if max == Some(255.0) {
+    let max = <<I::Pixel as Pixel>::Subpixel as Primitive>::DEFAULT_MAX_VALUE
+        .to_f64()
+        .unwrap_or(255.0);
+    if max == 255.0 {
         let byte = |v: <I::Pixel as Pixel>::Subpixel| v.to_u8().unwrap_or(0) as u32;
         return RgbImage::from_fn(image.width(), image.height(), |x, y| {
             let rgba = image.get_pixel(x, y).to_rgba();
@@ -25,9 +27,6 @@ pub(crate) fn measured<I: GenericImageView>(image: &I) -> RgbImage {
             Rgb([0, 1, 2].map(|c| ((byte(rgba[c]) * alpha + 127) / 255) as u8))
         });
     }
-    let max = <<I::Pixel as Pixel>::Subpixel as Primitive>::DEFAULT_MAX_VALUE
-        .to_f64()
-        .unwrap_or(255.0);
     let unit = |v: <I::Pixel as Pixel>::Subpixel| v.to_f64().unwrap_or(0.0) / max;
     RgbImage::from_fn(image.width(), image.height(), |x, y| {
         let rgba = image.get_pixel(x, y).to_rgba();
@@ -52,8 +51,9 @@ pub(crate) fn replay<P: Pixel>(image: Buffer<P>, seams: &[Seam], horizontal: &[S
     transpose(&vertical(transpose(&narrowed), horizontal))
 }
 
-/// The image mirrored along its diagonal.
-fn transpose<P: Pixel>(image: &Buffer<P>) -> Buffer<P> {
+/// The image mirrored along its diagonal: rows become columns. A horizontal seam of an
+/// image is a vertical seam of its transpose (Sobel energy is the same, transposed).
+pub(crate) fn transpose<P: Pixel>(image: &Buffer<P>) -> Buffer<P> {
     ImageBuffer::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
 }
 

@@ -320,13 +320,13 @@ fn carve_rgb(
     let mut horizontal = Vec::new();
     if request.height != height {
         let turned = Layer {
-            image: transpose(&result.image),
+            image: pixels::transpose(&result.image),
             flags: transpose_flags(&result.flags, result.image.width(), height),
         };
         let carver = Carver::guided(&turned.image, request.energy, turned.flags);
         let (done, taken) = reach_width(carver, request.height, request, &mut ticker)?;
         result = Layer {
-            image: transpose(&done.image),
+            image: pixels::transpose(&done.image),
             flags: Vec::new(),
         };
         horizontal = taken;
@@ -544,13 +544,8 @@ fn insert_columns(layer: &Layer, stretched: &[bool], seams: &[Vec<u32>]) -> (Lay
     (layer, now_stretched)
 }
 
-/// The image mirrored along its diagonal: rows become columns. A horizontal seam of an
-/// image is a vertical seam of its transpose (Sobel energy is the same, transposed).
-pub(crate) fn transpose(image: &RgbImage) -> RgbImage {
-    RgbImage::from_fn(image.height(), image.width(), |x, y| *image.get_pixel(y, x))
-}
-
-/// Per-pixel flags of a `width` x `height` image, transposed like [`transpose`].
+/// Per-pixel flags of a `width` x `height` image, transposed like the image
+/// ([`pixels::transpose`]).
 fn transpose_flags(flags: &[u8], width: u32, height: u32) -> Vec<u8> {
     if flags.is_empty() {
         return Vec::new();
