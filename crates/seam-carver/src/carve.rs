@@ -94,6 +94,11 @@ pub struct Carver {
     /// on, and each pixel's weight (see `salient`); both empty under other energies.
     guide: Vec<[u8; 3]>,
     weight: Vec<u16>,
+    /// Under forward and salient energy without masks, each pixel's step costs
+    /// (`[up-left, up, up-right]`, a buffer each, the weight added), kept like the
+    /// energy: computed once, then only next to each removed seam. Empty otherwise.
+    steps: [Vec<u16>; 3],
+    /// Sobel energy: kept under backward energy only, else empty.
     energy: Vec<u16>,
     cost: Vec<u32>,
     cost_valid: bool,
@@ -150,18 +155,39 @@ impl Carver {
         assert!(flags.is_empty() || flags.len() == width * height);
         // One copy of the raw bytes (a single memory.copy under wasm), not a loop.
         let rgb: Vec<[u8; 3]> = image.as_raw().as_chunks::<3>().0.to_vec();
-        let energy = energy_map(&rgb, width, height);
+        let energy = if kind == EnergyKind::Backward {
+            energy_map(&rgb, width, height)
+        } else {
+            Vec::new()
+        };
         let (guide, weight) = if kind == EnergyKind::Salient {
             crate::salient::measure(&rgb, width, height)
         } else {
             (Vec::new(), Vec::new())
         };
         let fast = flags.is_empty();
+        let rows = Rows::packed(width, height);
+        let mut steps: [Vec<u16>; 3] = Default::default();
+        if fast && kind.is_forward() {
+            steps = std::array::from_fn(|_| vec![0; width * height]);
+            for y in 0..height {
+                fill_steps(
+                    measured(&rgb, &guide),
+                    &weight,
+                    &rows,
+                    &mut steps,
+                    y,
+                    0,
+                    width - 1,
+                );
+            }
+        }
         Carver {
-            rows: Rows::packed(width, height),
+            rows,
             rgb,
             guide,
             weight,
+            steps,
             energy,
             cost: if fast {
                 vec![0; width * height]
@@ -217,8 +243,8 @@ impl Carver {
     }
 
     /// The current (Sobel) energy of every pixel, row by row (`width * height` values).
-    /// A forward-energy carve does not keep it up to date after its first seam: then it is
-    /// computed afresh from the current pixels.
+    /// Only a backward-energy carve keeps it; under other energies it is computed afresh
+    /// from the current pixels.
     pub fn energy(&self) -> Vec<u16> {
         if self.energy.is_empty() {
             let (w, h) = (self.rows.width(), self.rows.height());
@@ -270,15 +296,18 @@ impl Carver {
         } else {
             let Carver {
                 rows,
-                rgb,
-                guide,
-                weight,
+                steps,
                 energy,
                 cost,
                 kind,
                 ..
             } = self;
-            let inputs = CostInputs::new(*kind, rgb, guide, weight, energy, rows);
+            let inputs = CostInputs {
+                kind: *kind,
+                steps,
+                energy,
+                rows,
+            };
             rows.fill(cost, |y, above, out| inputs.cells(y, above, 0, out));
         }
     }
@@ -296,7 +325,7 @@ impl Carver {
             let (path, key) = self.field().trace(&self.keys);
             (path, key.energy)
         } else if self.kind.is_forward() {
-            trace_forward(&self.cost, self.measured(), &self.rows)
+            trace_forward(&self.cost, &self.steps, &self.rows)
         } else {
             let path = trace_seam(&self.cost, &self.rows, rule);
             let cost = path
@@ -315,11 +344,7 @@ impl Carver {
                 self.protected_crossed += (removed & PROTECT != 0) as usize;
             }
         }
-        // Buffers not in use are empty (cost when guided); the Sobel energy is left
-        // behind under forward energy, where nothing reads it.
-        if !backward {
-            self.energy.clear();
-        }
+        let forward_steps = !self.steps[0].is_empty();
         // One sweep down the rows, so that each row is still in cache for every step:
         // row y is compacted, then the energy of row y - 1 (whose neighbours are now
         // all compacted) is updated, then the cost of row y - 2 (whose energy and the
@@ -337,10 +362,26 @@ impl Carver {
                 moved.apply(&mut self.rgb);
                 moved.apply(&mut self.guide);
                 moved.apply(&mut self.weight);
+                for steps in &mut self.steps {
+                    moved.apply(steps);
+                }
                 moved.apply(&mut self.energy);
                 moved.apply(&mut self.cost);
                 moved.apply(&mut self.flags);
                 moved.apply(&mut self.keys);
+            }
+            if forward_steps && y < h {
+                let (lo, hi) = seam_band(&path, y, w);
+                let measured = measured(&self.rgb, &self.guide);
+                fill_steps(
+                    measured,
+                    &self.weight,
+                    &self.rows,
+                    &mut self.steps,
+                    y,
+                    lo,
+                    hi,
+                );
             }
             if backward && (1..=h).contains(&y) {
                 self.update_energy_row(&path, y - 1);
@@ -373,15 +414,18 @@ impl Carver {
     ) -> Option<(usize, usize)> {
         let Carver {
             rows,
-            rgb,
-            guide,
-            weight,
+            steps,
             energy,
             cost,
             kind,
             ..
         } = self;
-        let inputs = CostInputs::new(*kind, rgb, guide, weight, energy, rows);
+        let inputs = CostInputs {
+            kind: *kind,
+            steps,
+            energy,
+            rows,
+        };
         update_row(rows, cost, path, y, changed, scratch, |above, from, out| {
             inputs.cells(y, above, from, out)
         })
@@ -509,37 +553,16 @@ fn measured<'a>(rgb: &'a [[u8; 3]], guide: &'a [[u8; 3]]) -> &'a [[u8; 3]] {
     if guide.is_empty() { rgb } else { guide }
 }
 
-/// What a cost map is computed from: the energy kind, the pixels forward steps are
-/// measured on (the guide under salient energy), the pixels' weights (salient energy
-/// only, else empty), their Sobel energy (backward only) and the layout.
+/// What a cost map is computed from: the energy kind, the step costs of each pixel
+/// (forward and salient energy), their Sobel energy (backward) and the layout.
 struct CostInputs<'a> {
     kind: EnergyKind,
-    measured: &'a [[u8; 3]],
-    weight: &'a [u16],
+    steps: &'a [Vec<u16>; 3],
     energy: &'a [u16],
     rows: &'a Rows,
 }
 
-impl<'a> CostInputs<'a> {
-    /// The inputs of a carve's cost map: forward steps are measured on the `guide` when
-    /// there is one (salient energy), else on the pixels `rgb`.
-    fn new(
-        kind: EnergyKind,
-        rgb: &'a [[u8; 3]],
-        guide: &'a [[u8; 3]],
-        weight: &'a [u16],
-        energy: &'a [u16],
-        rows: &'a Rows,
-    ) -> Self {
-        CostInputs {
-            kind,
-            measured: measured(rgb, guide),
-            weight,
-            energy,
-            rows,
-        }
-    }
-
+impl CostInputs<'_> {
     /// Costs of the cells `from ..` of row `y` (`out.len()` of them), from the costs
     /// `above` of row `y - 1` (unused in the top row).
     fn cells(&self, y: usize, above: &[u32], from: usize, out: &mut [u32]) {
@@ -556,19 +579,38 @@ impl<'a> CostInputs<'a> {
             }
             return;
         }
-        let row = rows.row(self.measured, y);
+        let steps = self.steps.each_ref().map(|s| &rows.row(s, y)[from..to]);
         if y == 0 {
-            for (i, c) in out.iter_mut().enumerate() {
-                *c = forward_steps(row, None, from + i)[1];
+            for (c, &s) in out.iter_mut().zip(steps[1]) {
+                *c = s as u32;
             }
         } else {
-            forward_cost_span(row, rows.row(self.measured, y - 1), above, from, out);
+            forward_cost_span(steps, above, from, out);
         }
-        if !self.weight.is_empty() {
-            for (c, &w) in out.iter_mut().zip(&rows.row(self.weight, y)[from..to]) {
-                *c += w as u32;
-            }
-        }
+    }
+}
+
+/// Computes the step costs of the cells `from ..= to` of row `y` into `steps`: the
+/// forward steps measured on `measured` (see [`forward_steps`]), each plus the cell's
+/// weight (when there are weights). They fit 16 bits: three colour distances of at
+/// most 765 are two per step, and a weight is at most 459 (see `salient`).
+fn fill_steps(
+    measured: &[[u8; 3]],
+    weight: &[u16],
+    rows: &Rows,
+    steps: &mut [Vec<u16>; 3],
+    y: usize,
+    from: usize,
+    to: usize,
+) {
+    let row = rows.row(measured, y);
+    let up = (y > 0).then(|| rows.row(measured, y - 1));
+    let weight = (!weight.is_empty()).then(|| rows.row(weight, y));
+    let [left, straight, right] = steps.each_mut().map(|s| rows.row_mut(s, y));
+    for x in from..=to {
+        let own = weight.map_or(0, |w| w[x] as u32);
+        let [l, s, r] = forward_steps(row, up, x).map(|s| (s + own) as u16);
+        (left[x], straight[x], right[x]) = (l, s, r);
     }
 }
 

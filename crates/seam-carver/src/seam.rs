@@ -1,6 +1,6 @@
 //! Cumulative cost map and the two rules for tracing a vertical seam back up it.
 
-use crate::energy::{EnergyKind, forward_steps, rgb_distance};
+use crate::energy::EnergyKind;
 use crate::error::{Error, Unsupported};
 use crate::rows::Rows;
 
@@ -133,22 +133,18 @@ pub(crate) fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u
 }
 
 /// Forward-energy costs of the cells `from ..` of a row below the top (`out.len()` of
-/// them), from the row's `pixels`, the pixels `up` of the row above and its costs
-/// `above`: `M(x,y) = min(M(x-1,y-1) + C_L, M(x,y-1) + C_U, M(x+1,y-1) + C_R)`. As in
-/// [`cost_span`], the interior is written in blocks of 16 cells (`LANES`): a loop header
-/// costs a call under wazero as Bacalhau runs it, and fixed-size blocks unroll.
-pub(crate) fn forward_cost_span(
-    pixels: &[[u8; 3]],
-    up: &[[u8; 3]],
-    above: &[u32],
-    from: usize,
-    out: &mut [u32],
-) {
+/// them), from the row's step costs `steps` (`[up-left, up, up-right]`, a slice of
+/// cells each, see [`crate::energy::forward_steps`], the cell's weight added) and the costs
+/// `above` of the row above: `M(x,y) = min(M(x-1,y-1) + C_L, M(x,y-1) + C_U,
+/// M(x+1,y-1) + C_R)`. As in [`cost_span`], the interior is written in blocks of 16
+/// cells (`LANES`): a loop header costs a call under wazero as Bacalhau runs it, and
+/// fixed-size blocks unroll into SIMD.
+pub(crate) fn forward_cost_span(steps: [&[u16]; 3], above: &[u32], from: usize, out: &mut [u32]) {
     let w = above.len();
     let to = from + out.len() - 1;
-    let cell = |x: usize| forward_parent(above, forward_steps(pixels, Some(up), x), x).1;
-    // Edges (the first and last column) repeat their border pixel; at most these two
-    // cells fall outside the interior.
+    let cell = |x: usize| forward_parent(above, steps.map(|s| s[x - from] as u32), x).1;
+    // Edges (the first and last column) have two parents; at most these two cells fall
+    // outside the interior.
     let inner_from = from.max(1);
     let inner_to = to.min(w.saturating_sub(2));
     if from < inner_from {
@@ -162,27 +158,27 @@ pub(crate) fn forward_cost_span(
     }
     let n = inner_to - inner_from + 1;
     let o = &mut out[inner_from - from..inner_from - from + n];
+    let [sl, sm, sr] = steps.map(|s| &s[inner_from - from..inner_from - from + n]);
     if n < LANES {
         for (i, o) in o.iter_mut().enumerate() {
             *o = cell(inner_from + i);
         }
         return;
     }
-    // Cells x .. x + LANES, x >= 1 and x + LANES <= w - 1: every neighbour exists.
+    // Cells x .. x + LANES, x >= 1 and x + LANES <= w - 1: every parent exists.
     let block = |o: &mut [u32], b: usize| {
         let x = inner_from + b;
         let o: &mut [u32; LANES] = (&mut o[b..b + LANES]).try_into().expect("a block");
-        let l: &[[u8; 3]; LANES] = pixels[x - 1..x - 1 + LANES].try_into().expect("a block");
-        let r: &[[u8; 3]; LANES] = pixels[x + 1..x + 1 + LANES].try_into().expect("a block");
-        let u: &[[u8; 3]; LANES] = up[x..x + LANES].try_into().expect("a block");
+        let sl: &[u16; LANES] = sl[b..b + LANES].try_into().expect("a block");
+        let sm: &[u16; LANES] = sm[b..b + LANES].try_into().expect("a block");
+        let sr: &[u16; LANES] = sr[b..b + LANES].try_into().expect("a block");
         let al: &[u32; LANES] = above[x - 1..x - 1 + LANES].try_into().expect("a block");
         let am: &[u32; LANES] = above[x..x + LANES].try_into().expect("a block");
         let ar: &[u32; LANES] = above[x + 1..x + 1 + LANES].try_into().expect("a block");
         for i in 0..LANES {
-            let across = rgb_distance(l[i], r[i]);
-            let straight = am[i] + across;
-            let left = al[i] + across + rgb_distance(u[i], l[i]);
-            let right = ar[i] + across + rgb_distance(u[i], r[i]);
+            let straight = am[i] + sm[i] as u32;
+            let left = al[i] + sl[i] as u32;
+            let right = ar[i] + sr[i] as u32;
             o[i] = straight.min(left).min(right);
         }
     };
@@ -234,11 +230,12 @@ pub(crate) fn leftmost_min<T: Ord + Copy>(row: &[T]) -> usize {
         .expect("the smallest value is in the row")
 }
 
-/// Traces the cheapest forward-energy seam through a finished cost map of `pixels`:
-/// from the leftmost minimum of the bottom row, the parent whose cost plus step gives
-/// the cell's cost, ties going straight, then left, then right. Returns the columns, top
-/// row first, and the seam's cost.
-pub(crate) fn trace_forward(cost: &[u32], pixels: &[[u8; 3]], rows: &Rows) -> (Vec<u32>, u64) {
+/// Traces the cheapest forward-energy seam through a finished cost map and the step
+/// costs it was computed from (see [`forward_cost_span`]): from the leftmost minimum of
+/// the bottom row, the parent whose cost plus step gives the cell's cost, ties going
+/// straight, then left, then right. Returns the columns, top row first, and the seam's
+/// cost.
+pub(crate) fn trace_forward(cost: &[u32], steps: &[Vec<u16>; 3], rows: &Rows) -> (Vec<u32>, u64) {
     let height = rows.height();
     let bottom = rows.row(cost, height - 1);
     let mut x = leftmost_min(bottom);
@@ -246,8 +243,8 @@ pub(crate) fn trace_forward(cost: &[u32], pixels: &[[u8; 3]], rows: &Rows) -> (V
     let mut path = vec![0u32; height];
     path[height - 1] = x as u32;
     for y in (1..height).rev() {
-        let steps = forward_steps(rows.row(pixels, y), Some(rows.row(pixels, y - 1)), x);
-        x = forward_parent(rows.row(cost, y - 1), steps, x).0;
+        let own = steps.each_ref().map(|s| rows.row(s, y)[x] as u32);
+        x = forward_parent(rows.row(cost, y - 1), own, x).0;
         path[y - 1] = x as u32;
     }
     (path, total)
