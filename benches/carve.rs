@@ -280,6 +280,7 @@ fn main() {
         }
     }
     batch(&photo, &module, quick);
+    cores(&photo, quick);
     long_and_thin(quick);
 }
 
@@ -441,6 +442,126 @@ fn batch(photo: &RgbImage, module: &std::path::Path, quick: bool) {
             "| wazero, execution {index} of 2 partitions ({carved} images; on its own node) | {:.2} | {:.2} |",
             carved as f64 / s,
             s
+        );
+    }
+}
+
+/// Every core (issue 28): one 1411x1411 photo with all artifacts and carved only, a
+/// mixed batch of eleven photos (the shared ones and the bundled one at six sizes, the largest named
+/// last), and a 24 MP photo (the bundled one upscaled to 6000x4000) at width/6, carved
+/// image only; natively with `--jobs 1` and with the default (every core), ImageMagick's
+/// liblqr beside the single photos. Quick (`cargo test --benches`): small stand-ins.
+fn cores(photo: &RgbImage, quick: bool) {
+    let native_bin = support::target_dir().join("release/seam-carver");
+    if !native_bin.is_file() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runs = if quick { 1 } else { 3 };
+    let scaled = |w: u32, h: u32| {
+        let (w, h) = if quick { (w / 8, h / 8) } else { (w, h) };
+        imageops::resize(photo, w, h, FilterType::CatmullRom)
+    };
+    let folder = |name: &str, images: Vec<(String, RgbImage)>| {
+        let path = dir.path().join(name);
+        std::fs::create_dir(&path).unwrap();
+        for (file, image) in images {
+            image.save(path.join(file)).unwrap();
+        }
+        path
+    };
+    let single = folder("single", vec![("photo.png".into(), scaled(1411, 1411))]);
+    let mut mixed: Vec<(String, RgbImage)> = [
+        (200, 200),
+        (400, 300),
+        (640, 480),
+        (800, 800),
+        (1024, 768),
+        (1411, 1411),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (w, h))| (format!("p{i}-{w}x{h}.png"), scaled(w, h)))
+    .collect();
+    let shared = support::root().join("../shared/images");
+    for entry in std::fs::read_dir(&shared).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if let Ok(image) = image::open(&path) {
+            let name = format!("s-{}.png", path.file_stem().unwrap().to_string_lossy());
+            let image = image.to_rgb8();
+            let image = if quick {
+                imageops::thumbnail(&image, image.width() / 4, image.height() / 4)
+            } else {
+                image
+            };
+            mixed.push((name, image));
+        }
+    }
+    let count = mixed.len();
+    let mixed = folder("mixed", mixed);
+    let huge = folder("huge", vec![("photo.png".into(), scaled(6000, 4000))]);
+    println!();
+    println!(
+        "| every core ({cores}) | --jobs 1 s | default s | speed-up | liblqr s | default vs liblqr |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    let cases = [
+        ("one 1411x1411 photo, all artifacts", &single, false, 1),
+        ("one 1411x1411 photo, carved only", &single, true, 1),
+        ("mixed batch, all artifacts", &mixed, false, count),
+        ("24 MP photo (6000x4000), carved only", &huge, true, 1),
+    ];
+    for (label, inputs, only_carved, n) in cases {
+        let label = if quick {
+            format!("{label} (quick: 1/8 size)")
+        } else {
+            label.to_string()
+        };
+        let run = |jobs: usize| {
+            let out = dir.path().join(format!("out-{jobs}"));
+            let (s, status) = best_of(runs, || {
+                let _ = std::fs::remove_dir_all(&out);
+                let mut command = std::process::Command::new(&native_bin);
+                command
+                    .arg(inputs)
+                    .args(["-q", "--jobs", &jobs.to_string()]);
+                if only_carved {
+                    command.args(["--only", "carved"]);
+                }
+                command.arg("-o").arg(&out).status().unwrap()
+            });
+            assert!(status.success(), "{label}");
+            (s, support::read_flat_dir(&out))
+        };
+        let (one, one_files) = run(1);
+        let (all, all_files) = run(cores);
+        assert!(
+            one_files == all_files,
+            "{label}: --jobs {cores} wrote other bytes than --jobs 1"
+        );
+        let lqr = (only_carved && imagemagick_has_lqr()).then(|| {
+            let source = inputs.join("photo.png");
+            let (w, h) = image::image_dimensions(&source).unwrap();
+            let geometry = format!("{}x{}!", w - w / 6, h);
+            best_of(if quick { 1 } else { runs.min(2) }, || {
+                std::process::Command::new("convert")
+                    .arg(&source)
+                    .args(["-liquid-rescale", &geometry])
+                    .arg(dir.path().join("lqr.png"))
+                    .status()
+                    .unwrap()
+            })
+            .0
+        });
+        let (lqr_s, versus) = match lqr {
+            Some(l) => (format!("{l:.2}"), format!("{:.1}x", l / all)),
+            None if only_carved => ("(no liblqr)".to_string(), "".to_string()),
+            None => ("".to_string(), "".to_string()),
+        };
+        println!(
+            "| {label} ({n} images) | {one:.2} | {all:.2} | {:.2}x | {lqr_s} | {versus} |",
+            one / all
         );
     }
 }

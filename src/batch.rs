@@ -711,7 +711,12 @@ pub fn run(
     let threads = if cfg!(target_family = "wasm") {
         1
     } else {
-        schedule.jobs.min(groups.len())
+        schedule.jobs.min(groups.len()).max(1)
+    };
+    // Cores no input thread uses carve within images: a single photo on every core.
+    let options = &Options {
+        threads: (schedule.jobs / threads).max(1),
+        ..options.clone()
     };
 
     if threads <= 1 {
@@ -737,15 +742,24 @@ pub fn run(
     } else {
         type Done = (usize, Option<(String, u32)>, Outcome);
         let (sender, receiver) = std::sync::mpsc::channel::<Done>();
+        // Largest first (by the pixels their headers give), so that a big photo does not
+        // start last while the other threads idle; ties in input order.
+        let mut largest_first: Vec<usize> = (0..groups.len()).collect();
+        let pixels: Vec<u64> = groups
+            .iter()
+            .map(|g| g.members.iter().map(|&i| header_pixels(&files[i])).sum())
+            .collect();
+        largest_first.sort_by_key(|&g| std::cmp::Reverse(pixels[g]));
         let next_group = std::sync::atomic::AtomicUsize::new(0);
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 let sender = sender.clone();
                 let (groups, files, next_group) = (&groups, &files, &next_group);
-                let owned = &owned;
+                let (owned, largest_first) = (&owned, &largest_first);
                 scope.spawn(move || {
                     use std::sync::atomic::Ordering::Relaxed;
-                    while let Some(group) = groups.get(next_group.fetch_add(1, Relaxed)) {
+                    let next = || largest_first.get(next_group.fetch_add(1, Relaxed));
+                    while let Some(group) = next().map(|&g| &groups[g]) {
                         let mut taken: Option<PathBuf> = None;
                         for &index in &group.members {
                             let path = &files[index];
@@ -944,12 +958,34 @@ fn settle(
     }
 }
 
+/// Refuses an image of more than `max_pixels` pixels from its header (see
+/// [`header_size`]); a header that cannot be read there is left for the decoder to
+/// describe.
+fn check_header(path: &Path, max_pixels: u64) -> Result<()> {
+    match header_size(path, max_pixels)? {
+        Some((width, height)) => crate::pipeline::check_pixels(width, height, max_pixels),
+        None => Ok(()),
+    }
+}
+
+/// The pixels an input's header says it has; 0 when it cannot tell (its carve will say
+/// why), and for anything but a regular file, which is never opened here (a FIFO would
+/// block).
+fn header_pixels(path: &Path) -> u64 {
+    if !fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return 0;
+    }
+    match header_size(path, u64::MAX) {
+        Ok(Some((width, height))) => width as u64 * height as u64,
+        _ => 0,
+    }
+}
+
 /// Reads the start of an image file (256 KiB, where every supported format's header
-/// lies in practice) and refuses an image of more than `max_pixels` pixels from it; a
-/// header that cannot be read there is left for the decoder to describe. The bytes are
+/// lies in practice) for its size, `None` when no header is found there. The bytes are
 /// read through the same `Cursor` type as the decoder's, so no second copy of the
 /// decoders is compiled into the WASI module.
-fn check_header(path: &Path, max_pixels: u64) -> Result<()> {
+fn header_size(path: &Path, max_pixels: u64) -> Result<Option<(u32, u32)>> {
     use std::io::Read;
     let mut head = Vec::new();
     fs::File::open(path)
@@ -958,10 +994,7 @@ fn check_header(path: &Path, max_pixels: u64) -> Result<()> {
     let reader =
         match image::ImageReader::new(std::io::Cursor::new(&head[..])).with_guessed_format() {
             Ok(reader) => reader,
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(None),
         };
-    match crate::pipeline::dimensions(reader, &head, max_pixels) {
-        Ok((width, height)) => crate::pipeline::check_pixels(width, height, max_pixels),
-        Err(_) => Ok(()),
-    }
+    Ok(crate::pipeline::dimensions(reader, &head, max_pixels).ok())
 }

@@ -329,6 +329,7 @@ impl Args {
             max_pixels: self.max_pixels,
             max_file_bytes: self.max_file_size,
             background: self.background,
+            threads: 1,
         })
     }
 

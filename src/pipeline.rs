@@ -52,6 +52,9 @@ pub struct Options {
     /// What transparent pixels become (not under the imageproc rule, which keeps the
     /// example's colours).
     pub background: Background,
+    /// At most how many threads carve one image (the library's `Request::threads`; the
+    /// same bytes on any number).
+    pub threads: usize,
 }
 
 /// What a carve does with transparent pixels.
@@ -82,6 +85,7 @@ impl Default for Options {
             max_pixels: DEFAULT_MAX_PIXELS,
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             background: Background::Over([255, 255, 255]),
+            threads: 1,
         }
     }
 }
@@ -306,6 +310,7 @@ impl Options {
             remove: self.remove.as_ref(),
             keep_size: self.keep_size,
             step_ratio: None,
+            threads: self.threads,
         }
     }
 }

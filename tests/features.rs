@@ -233,3 +233,58 @@ fn seams_longer_than_costs_can_count_are_refused() {
             .is_ok()
     );
 }
+
+#[test]
+fn a_photo_carved_on_several_threads_is_the_oracle_s_carve() {
+    // The bundled photo (600x400) is large enough to be measured in two and three bands
+    // of rows; the one-thread carve is checked against the oracle, and every other
+    // count against it: seams, pixels and energy map, removal, both axes and growth.
+    let image = image::open(support::root().join("inputs/coffee.png"))
+        .unwrap()
+        .to_rgb8();
+    let (w, h) = image.dimensions();
+    for (kind, energy) in kinds() {
+        let flags = vec![vec![0u8; w as usize]; h as usize];
+        let one = resize(
+            &image,
+            &Request {
+                threads: 1,
+                ..request(w - 4, h, kind)
+            },
+        )
+        .unwrap();
+        let (want, want_seams) = reference::guided_carve(&image, 4, &flags, energy);
+        let paths = |s: &[seam_carver::Seam]| {
+            s.iter()
+                .map(|s| (s.path.clone(), s.cost))
+                .collect::<Vec<_>>()
+        };
+        let want_paths: Vec<_> = want_seams
+            .iter()
+            .map(|s| (s.path.clone(), s.cost))
+            .collect();
+        assert_eq!(paths(&one.seams), want_paths, "{kind}: seams");
+        assert_eq!(one.image, want, "{kind}: pixels");
+        for (tw, th) in [(w - 4, h), (w - 30, h - 20), (w + 25, h)] {
+            let on = |threads| {
+                resize(
+                    &image,
+                    &Request {
+                        threads,
+                        ..request(tw, th, kind)
+                    },
+                )
+                .unwrap()
+            };
+            let one = on(1);
+            for threads in [2, 3] {
+                let many = on(threads);
+                let label = format!("{kind} to {tw}x{th} on {threads} threads");
+                assert_eq!(paths(&many.seams), paths(&one.seams), "{label}: seams");
+                assert_eq!(paths(&many.horizontal), paths(&one.horizontal), "{label}");
+                assert!(many.image == one.image, "{label}: pixels");
+                assert!(many.energy == one.energy, "{label}: energy map");
+            }
+        }
+    }
+}

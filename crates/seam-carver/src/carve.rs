@@ -2,10 +2,13 @@
 
 use image::RgbImage;
 
-use crate::energy::{EnergyKind, energy_between, energy_map, forward_steps, neighbour_rows};
+use crate::energy::{
+    EnergyKind, energy_between, energy_map, energy_map_on, forward_steps, neighbour_rows,
+};
 use crate::error::Result;
 use crate::guided::{Field, Key, PROTECT, REMOVE};
 use crate::mask::{Mask, flags};
+use crate::parallel::available;
 use crate::rows::Rows;
 use crate::seam::{LANES, SeamRule, cost_span, forward_cost_span, trace_forward, trace_seam};
 
@@ -115,12 +118,12 @@ pub struct Carver {
 impl Carver {
     /// Starts a carve of `image` with backward energy and no masks.
     pub fn new(image: &RgbImage) -> Self {
-        Self::guided(image, EnergyKind::Backward, Vec::new())
+        Self::guided(image, EnergyKind::Backward, Vec::new(), available())
     }
 
     /// Starts a carve of `image` measured in `energy`, without masks.
     pub fn with_energy(image: &RgbImage, energy: EnergyKind) -> Self {
-        Self::guided(image, energy, Vec::new())
+        Self::guided(image, energy, Vec::new(), available())
     }
 
     /// Starts a carve of `image` measured in `energy`, whose seams avoid the pixels set
@@ -145,43 +148,39 @@ impl Carver {
         remove: Option<&Mask>,
     ) -> Result<Self> {
         let flags = flags(image.width(), image.height(), protect, remove)?;
-        Ok(Self::guided(image, energy, flags))
+        Ok(Self::guided(image, energy, flags, available()))
     }
 
     /// Starts a carve of `image` under `kind` of energy, with per-pixel `flags`
-    /// ([`crate::guided::PROTECT`], [`REMOVE`]; empty for none, else one per pixel).
-    pub(crate) fn guided(image: &RgbImage, kind: EnergyKind, flags: Vec<u8>) -> Self {
+    /// ([`crate::guided::PROTECT`], [`REMOVE`]; empty for none, else one per pixel),
+    /// measuring the image on up to `threads` threads.
+    pub(crate) fn guided(
+        image: &RgbImage,
+        kind: EnergyKind,
+        flags: Vec<u8>,
+        threads: usize,
+    ) -> Self {
         let (width, height) = (image.width() as usize, image.height() as usize);
         assert!(flags.is_empty() || flags.len() == width * height);
         // One copy of the raw bytes (a single memory.copy under wasm), not a loop.
         let rgb: Vec<[u8; 3]> = image.as_raw().as_chunks::<3>().0.to_vec();
         let energy = if kind == EnergyKind::Backward {
-            energy_map(&rgb, width, height)
+            energy_map_on(&rgb, width, height, threads)
         } else {
             Vec::new()
         };
         let (guide, weight) = if kind == EnergyKind::Salient {
-            crate::salient::measure(&rgb, width, height)
+            crate::salient::measure(&rgb, width, height, threads)
         } else {
             (Vec::new(), Vec::new())
         };
         let fast = flags.is_empty();
         let rows = Rows::packed(width, height);
-        let mut steps: [Vec<u16>; 3] = Default::default();
-        if fast && kind.is_forward() {
-            steps = std::array::from_fn(|_| vec![0; width * height]);
-            for y in 0..height {
-                fill_steps(
-                    measured(&rgb, &guide),
-                    &weight,
-                    &rows,
-                    &mut steps,
-                    y,
-                    0,
-                    width - 1,
-                );
-            }
-        }
+        let steps = if fast && kind.is_forward() {
+            step_map(measured(&rgb, &guide), &weight, &rows, threads)
+        } else {
+            Default::default()
+        };
         Carver {
             rows,
             rgb,
@@ -590,10 +589,53 @@ impl CostInputs<'_> {
     }
 }
 
-/// Computes the step costs of the cells `from ..= to` of row `y` into `steps`: the
-/// forward steps measured on `measured` (see [`forward_steps`]), each plus the cell's
-/// weight (when there are weights). They fit 16 bits: three colour distances of at
-/// most 765 are two per step, and a weight is at most 459 (see `salient`).
+/// The step costs of every cell (see [`fill_steps`]), in bands of rows on up to
+/// `threads` threads.
+fn step_map(measured: &[[u8; 3]], weight: &[u16], rows: &Rows, threads: usize) -> [Vec<u16>; 3] {
+    let width = rows.width();
+    let mut all = vec![[0u16; 3]; width * rows.height()];
+    if width > 0 {
+        crate::parallel::rows(&mut all, width, threads, |first, band| {
+            for (i, out) in band.chunks_exact_mut(width).enumerate() {
+                let row = RowSteps::new(measured, weight, rows, first + i);
+                for (x, o) in out.iter_mut().enumerate() {
+                    *o = row.at(x);
+                }
+            }
+        });
+    }
+    [0, 1, 2].map(|k| all.iter().map(|s| s[k]).collect())
+}
+
+/// What the step costs of a row are computed from: its pixels, those of the row above
+/// (none for the top row) and its weights (none without).
+struct RowSteps<'a> {
+    row: &'a [[u8; 3]],
+    up: Option<&'a [[u8; 3]]>,
+    weight: Option<&'a [u16]>,
+}
+
+impl<'a> RowSteps<'a> {
+    fn new(measured: &'a [[u8; 3]], weight: &'a [u16], rows: &Rows, y: usize) -> Self {
+        RowSteps {
+            row: rows.row(measured, y),
+            up: (y > 0).then(|| rows.row(measured, y - 1)),
+            weight: (!weight.is_empty()).then(|| rows.row(weight, y)),
+        }
+    }
+
+    /// The step costs of cell `x`: its forward steps (see [`forward_steps`]) plus its
+    /// weight. They fit 16 bits: three colour distances of at most 765 are two per step,
+    /// and a weight is at most 459 (see `salient`).
+    #[inline]
+    fn at(&self, x: usize) -> [u16; 3] {
+        let own = self.weight.map_or(0, |w| w[x] as u32);
+        forward_steps(self.row, self.up, x).map(|s| (s + own) as u16)
+    }
+}
+
+/// Computes the step costs of the cells `from ..= to` of row `y` into `steps`, from the
+/// pixels forward steps are `measured` on and the `weight`s (see [`RowSteps::at`]).
 fn fill_steps(
     measured: &[[u8; 3]],
     weight: &[u16],
@@ -603,14 +645,10 @@ fn fill_steps(
     from: usize,
     to: usize,
 ) {
-    let row = rows.row(measured, y);
-    let up = (y > 0).then(|| rows.row(measured, y - 1));
-    let weight = (!weight.is_empty()).then(|| rows.row(weight, y));
+    let row = RowSteps::new(measured, weight, rows, y);
     let [left, straight, right] = steps.each_mut().map(|s| rows.row_mut(s, y));
     for x in from..=to {
-        let own = weight.map_or(0, |w| w[x] as u32);
-        let [l, s, r] = forward_steps(row, up, x).map(|s| (s + own) as u16);
-        (left[x], straight[x], right[x]) = (l, s, r);
+        [left[x], straight[x], right[x]] = row.at(x);
     }
 }
 

@@ -52,26 +52,38 @@ pub fn energy_between(up: &[[u8; 3]], mid: &[[u8; 3]], down: &[[u8; 3]], x: usiz
 
 /// Energy map of a whole `width` x `height` image stored row by row.
 pub fn energy_map(rgb: &[[u8; 3]], width: usize, height: usize) -> Vec<u16> {
+    energy_map_on(rgb, width, height, 1)
+}
+
+/// [`energy_map`] in bands of rows on up to `threads` threads.
+pub(crate) fn energy_map_on(
+    rgb: &[[u8; 3]],
+    width: usize,
+    height: usize,
+    threads: usize,
+) -> Vec<u16> {
     let rows = Rows::packed(width, height);
     let mut energy = vec![0u16; width * height];
     if width == 0 {
         return energy;
     }
-    for (y, row) in energy.chunks_exact_mut(width).enumerate() {
-        let [up, mid, down] = neighbour_rows(rgb, &rows, y);
-        // Four cells an iteration, written out: a quarter of the loop headers, each
-        // of which costs a call under wazero as Bacalhau runs it.
-        let quads = width / 4 * 4;
-        for x in (0..quads).step_by(4) {
-            row[x] = energy_between(up, mid, down, x);
-            row[x + 1] = energy_between(up, mid, down, x + 1);
-            row[x + 2] = energy_between(up, mid, down, x + 2);
-            row[x + 3] = energy_between(up, mid, down, x + 3);
+    crate::parallel::rows(&mut energy, width, threads, |first, band| {
+        for (i, row) in band.chunks_exact_mut(width).enumerate() {
+            let [up, mid, down] = neighbour_rows(rgb, &rows, first + i);
+            // Four cells an iteration, written out: a quarter of the loop headers, each
+            // of which costs a call under wazero as Bacalhau runs it.
+            let quads = width / 4 * 4;
+            for x in (0..quads).step_by(4) {
+                row[x] = energy_between(up, mid, down, x);
+                row[x + 1] = energy_between(up, mid, down, x + 1);
+                row[x + 2] = energy_between(up, mid, down, x + 2);
+                row[x + 3] = energy_between(up, mid, down, x + 3);
+            }
+            for (x, e) in row.iter_mut().enumerate().skip(quads) {
+                *e = energy_between(up, mid, down, x);
+            }
         }
-        for (x, e) in row.iter_mut().enumerate().skip(quads) {
-            *e = energy_between(up, mid, down, x);
-        }
-    }
+    });
     energy
 }
 

@@ -71,6 +71,7 @@ mod error;
 mod guided;
 mod mask;
 mod names;
+mod parallel;
 mod pixels;
 mod resize;
 mod rows;

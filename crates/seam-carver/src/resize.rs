@@ -96,6 +96,11 @@ pub struct Request<'a> {
     /// growth up to about twice the width is one pass. The `seam-carving` Python
     /// package's `step_ratio`, whose default is 0.5.
     pub step_ratio: Option<f32>,
+    /// At most how many threads measure the image and draw the input's energy map beside
+    /// the carve (the calling thread among them; 1: the calling thread alone). The
+    /// result is the same bytes on any number. [`Request::new`] sets every core the
+    /// system offers; on WebAssembly there is one.
+    pub threads: usize,
 }
 
 impl<'a> Request<'a> {
@@ -123,6 +128,7 @@ impl<'a> Request<'a> {
             remove: None,
             keep_size: false,
             step_ratio: None,
+            threads: crate::parallel::available(),
         }
     }
 
@@ -310,11 +316,41 @@ fn carve_rgb(
         progress,
     };
     let flags = mask::flags(width, height, request.protect, request.remove)?;
-    let carver = Carver::guided(image, request.energy, flags);
-    let energy = carver.energy();
+    // The input's energy map (a picture for the user) is drawn beside the carve.
+    let (energy, carved) = crate::parallel::join(
+        request.threads,
+        || {
+            crate::energy::energy_map(
+                image.as_raw().as_chunks::<3>().0,
+                width as usize,
+                height as usize,
+            )
+        },
+        || carve_layers(image, flags, request, &mut ticker),
+    );
+    let (image, seams, horizontal) = carved?;
+    Ok(Carved {
+        image,
+        seams,
+        horizontal,
+        energy,
+        input: (width, height),
+    })
+}
+
+/// The vertical seams, then the horizontal ones, of a carve of `image` with mask `flags`:
+/// the carved image and both lists of seams.
+fn carve_layers(
+    image: &RgbImage,
+    flags: Vec<u8>,
+    request: &Request,
+    ticker: &mut Ticker,
+) -> Result<(RgbImage, Vec<Seam>, Vec<Seam>)> {
+    let height = image.height();
+    let carver = Carver::guided(image, request.energy, flags, request.threads);
     let (layer, seams) = match request.remove {
-        Some(mask) => remove_object(carver, mask, request, &mut ticker)?,
-        None => reach_width(carver, request.width, request, &mut ticker)?,
+        Some(mask) => remove_object(carver, mask, request, ticker)?,
+        None => reach_width(carver, request.width, request, ticker)?,
     };
     let mut result = layer;
     let mut horizontal = Vec::new();
@@ -323,21 +359,15 @@ fn carve_rgb(
             image: pixels::transpose(&result.image),
             flags: transpose_flags(&result.flags, result.image.width(), height),
         };
-        let carver = Carver::guided(&turned.image, request.energy, turned.flags);
-        let (done, taken) = reach_width(carver, request.height, request, &mut ticker)?;
+        let carver = Carver::guided(&turned.image, request.energy, turned.flags, request.threads);
+        let (done, taken) = reach_width(carver, request.height, request, ticker)?;
         result = Layer {
             image: pixels::transpose(&done.image),
             flags: Vec::new(),
         };
         horizontal = taken;
     }
-    Ok(Carved {
-        image: result.image,
-        seams,
-        horizontal,
-        energy,
-        input: (width, height),
-    })
+    Ok((result.image, seams, horizontal))
 }
 
 /// Checks that `seams` seams across `axis` can be removed from a `width` x `height`
@@ -476,7 +506,7 @@ fn enlarge(
                 .map(|i| of(i) | if stretched[i] { PROTECT } else { 0 })
                 .collect()
         };
-        let mut carver = Carver::guided(&layer.image, kind, flags);
+        let mut carver = Carver::guided(&layer.image, kind, flags, request.threads);
         let found: Vec<Seam> = (0..n)
             .map(|_| {
                 let seam = carver.remove_seam(SeamRule::Optimal);

@@ -30,12 +30,20 @@ pub fn surround_radius(width: usize, height: usize) -> usize {
     (width.max(height) / 8).max(1)
 }
 
-/// The guide and the weights of a `width` x `height` image stored row by row.
-pub fn measure(rgb: &[[u8; 3]], width: usize, height: usize) -> (Vec<[u8; 3]>, Vec<u16>) {
+/// The guide and the weights of a `width` x `height` image stored row by row, computed
+/// in bands of rows on up to `threads` threads (the same values on any number).
+pub fn measure(
+    rgb: &[[u8; 3]],
+    width: usize,
+    height: usize,
+    threads: usize,
+) -> (Vec<[u8; 3]>, Vec<u16>) {
     let t = threshold(rgb, width, height);
-    let guide = sigma_filter(&sigma_filter(rgb, width, height, t), width, height, t);
+    let smooth = |image: &[[u8; 3]]| sigma_filter(image, width, height, t, threads);
+    let guide = smooth(&smooth(rgb));
     let r = surround_radius(width, height);
-    let surround = box_blur(&box_blur(&guide, width, height, r), width, height, r);
+    let blur = |image: &[[u8; 3]]| box_blur(image, width, height, r, threads);
+    let surround = blur(&blur(&guide));
     let weight = guide
         .iter()
         .zip(&surround)
@@ -126,22 +134,33 @@ fn rounded_div(v: u32, n: u32) -> u8 {
 /// The interior of each row is done channel by channel over whole rows (the nine
 /// neighbours of a run of pixels are nine shifted runs), which the compiler turns into
 /// vector instructions; the border pixels, with fewer neighbours, one at a time.
-fn sigma_filter(rgb: &[[u8; 3]], width: usize, height: usize, t: u32) -> Vec<[u8; 3]> {
+fn sigma_filter(
+    rgb: &[[u8; 3]],
+    width: usize,
+    height: usize,
+    t: u32,
+    threads: usize,
+) -> Vec<[u8; 3]> {
     let mut out = vec![[0u8; 3]; rgb.len()];
-    let mut near = Vec::with_capacity(9);
-    let mut border = |out: &mut [[u8; 3]], x: usize, y: usize| {
-        near.clear();
+    if width == 0 {
+        return out;
+    }
+    // A pixel with fewer than nine neighbours (on the border, or in an image under 3x3).
+    let border = |x: usize, y: usize| -> [u8; 3] {
+        let mut near = [[0u8; 3]; 9];
+        let mut k = 0;
         for ny in y.saturating_sub(1)..=(y + 1).min(height - 1) {
             let row = &rgb[ny * width..(ny + 1) * width];
-            near.extend_from_slice(&row[x.saturating_sub(1)..=(x + 1).min(width - 1)]);
+            for &p in &row[x.saturating_sub(1)..=(x + 1).min(width - 1)] {
+                near[k] = p;
+                k += 1;
+            }
         }
-        out[y * width + x] = mean_near(rgb[y * width + x], &near, t);
+        mean_near(rgb[y * width + x], &near[..k], t)
     };
     if width < 3 || height < 3 {
-        for y in 0..height {
-            for x in 0..width {
-                border(&mut out, x, y);
-            }
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = border(i % width, i / width);
         }
         return out;
     }
@@ -149,99 +168,117 @@ fn sigma_filter(rgb: &[[u8; 3]], width: usize, height: usize, t: u32) -> Vec<[u8
     let plane = |c: usize| -> Vec<u16> { rgb.iter().map(|p| p[c] as u16).collect() };
     let planes = [plane(0), plane(1), plane(2)];
     let n = width - 2;
-    let t = t.min(u16::MAX as u32) as u16;
-    let mut sums = [vec![0u16; n], vec![0u16; n], vec![0u16; n]];
-    let mut count = vec![0u16; n];
-    let mut distance = vec![0u16; n];
-    for y in 0..height {
-        if y == 0 || y + 1 == height {
-            for x in 0..width {
-                border(&mut out, x, y);
+    let t16 = t.min(u16::MAX as u32) as u16;
+    crate::parallel::rows(&mut out, width, threads, |first, band| {
+        let mut sums = [vec![0u16; n], vec![0u16; n], vec![0u16; n]];
+        let mut count = vec![0u16; n];
+        let mut distance = vec![0u16; n];
+        for (i, out) in band.chunks_exact_mut(width).enumerate() {
+            let y = first + i;
+            if y == 0 || y + 1 == height {
+                for (x, o) in out.iter_mut().enumerate() {
+                    *o = border(x, y);
+                }
+                continue;
             }
-            continue;
-        }
-        for s in &mut sums {
-            s.fill(0);
-        }
-        count.fill(0);
-        for ny in y - 1..=y + 1 {
-            for dx in 0..3 {
-                let at = ny * width + dx;
-                distance.fill(0);
-                for plane in &planes {
-                    let (near, mid) = (&plane[at..at + n], &plane[y * width + 1..][..n]);
-                    for ((d, &p), &m) in distance.iter_mut().zip(near).zip(mid) {
-                        *d += p.abs_diff(m);
+            for s in &mut sums {
+                s.fill(0);
+            }
+            count.fill(0);
+            // The nine neighbours of the interior run are nine runs of n pixels: for each,
+            // the distance of every pixel to its centre, then the sums of those within t.
+            for ny in y - 1..=y + 1 {
+                for dx in 0..3 {
+                    let at = ny * width + dx;
+                    distance.fill(0);
+                    for plane in &planes {
+                        let (near, mid) = (&plane[at..at + n], &plane[y * width + 1..][..n]);
+                        for ((d, &p), &m) in distance.iter_mut().zip(near).zip(mid) {
+                            *d += p.abs_diff(m);
+                        }
+                    }
+                    for (k, &d) in count.iter_mut().zip(&distance) {
+                        *k += (d <= t16) as u16;
+                    }
+                    for (sum, plane) in sums.iter_mut().zip(&planes) {
+                        let near = &plane[at..at + n];
+                        for ((s, &p), &d) in sum.iter_mut().zip(near).zip(&distance) {
+                            *s += p * ((d <= t16) as u16);
+                        }
                     }
                 }
-                for (k, &d) in count.iter_mut().zip(&distance) {
-                    *k += (d <= t) as u16;
-                }
-                for (sum, plane) in sums.iter_mut().zip(&planes) {
-                    let near = &plane[at..at + n];
-                    for ((s, &p), &d) in sum.iter_mut().zip(near).zip(&distance) {
-                        *s += p * ((d <= t) as u16);
-                    }
-                }
             }
+            for (i, o) in out[1..=n].iter_mut().enumerate() {
+                let k = count[i] as u32;
+                *o = [0, 1, 2].map(|c| rounded_div(sums[c][i] as u32, k));
+            }
+            out[0] = border(0, y);
+            out[width - 1] = border(width - 1, y);
         }
-        let row = &mut out[y * width + 1..][..n];
-        for (i, o) in row.iter_mut().enumerate() {
-            let k = count[i] as u32;
-            *o = [0, 1, 2].map(|c| rounded_div(sums[c][i] as u32, k));
-        }
-        border(&mut out, 0, y);
-        border(&mut out, width - 1, y);
-    }
+    });
     out
 }
 
 /// The rounded mean of the `(2r + 1)`-wide window along rows, then along columns, the
 /// border pixels repeated: running sums, so its cost does not grow with `r`; the column
-/// pass keeps one running sum per column and walks down the rows, in memory order.
-fn box_blur(rgb: &[[u8; 3]], width: usize, height: usize, r: usize) -> Vec<[u8; 3]> {
+/// pass keeps one running sum per column and walks down the rows, in memory order (each
+/// band of rows starting its sums afresh, to the same values).
+fn box_blur(
+    rgb: &[[u8; 3]],
+    width: usize,
+    height: usize,
+    r: usize,
+    threads: usize,
+) -> Vec<[u8; 3]> {
     let span = (2 * r + 1) as u32;
     let mean = |s: [u32; 3]| s.map(|v| ((v + span / 2) / span) as u8);
     let add = |s: &mut [u32; 3], p: [u8; 3]| (0..3).for_each(|c| s[c] += p[c] as u32);
     let sub = |s: &mut [u32; 3], p: [u8; 3]| (0..3).for_each(|c| s[c] -= p[c] as u32);
     let mut across = vec![[0u8; 3]; rgb.len()];
-    for y in 0..height {
-        let row = &rgb[y * width..(y + 1) * width];
-        let at = |i: isize| row[i.clamp(0, width as isize - 1) as usize];
-        let mut sum = [0u32; 3];
-        for i in -(r as isize)..=(r as isize) {
-            add(&mut sum, at(i));
-        }
-        for x in 0..width {
-            across[y * width + x] = mean(sum);
-            add(&mut sum, at(x as isize + r as isize + 1));
-            sub(&mut sum, at(x as isize - r as isize));
-        }
+    let mut out = vec![[0u8; 3]; rgb.len()];
+    if width == 0 {
+        return out;
     }
+    crate::parallel::rows(&mut across, width, threads, |first, band| {
+        for (i, out) in band.chunks_exact_mut(width).enumerate() {
+            let y = first + i;
+            let row = &rgb[y * width..(y + 1) * width];
+            let at = |i: isize| row[i.clamp(0, width as isize - 1) as usize];
+            let mut sum = [0u32; 3];
+            for i in -(r as isize)..=(r as isize) {
+                add(&mut sum, at(i));
+            }
+            for (x, o) in out.iter_mut().enumerate() {
+                *o = mean(sum);
+                add(&mut sum, at(x as isize + r as isize + 1));
+                sub(&mut sum, at(x as isize - r as isize));
+            }
+        }
+    });
     let row = |i: isize| {
         let y = i.clamp(0, height as isize - 1) as usize;
         &across[y * width..(y + 1) * width]
     };
-    let mut sums = vec![[0u32; 3]; width];
-    for i in -(r as isize)..=(r as isize) {
-        for (s, &p) in sums.iter_mut().zip(row(i)) {
-            add(s, p);
+    crate::parallel::rows(&mut out, width, threads, |first, band| {
+        let first = first as isize;
+        let mut sums = vec![[0u32; 3]; width];
+        for i in first - r as isize..=first + r as isize {
+            for (s, &p) in sums.iter_mut().zip(row(i)) {
+                add(s, p);
+            }
         }
-    }
-    let mut out = vec![[0u8; 3]; rgb.len()];
-    for y in 0..height {
-        for (o, s) in out[y * width..(y + 1) * width].iter_mut().zip(&sums) {
-            *o = mean(*s);
+        for (i, out) in band.chunks_exact_mut(width).enumerate() {
+            let y = first + i as isize;
+            for (o, s) in out.iter_mut().zip(&sums) {
+                *o = mean(*s);
+            }
+            let (incoming, outgoing) = (row(y + r as isize + 1), row(y - r as isize));
+            for ((s, &p), &q) in sums.iter_mut().zip(incoming).zip(outgoing) {
+                add(s, p);
+                sub(s, q);
+            }
         }
-        let (incoming, outgoing) = (
-            row(y as isize + r as isize + 1),
-            row(y as isize - r as isize),
-        );
-        for ((s, &p), &q) in sums.iter_mut().zip(incoming).zip(outgoing) {
-            add(s, p);
-            sub(s, q);
-        }
-    }
+    });
     out
 }
 
@@ -262,7 +299,7 @@ mod tests {
                 }
             })
             .collect();
-        let guide = sigma_filter(&rgb, w, h, 40);
+        let guide = sigma_filter(&rgb, w, h, 40, 1);
         for (i, p) in guide.iter().enumerate() {
             if i / w == 2 {
                 assert_eq!(*p, [0; 3], "the line stays");
@@ -286,7 +323,7 @@ mod tests {
                 }
             })
             .collect();
-        let (_, weight) = measure(&rgb, w, h);
+        let (_, weight) = measure(&rgb, w, h, 1);
         let inside = weight[20 * w + 20];
         let outside = (0..w * h)
             .filter(|i| i / w < 8)
@@ -319,7 +356,7 @@ mod tests {
                 })
                 .collect();
             for t in [0, 40, 90, 160, 800] {
-                let got = sigma_filter(&rgb, w, h, t);
+                let got = sigma_filter(&rgb, w, h, t, 1);
                 for y in 0..h {
                     for x in 0..w {
                         let mut near = Vec::new();
@@ -340,9 +377,34 @@ mod tests {
     fn box_blur_is_the_rounded_window_mean() {
         let rgb: Vec<[u8; 3]> = (0..5u8).map(|v| [v * 10, 0, 255]).collect();
         // r = 1 along a 5x1 row: windows (0,0,10) (0,10,20) (10,20,30) (20,30,40) (30,40,40).
-        let out = box_blur(&rgb, 5, 1, 1);
+        let out = box_blur(&rgb, 5, 1, 1, 1);
         let firsts: Vec<u8> = out.iter().map(|p| p[0]).collect();
         assert_eq!(firsts, [3, 10, 20, 30, 37]);
         assert!(out.iter().all(|p| p[1] == 0 && p[2] == 255));
+    }
+
+    #[test]
+    fn bands_on_threads_measure_what_one_thread_does() {
+        // Large enough for three bands; a different surround radius than the smaller
+        // tests, and an image with structure and noise.
+        let (w, h) = (523, 397);
+        let mut state = 11u32;
+        let rgb: Vec<[u8; 3]> = (0..w * h)
+            .map(|i| {
+                state = state.wrapping_mul(1103515245).wrapping_add(12345);
+                let noise = (state >> 27) as u8;
+                let (x, y) = (i % w, i / w);
+                let object = ((x as i32 - 260).pow(2) + (y as i32 - 200).pow(2)) < 90 * 90;
+                if object {
+                    [200, 40 + noise, 30]
+                } else {
+                    [(x / 3) as u8 ^ noise, (y / 2) as u8, 120 + noise]
+                }
+            })
+            .collect();
+        let one = measure(&rgb, w, h, 1);
+        for threads in [2, 3, 5] {
+            assert!(measure(&rgb, w, h, threads) == one, "{threads} threads");
+        }
     }
 }

@@ -1,0 +1,95 @@
+//! Work split over threads where each part's result does not depend on the split, so a
+//! carve gives the same bytes on any number of threads. On WebAssembly (WASI preview 1
+//! has no threads) everything runs on the calling thread.
+
+/// Whether this target can start threads.
+const CAN_SPAWN: bool = !cfg!(target_family = "wasm");
+
+/// Cells below which a band is not worth a thread of its own.
+const MIN_BAND_CELLS: usize = 64 * 1024;
+
+/// How many threads a carve may use when nobody says: every core the system offers
+/// (one on WebAssembly).
+pub fn available() -> usize {
+    if CAN_SPAWN {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        1
+    }
+}
+
+/// Fills `out`, rows of `width` cells, in bands of whole rows on up to `threads` threads
+/// (the calling thread takes the first band): `fill(first_row, band)` computes rows
+/// `first_row ..` into `band`, and must compute each row the same whatever the band.
+pub fn rows<T: Send>(
+    out: &mut [T],
+    width: usize,
+    threads: usize,
+    fill: impl Fn(usize, &mut [T]) + Sync,
+) {
+    let height = out.len().checked_div(width).unwrap_or(0);
+    let bands = threads.min(out.len() / MIN_BAND_CELLS).min(height).max(1);
+    if !CAN_SPAWN || bands == 1 {
+        fill(0, out);
+        return;
+    }
+    let band_rows = height.div_ceil(bands);
+    std::thread::scope(|scope| {
+        let mut chunks = out.chunks_mut(band_rows * width).enumerate();
+        let (_, first) = chunks.next().expect("at least one band");
+        let fill = &fill;
+        for (i, chunk) in chunks {
+            scope.spawn(move || fill(i * band_rows, chunk));
+        }
+        fill(0, first);
+    });
+}
+
+/// Runs `a` and `b`, on two threads when `threads` is at least 2, and returns both
+/// results.
+pub fn join<A: Send, B>(
+    threads: usize,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B,
+) -> (A, B) {
+    if !CAN_SPAWN || threads < 2 {
+        let b = b();
+        return (a(), b);
+    }
+    std::thread::scope(|scope| {
+        let a = scope.spawn(a);
+        let b = b();
+        (a.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), b)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_fill_every_row_as_one_band_does() {
+        for (width, height) in [(1, 1), (300, 1), (7, 40_000), (1000, 333), (3, 0)] {
+            let fill = |first: usize, band: &mut [u64]| {
+                for (i, cell) in band.iter_mut().enumerate() {
+                    let (y, x) = (first + i / width, i % width);
+                    *cell = (y * 1_000_003 + x) as u64;
+                }
+            };
+            let mut one = vec![0; width * height];
+            rows(&mut one, width, 1, fill);
+            for threads in [2, 3, 8] {
+                let mut many = vec![1; width * height];
+                rows(&mut many, width, threads, fill);
+                assert_eq!(one, many, "{width}x{height} on {threads}");
+            }
+        }
+    }
+
+    #[test]
+    fn join_returns_both_results() {
+        for threads in [1, 2] {
+            assert_eq!(join(threads, || 2 + 2, || "b"), (4, "b"));
+        }
+    }
+}
