@@ -126,8 +126,10 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_FILE_BYTES)]
     pub max_file_size: u64,
 
-    /// Inputs carved at once, each on a core of its own [default: the number of cores;
-    /// always 1 under WASI]. The files are the same whatever N; lines come in input order.
+    /// Cores to use [default: every core; always 1 under WASI]: inputs are carved N at a
+    /// time, largest first, and cores left over measure each image in parallel (one
+    /// photo alone gets all N). The files are the same whatever N; lines come in input
+    /// order. 1: a single core.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
 

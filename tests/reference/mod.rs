@@ -193,7 +193,8 @@ pub struct Layers {
 }
 
 impl Layers {
-    pub fn of(p: &Pixels, energy: Energy) -> Layers {
+    /// `ridge`: whether thin lines weigh their contrast (for removal; not enlargement).
+    pub fn of(p: &Pixels, energy: Energy, ridge: bool) -> Layers {
         if energy != Energy::Salient {
             return Layers::default();
         }
@@ -305,7 +306,16 @@ impl Layers {
         let weight = (0..h)
             .map(|y| {
                 (0..w)
-                    .map(|x| (distinct(guide[y][x], surround[y][x]) * 2 / 10) as u64)
+                    .map(|x| {
+                        // The ridge: the smaller difference from the left and right
+                        // neighbours (border pixels their own), less 2t, counted twice.
+                        let g = guide[y][x];
+                        let left = guide[y][x.saturating_sub(1)];
+                        let right = guide[y][(x + 1).min(w - 1)];
+                        let line = d(g, left).min(d(g, right)).saturating_sub(2 * t);
+                        let line = if ridge { line } else { 0 };
+                        (distinct(g, surround[y][x]) * 2 / 10 + 2 * line) as u64
+                    })
                     .collect()
             })
             .collect();
@@ -423,7 +433,7 @@ pub fn guided_carve(
 ) -> (RgbImage, Vec<RefSeam>) {
     let mut p = to_pixels(image);
     let mut f = flags.clone();
-    let mut layers = Layers::of(&p, energy);
+    let mut layers = Layers::of(&p, energy, true);
     let seams = (0..n)
         .map(|_| remove_guided(&mut p, &mut f, energy, &mut layers))
         .collect();
@@ -463,7 +473,7 @@ pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlar
             .collect();
         let mut index: Vec<Vec<usize>> = p.iter().map(|row| (0..row.len()).collect()).collect();
         let mut doubled = vec![vec![false; w]; p.len()];
-        let mut layers = Layers::of(&copy, energy);
+        let mut layers = Layers::of(&copy, energy, false);
         for _ in 0..n {
             let seam = remove_guided(&mut copy, &mut copy_flags, energy, &mut layers);
             let mut columns = Vec::new();
@@ -509,7 +519,7 @@ pub fn remove_object(
     let mut p = to_pixels(image);
     let mut f = flags.clone();
     let mut seams = Vec::new();
-    let mut layers = Layers::of(&p, energy);
+    let mut layers = Layers::of(&p, energy, true);
     if f.iter().any(|row| row.iter().all(|&b| b & REMOVE != 0)) {
         return Err("a row is to be removed across its whole width".into());
     }

@@ -12,6 +12,16 @@ use crate::parallel::available;
 use crate::rows::Rows;
 use crate::seam::{LANES, SeamRule, cost_span, forward_cost_span, trace_forward, trace_seam};
 
+/// What the seams a carver finds are for: salient energy weighs thin lines for removal
+/// only (see `salient`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// Seams to remove.
+    Removal,
+    /// Seams to insert pixels beside.
+    Insertion,
+}
+
 /// One seam, in the coordinates of the image it was removed from (or, for an inserted
 /// seam, of the image it was inserted into).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,12 +128,18 @@ pub struct Carver {
 impl Carver {
     /// Starts a carve of `image` with backward energy and no masks.
     pub fn new(image: &RgbImage) -> Self {
-        Self::guided(image, EnergyKind::Backward, Vec::new(), available())
+        Self::guided(
+            image,
+            EnergyKind::Backward,
+            Vec::new(),
+            available(),
+            Purpose::Removal,
+        )
     }
 
     /// Starts a carve of `image` measured in `energy`, without masks.
     pub fn with_energy(image: &RgbImage, energy: EnergyKind) -> Self {
-        Self::guided(image, energy, Vec::new(), available())
+        Self::guided(image, energy, Vec::new(), available(), Purpose::Removal)
     }
 
     /// Starts a carve of `image` measured in `energy`, whose seams avoid the pixels set
@@ -148,17 +164,24 @@ impl Carver {
         remove: Option<&Mask>,
     ) -> Result<Self> {
         let flags = flags(image.width(), image.height(), protect, remove)?;
-        Ok(Self::guided(image, energy, flags, available()))
+        Ok(Self::guided(
+            image,
+            energy,
+            flags,
+            available(),
+            Purpose::Removal,
+        ))
     }
 
     /// Starts a carve of `image` under `kind` of energy, with per-pixel `flags`
     /// ([`crate::guided::PROTECT`], [`REMOVE`]; empty for none, else one per pixel),
-    /// measuring the image on up to `threads` threads.
+    /// measuring the image on up to `threads` threads for seams to remove or to insert.
     pub(crate) fn guided(
         image: &RgbImage,
         kind: EnergyKind,
         flags: Vec<u8>,
         threads: usize,
+        purpose: Purpose,
     ) -> Self {
         let (width, height) = (image.width() as usize, image.height() as usize);
         assert!(flags.is_empty() || flags.len() == width * height);
@@ -170,7 +193,7 @@ impl Carver {
             Vec::new()
         };
         let (guide, weight) = if kind == EnergyKind::Salient {
-            crate::salient::measure(&rgb, width, height, threads)
+            crate::salient::measure(&rgb, width, height, threads, purpose == Purpose::Removal)
         } else {
             (Vec::new(), Vec::new())
         };
@@ -626,7 +649,7 @@ impl<'a> RowSteps<'a> {
 
     /// The step costs of cell `x`: its forward steps (see [`forward_steps`]) plus its
     /// weight. They fit 16 bits: three colour distances of at most 765 are two per step,
-    /// and a weight is at most 459 (see `salient`).
+    /// and a weight is at most 1989 (see `salient`).
     #[inline]
     fn at(&self, x: usize) -> [u16; 3] {
         let own = self.weight.map_or(0, |w| w[x] as u32);

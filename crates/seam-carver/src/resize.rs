@@ -4,7 +4,7 @@
 
 use image::{GenericImageView, Pixel, Rgb, RgbImage};
 
-use crate::carve::{Carver, Seam, original_columns};
+use crate::carve::{Carver, Purpose, Seam, original_columns};
 use crate::energy::EnergyKind;
 use crate::error::{Axis, Error, Operation, Result};
 use crate::guided::PROTECT;
@@ -347,7 +347,13 @@ fn carve_layers(
     ticker: &mut Ticker,
 ) -> Result<(RgbImage, Vec<Seam>, Vec<Seam>)> {
     let height = image.height();
-    let carver = Carver::guided(image, request.energy, flags, request.threads);
+    let carver = Carver::guided(
+        image,
+        request.energy,
+        flags,
+        request.threads,
+        Purpose::Removal,
+    );
     let (layer, seams) = match request.remove {
         Some(mask) => remove_object(carver, mask, request, ticker)?,
         None => reach_width(carver, request.width, request, ticker)?,
@@ -359,7 +365,13 @@ fn carve_layers(
             image: pixels::transpose(&result.image),
             flags: transpose_flags(&result.flags, result.image.width(), height),
         };
-        let carver = Carver::guided(&turned.image, request.energy, turned.flags, request.threads);
+        let carver = Carver::guided(
+            &turned.image,
+            request.energy,
+            turned.flags,
+            request.threads,
+            Purpose::Removal,
+        );
         let (done, taken) = reach_width(carver, request.height, request, ticker)?;
         result = Layer {
             image: pixels::transpose(&done.image),
@@ -506,7 +518,13 @@ fn enlarge(
                 .map(|i| of(i) | if stretched[i] { PROTECT } else { 0 })
                 .collect()
         };
-        let mut carver = Carver::guided(&layer.image, kind, flags, request.threads);
+        let mut carver = Carver::guided(
+            &layer.image,
+            kind,
+            flags,
+            request.threads,
+            Purpose::Insertion,
+        );
         let found: Vec<Seam> = (0..n)
             .map(|_| {
                 let seam = carver.remove_seam(SeamRule::Optimal);
