@@ -523,9 +523,10 @@ fn cores(photo: &RgbImage, quick: bool) {
             let (s, status) = best_of(runs, || {
                 let _ = std::fs::remove_dir_all(&out);
                 let mut command = std::process::Command::new(&native_bin);
-                command
-                    .arg(inputs)
-                    .args(["-q", "--jobs", &jobs.to_string()]);
+                // The 24 MP photo is over the default --max-pixels (16 MP, sized for
+                // Bacalhau's default memory); natively the memory is there.
+                command.arg(inputs).args(["-q", "--max-pixels", "25000000"]);
+                command.args(["--jobs", &jobs.to_string()]);
                 if only_carved {
                     command.args(["--only", "carved"]);
                 }
