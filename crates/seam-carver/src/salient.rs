@@ -14,7 +14,7 @@
 //!   more, in hue (see `distinctness`), times 2/10. A plain object on a textured
 //!   background is far from its surroundings' mean all through, so seams that would cross
 //!   it pay for every pixel, where forward energy alone sees a flat region that is free
-//!   to remove. Plus twice its *ridge*: the smaller of its colour differences from its
+//!   to remove. Plus, for removal, twice its *ridge*: the smaller of its colour differences from its
 //!   left and right neighbours, less twice the filter's threshold (what grain and
 //!   texture reach), zero in flat regions and on a step between two regions, the line's
 //!   contrast on a thin line running the seams' way. Removing such a line joins like with
@@ -436,6 +436,28 @@ mod tests {
                 measure(&rgb, w, h, threads, true) == one,
                 "{threads} threads"
             );
+        }
+    }
+
+    #[test]
+    fn a_thin_line_weighs_its_contrast_for_removal_only() {
+        // A dark 1-pixel line down a grainy sky: the seams' way, so removing it would
+        // join sky with sky. Its ridge (contrast less twice the threshold) counts for
+        // removal, not for enlargement; the grain's does not count at all.
+        let (w, h) = (41, 30);
+        let rgb: Vec<[u8; 3]> = (0..w * h)
+            .map(|i| match i % w {
+                20 => [30, 30, 30],
+                x => [150 + (x * 7 + i / w * 3) as u8 % 9, 180, 220],
+            })
+            .collect();
+        let (_, removal) = measure(&rgb, w, h, 1, true);
+        let (_, growth) = measure(&rgb, w, h, 1, false);
+        let at = |y: usize, x: usize| y * w + x;
+        let line = removal[at(15, 20)] - growth[at(15, 20)];
+        assert!(line >= 400, "a line worth its contrast: {line}");
+        for x in [3, 10, 30, 37] {
+            assert_eq!(removal[at(15, x)], growth[at(15, x)], "grain at {x}");
         }
     }
 }
