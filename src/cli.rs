@@ -127,9 +127,9 @@ pub struct Args {
     pub max_file_size: u64,
 
     /// Cores to use [default: every core; always 1 under WASI]: inputs are carved N at a
-    /// time, largest first, and cores left over measure each image in parallel (one
-    /// photo alone gets all N). The files are the same whatever N; lines come in input
-    /// order. 1: a single core.
+    /// time, largest first; with fewer inputs than N, each image is measured on N / inputs
+    /// threads, rounded down (one photo alone gets all N). The files are the same whatever
+    /// N; lines come in input order. 1: a single core.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
 

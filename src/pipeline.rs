@@ -52,8 +52,9 @@ pub struct Options {
     /// What transparent pixels become (not under the imageproc rule, which keeps the
     /// example's colours).
     pub background: Background,
-    /// At most how many threads carve one image (the library's `Request::threads`; the
-    /// same bytes on any number).
+    /// The threads one image's carve may use (the library's `Request::threads`: that
+    /// many measure the image, one more draws its energy map; the same bytes on any
+    /// number).
     pub threads: usize,
 }
 

@@ -96,10 +96,11 @@ pub struct Request<'a> {
     /// growth up to about twice the width is one pass. The `seam-carving` Python
     /// package's `step_ratio`, whose default is 0.5.
     pub step_ratio: Option<f32>,
-    /// At most how many threads measure the image and draw the input's energy map beside
-    /// the carve (the calling thread among them; 1: the calling thread alone). The
-    /// result is the same bytes on any number. [`Request::new`] sets every core the
-    /// system offers; on WebAssembly there is one.
+    /// How many threads a carve may use: at most this many measure the image in bands of
+    /// rows (the calling thread among them) while, from 2 on, one more draws the input's
+    /// energy map beside them; the seams themselves are found on the calling thread.
+    /// 1 (or 0): the calling thread alone. The result is the same bytes on any number.
+    /// [`Request::new`] sets every core the system offers; on WebAssembly there is one.
     pub threads: usize,
 }
 
