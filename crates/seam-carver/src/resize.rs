@@ -348,16 +348,28 @@ fn carve_layers(
     ticker: &mut Ticker,
 ) -> Result<(RgbImage, Vec<Seam>, Vec<Seam>)> {
     let height = image.height();
-    let carver = Carver::guided(
-        image,
-        request.energy,
-        flags,
-        request.threads,
-        Purpose::Removal,
-    );
+    let remover = |flags| {
+        Carver::guided(
+            image,
+            request.energy,
+            flags,
+            request.threads,
+            Purpose::Removal,
+        )
+    };
+    // A carver measures the image for removal: built only when seams are removed.
     let (layer, seams) = match request.remove {
-        Some(mask) => remove_object(carver, mask, request, ticker)?,
-        None => reach_width(carver, request.width, request, ticker)?,
+        Some(mask) => remove_object(remover(flags), mask, request, ticker)?,
+        None if request.width < image.width() => {
+            remove_seams(remover(flags), request.width, request, ticker)
+        }
+        None => {
+            let layer = Layer {
+                image: image.clone(),
+                flags,
+            };
+            reach_width(layer, request.width, request, ticker)?
+        }
     };
     let mut result = layer;
     let mut horizontal = Vec::new();
@@ -366,14 +378,7 @@ fn carve_layers(
             image: pixels::transpose(&result.image),
             flags: transpose_flags(&result.flags, result.image.width(), height),
         };
-        let carver = Carver::guided(
-            &turned.image,
-            request.energy,
-            turned.flags,
-            request.threads,
-            Purpose::Removal,
-        );
-        let (done, taken) = reach_width(carver, request.height, request, ticker)?;
+        let (done, taken) = reach_width(turned, request.height, request, ticker)?;
         result = Layer {
             image: pixels::transpose(&done.image),
             flags: Vec::new(),
@@ -406,25 +411,43 @@ fn check_removal(axis: Axis, width: u32, height: u32, seams: u32) -> Result<()> 
     }
 }
 
-/// Brings the carver's image to `target` columns by removing or inserting seams.
+/// Brings the layer to `target` columns by removing or inserting seams.
 fn reach_width(
-    mut carver: Carver,
+    layer: Layer,
     target: u32,
     request: &Request,
     ticker: &mut Ticker,
 ) -> Result<(Layer, Vec<Seam>)> {
-    let width = carver.width();
+    let width = layer.image.width();
+    if target < width {
+        let carver = Carver::guided(
+            &layer.image,
+            request.energy,
+            layer.flags,
+            request.threads,
+            Purpose::Removal,
+        );
+        Ok(remove_seams(carver, target, request, ticker))
+    } else if target > width {
+        enlarge(layer, target - width, request, ticker)
+    } else {
+        Ok((layer, Vec::new()))
+    }
+}
+
+/// Removes seams until the carver's image is `target` columns wide.
+fn remove_seams(
+    mut carver: Carver,
+    target: u32,
+    request: &Request,
+    ticker: &mut Ticker,
+) -> (Layer, Vec<Seam>) {
     let mut seams = Vec::new();
     while carver.width() > target {
         seams.push(carver.remove_seam(request.rule));
         ticker.tick();
     }
-    let layer = Layer::of(carver);
-    if target > width {
-        enlarge(layer, target - width, request, ticker)
-    } else {
-        Ok((layer, seams))
-    }
+    (Layer::of(carver), seams)
 }
 
 /// Carves vertical seams through the pixels of `mask` until none is left, then, with
