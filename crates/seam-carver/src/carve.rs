@@ -632,14 +632,14 @@ fn step_map(measured: &[[u8; 3]], weight: &[u16], rows: &Rows, threads: usize) -
 
 /// What the step costs of a row are computed from: its pixels, those of the row above
 /// (none for the top row) and its weights (none without).
-struct RowSteps<'a> {
+pub(crate) struct RowSteps<'a> {
     row: &'a [[u8; 3]],
     up: Option<&'a [[u8; 3]]>,
     weight: Option<&'a [u16]>,
 }
 
 impl<'a> RowSteps<'a> {
-    fn new(measured: &'a [[u8; 3]], weight: &'a [u16], rows: &Rows, y: usize) -> Self {
+    pub(crate) fn new(measured: &'a [[u8; 3]], weight: &'a [u16], rows: &Rows, y: usize) -> Self {
         RowSteps {
             row: rows.row(measured, y),
             up: (y > 0).then(|| rows.row(measured, y - 1)),
@@ -651,7 +651,7 @@ impl<'a> RowSteps<'a> {
     /// weight. They fit 16 bits: three colour distances of at most 765 are two per step,
     /// and a weight is at most 1989 (see `salient`).
     #[inline]
-    fn at(&self, x: usize) -> [u16; 3] {
+    pub(crate) fn at(&self, x: usize) -> [u16; 3] {
         let own = self.weight.map_or(0, |w| w[x] as u32);
         forward_steps(self.row, self.up, x).map(|s| (s + own) as u16)
     }

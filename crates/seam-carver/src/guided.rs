@@ -7,7 +7,8 @@
 //! never overflow and need no magic weights. The [`crate::Carver`] keeps the key map up
 //! to date like its cost map, with [`Field::cells`] computing the cells that changed.
 
-use crate::energy::{EnergyKind, forward_steps};
+use crate::carve::RowSteps;
+use crate::energy::EnergyKind;
 use crate::rows::Rows;
 use crate::seam::leftmost_min;
 
@@ -64,16 +65,9 @@ impl Field<'_> {
         match self.kind {
             EnergyKind::Backward => [self.energy[self.rows.start(y) + x] as u32; 3],
             EnergyKind::Forward | EnergyKind::Salient => {
-                let own = self
-                    .weight
-                    .get(self.rows.start(y) + x)
-                    .map_or(0, |&w| w as u32);
-                forward_steps(
-                    self.rows.row(self.measured, y),
-                    (y > 0).then(|| self.rows.row(self.measured, y - 1)),
-                    x,
-                )
-                .map(|step| step + own)
+                RowSteps::new(self.measured, self.weight, self.rows, y)
+                    .at(x)
+                    .map(u32::from)
             }
         }
     }

@@ -348,21 +348,16 @@ fn carve_layers(
     ticker: &mut Ticker,
 ) -> Result<(RgbImage, Vec<Seam>, Vec<Seam>)> {
     let height = image.height();
-    let remover = |flags| {
-        Carver::guided(
-            image,
-            request.energy,
-            flags,
-            request.threads,
-            Purpose::Removal,
-        )
-    };
-    // A carver measures the image for removal: built only when seams are removed.
+    // A carver measures the image for removal: built only when seams are removed (and
+    // from `image` itself, with no copy of it for the layer).
     let (layer, seams) = match request.remove {
-        Some(mask) => remove_object(remover(flags), mask, request, ticker)?,
-        None if request.width < image.width() => {
-            remove_seams(remover(flags), request.width, request, ticker)
-        }
+        Some(mask) => remove_object(remover(image, flags, request), mask, request, ticker)?,
+        None if request.width < image.width() => remove_seams(
+            remover(image, flags, request),
+            request.width,
+            request,
+            ticker,
+        ),
         None => {
             let layer = Layer {
                 image: image.clone(),
@@ -420,19 +415,24 @@ fn reach_width(
 ) -> Result<(Layer, Vec<Seam>)> {
     let width = layer.image.width();
     if target < width {
-        let carver = Carver::guided(
-            &layer.image,
-            request.energy,
-            layer.flags,
-            request.threads,
-            Purpose::Removal,
-        );
+        let carver = remover(&layer.image, layer.flags, request);
         Ok(remove_seams(carver, target, request, ticker))
     } else if target > width {
         enlarge(layer, target - width, request, ticker)
     } else {
         Ok((layer, Vec::new()))
     }
+}
+
+/// A carver for removing seams from `image` with mask `flags` as `request` says.
+fn remover(image: &RgbImage, flags: Vec<u8>, request: &Request) -> Carver {
+    Carver::guided(
+        image,
+        request.energy,
+        flags,
+        request.threads,
+        Purpose::Removal,
+    )
 }
 
 /// Removes seams until the carver's image is `target` columns wide.
