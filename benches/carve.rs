@@ -281,6 +281,7 @@ fn main() {
     }
     batch(&photo, &module, quick);
     cores(&photo, quick);
+    faces(quick);
     long_and_thin(quick);
 }
 
@@ -563,6 +564,65 @@ fn cores(photo: &RgbImage, quick: bool) {
         println!(
             "| {label} ({n} images) | {one:.2} | {all:.2} | {:.2}x | {lqr_s} | {versus} |",
             one / all
+        );
+    }
+}
+
+/// Face detection (`--protect-faces`) per megapixel: the library's detector natively
+/// (best of 3), and on wasmtime as the difference between a one-seam carve with and
+/// without the flag (best of 3 each), on the golden astronaut scaled up.
+fn faces(quick: bool) {
+    let small = image::open(support::root().join("golden/inputs/astronaut-face.png"))
+        .unwrap()
+        .to_rgb8();
+    let detector = seam_carver::FaceDetector::bundled();
+    println!();
+    println!(
+        "| --protect-faces, face detection | faces | native s | native s/MP | wasmtime s | wasmtime s/MP |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    let sides: &[u32] = if quick { &[160] } else { &[512, 1024, 2048] };
+    for &side in sides {
+        let photo = imageops::resize(&small, side, side, FilterType::CatmullRom);
+        let mp = f64::from(side * side) / 1e6;
+        let (native_s, found) = best_of(3, || detector.detect(&photo));
+        let dir = tempfile::tempdir().unwrap();
+        let (inputs, outputs) = (dir.path().join("in"), dir.path().join("out"));
+        std::fs::create_dir_all(&inputs).unwrap();
+        std::fs::create_dir_all(&outputs).unwrap();
+        photo.save(inputs.join("a.png")).unwrap();
+        let model = format!("{}/{}", support::GUEST_MODEL_DIR, support::MODEL_NAME);
+        let plain: Vec<String> = [
+            "/inputs/a.png",
+            "-o",
+            "/outputs",
+            "-q",
+            "--only",
+            "carved",
+            "--width",
+            "-1",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut flagged = plain.clone();
+        flagged.extend(["--protect-faces", "--face-model", &model].map(String::from));
+        let wasm = |args: &[String]| {
+            best_of(3, || {
+                let output = support::run_wasmtime(&inputs, &outputs, args);
+                assert!(
+                    output.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            })
+            .0
+        };
+        let wasm_s = (wasm(&flagged) - wasm(&plain)).max(0.0);
+        println!(
+            "| {side}x{side} | {} | {native_s:.3} | {:.3} | {wasm_s:.3} | {:.3} |",
+            found.len(),
+            native_s / mp,
+            wasm_s / mp
         );
     }
 }

@@ -44,6 +44,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &out,
         "astronaut",
     )?;
+    // Big enough for the face detector (faces of 20 pixels and up): the face lands at
+    // about (54, 21), 31x31.
+    save_png(
+        &imageops::resize(&astronaut, 160, 160, FilterType::Triangle),
+        &out,
+        "astronaut-face",
+    )?;
 
     let rocket = open("rocket.jpg")?.to_rgb8();
     let small = imageops::resize(&rocket, 64, 43, FilterType::Triangle);

@@ -10,7 +10,7 @@ use crate::batch::load_mask;
 use crate::output::Artifact;
 use crate::partition::Partition;
 use crate::pipeline::{Background, Options};
-use seam_carver::{EnergyKind, SeamRule, SizeSpec, Unsupported};
+use seam_carver::{EnergyKind, FaceDetector, SeamRule, SizeSpec, Unsupported};
 
 const AFTER_HELP: &str = "\
 OUTPUTS (flat, in the output directory, for each input NAME.EXT):
@@ -36,6 +36,7 @@ EXAMPLES:
   seam-carver photo.jpg --width 800x600     both axes (widths first)
   seam-carver photo.jpg --energy backward   the example's energy (the default is salient)
   seam-carver photo.jpg --protect face.png  never cut the mask's light pixels
+  seam-carver photos/ --protect-faces       never cut a face the detector finds
   seam-carver photo.jpg --remove bin.png --keep-size
                                             carve an object away, then grow back
 
@@ -95,6 +96,17 @@ pub struct Args {
     /// Mask image of pixels no seam may cross while any other seam exists.
     #[arg(long, value_name = "MASK")]
     pub protect: Option<PathBuf>,
+
+    /// Find faces (SeetaFace's frontal detector) and keep seams out of their boxes as
+    /// --protect does; seams.json lists them and the annotated pictures outline them.
+    /// A photo with no face carves exactly as without it.
+    #[arg(long)]
+    pub protect_faces: bool,
+
+    /// The detector's model file, seeta_fd_frontal_v1.0.bin (no other is accepted).
+    /// Natively it is built in; a WASI module needs it as a file (see README).
+    #[arg(long, value_name = "FILE", requires = "protect_faces")]
+    pub face_model: Option<PathBuf>,
 
     /// Mask image of an object to remove: vertical seams are carved through it until
     /// none of it is left (the width follows; --height still applies).
@@ -304,7 +316,7 @@ impl Args {
                     .to_string(),
             );
         }
-        let masks = self.protect.is_some() || self.remove.is_some();
+        let masks = self.protect.is_some() || self.remove.is_some() || self.protect_faces;
         self.seams
             .check(self.energy(), masks, grows(width) || grows(height))
             .map_err(|e| match e {
@@ -312,7 +324,7 @@ impl Args {
                     "--seams imageproc reproduces the example's removal only; {} uses the optimal rule",
                     match what {
                         Unsupported::ForwardEnergy => "--energy forward",
-                        Unsupported::Masks => "--protect or --remove",
+                        Unsupported::Masks => "--protect, --protect-faces or --remove",
                         Unsupported::Enlargement => "enlarging",
                     }
                 ),
@@ -324,6 +336,7 @@ impl Args {
             rule: self.seams,
             energy: self.energy(),
             protect: None,
+            faces: None,
             remove: None,
             keep_size: self.keep_size,
             mask_files: Vec::new(),
@@ -375,6 +388,9 @@ impl Args {
         let remove = load(&self.remove)?;
         options.protect = protect;
         options.remove = remove;
+        if self.protect_faces {
+            options.faces = Some(load_face_model(self.face_model.as_deref())?);
+        }
         options.mask_files = [&self.protect, &self.remove]
             .into_iter()
             .flatten()
@@ -382,6 +398,27 @@ impl Args {
             .collect();
         Ok(options)
     }
+}
+
+/// The face detector for `--protect-faces`: the model from `file`, or the built-in one.
+fn load_face_model(file: Option<&std::path::Path>) -> Result<FaceDetector, String> {
+    let Some(file) = file else {
+        #[cfg(not(target_family = "wasm"))]
+        return Ok(FaceDetector::bundled());
+        #[cfg(target_family = "wasm")]
+        return Err(format!(
+            "--protect-faces: this WASI module has no built-in face model; give its file \
+             with --face-model (SeetaFace's {}, from {})",
+            FaceDetector::MODEL_NAME,
+            FaceDetector::MODEL_URL
+        ));
+    };
+    // The model is 1.2 MB: anything much larger is not it, and is not read.
+    const MOST: u64 = 4 << 20;
+    let name = file.display();
+    let bytes = crate::batch::read_input(file, MOST)
+        .map_err(|e| format!("{name}: cannot read face model: {e}"))?;
+    FaceDetector::from_model(&bytes).map_err(|e| format!("{name}: {e}"))
 }
 
 /// What `--width` or `--height` was given: one axis, or an ImageMagick-style geometry

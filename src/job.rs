@@ -86,6 +86,15 @@ pub enum JobError {
         /// What is wrong with it.
         kind: MaskProblem,
     },
+    /// `--face-model` naming something a node cannot fetch.
+    #[error(
+        "--face-model {given}: a job fetches the face model by URL (https://…), as the 1.2 MB file cannot travel inside a job; leave --face-model out to fetch it from {}",
+        seam_carver::FaceDetector::MODEL_URL
+    )]
+    FaceModelNotUrl {
+        /// The model as given.
+        given: String,
+    },
     /// No inputs.
     #[error("no inputs given")]
     NoInputs,
@@ -548,6 +557,39 @@ pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<MaskFile>),
     Ok((out, masks))
 }
 
+/// Where a job's face model lands: a `urlDownload` source's folder, holding the file
+/// named after the URL's last path element.
+pub const MODEL_FOLDER: &str = "/model";
+
+/// For `--protect-faces`: the options without `--face-model`, and the URL a node fetches
+/// the model from (the one given, or
+/// [`FaceDetector::MODEL_URL`](seam_carver::FaceDetector::MODEL_URL)); without
+/// `--protect-faces`, the options as they are and no URL.
+pub fn face_model_url(options: &[String]) -> Result<(Vec<String>, Option<String>), JobError> {
+    if !options.iter().any(|o| o == "--protect-faces") {
+        return Ok((options.to_vec(), None));
+    }
+    let mut out = Vec::new();
+    let mut url = None;
+    let mut args = options.iter();
+    while let Some(arg) = args.next() {
+        let given = match arg.strip_prefix("--face-model") {
+            Some(rest) if rest.starts_with('=') => rest[1..].to_string(),
+            Some("") => args.next().cloned().unwrap_or_default(),
+            _ => {
+                out.push(arg.clone());
+                continue;
+            }
+        };
+        match Input::parse(&given) {
+            Ok(Input::Url(u)) if !url_file_name(&u).is_empty() => url = Some(u),
+            _ => return Err(JobError::FaceModelNotUrl { given }),
+        }
+    }
+    let url = url.unwrap_or_else(|| seam_carver::FaceDetector::MODEL_URL.to_string());
+    Ok((out, Some(url)))
+}
+
 /// An inline input ready to pack: its name, its input source and the source's size.
 struct Packed {
     name: String,
@@ -565,7 +607,16 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
     if request.inputs.is_empty() {
         return Err(JobError::NoInputs);
     }
-    let (mut options, masks) = extract_masks(&request.options)?;
+    let (mut options, model_url) = face_model_url(&request.options)?;
+    // The model lands in /model, downloaded by the node; the module is told its path.
+    let model = model_url.map(|url| {
+        options.extend([
+            "--face-model".to_string(),
+            format!("{MODEL_FOLDER}/{}", url_file_name(&url)),
+        ]);
+        json!({"Target": MODEL_FOLDER, "Source": {"Type": "urlDownload", "Params": {"URL": url}}})
+    });
+    let (mut options, masks) = extract_masks(&options)?;
     let partitions = request.partitions.max(1);
     // With only S3 inputs, Bacalhau splits the objects among the executions itself
     // (fnv32a of each key): the program must then carve all it is given.
@@ -575,8 +626,9 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
         options.extend(["--partition".to_string(), "none".to_string()]);
     }
     let (module_source, entry_module) = request.module.source();
-    // What every job carries: the module and the masks.
+    // What every job carries: the module, the face model and the masks.
     let mut fixed_sources = vec![module_source];
+    fixed_sources.extend(model);
     for (_, (name, bytes)) in &masks {
         fixed_sources.push(json!({
             "Target": format!("/masks/{name}"),
@@ -847,8 +899,9 @@ pub fn decode_data_url(url: &str) -> Result<Vec<u8>, JobError> {
     }
 }
 
-/// The inline input files of a spec (images and masks, not the module), as (guest path,
-/// bytes). A remote source is an error naming it: only a node can fetch it.
+/// The inline input files of a spec (images and masks, not the module nor the face
+/// model), as (guest path, bytes). A remote source is an error naming it: only a node can
+/// fetch it.
 pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, JobError> {
     let sources = spec["Tasks"][0]["InputSources"]
         .as_array()
@@ -859,7 +912,7 @@ pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, JobError> {
         let target = s["Target"]
             .as_str()
             .ok_or_else(|| bad_spec("input source without Target"))?;
-        if Some(target) == entry {
+        if Some(target) == entry || target == MODEL_FOLDER {
             continue;
         }
         if s["Source"]["Type"] != "inline" {

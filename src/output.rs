@@ -158,7 +158,7 @@ pub struct SeamRecord {
 }
 
 /// The contents of `NAME.seams.json`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeamsReport {
     /// The input's file name.
     pub input: String,
@@ -175,8 +175,26 @@ pub struct SeamsReport {
     /// The energy function used (`backward`: imageproc's Sobel magnitude; `forward`: the
     /// RGB differences a removal creates).
     pub energy: String,
+    /// With `--protect-faces`: the faces found, kept out of every seam (surest first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faces: Option<Vec<FaceRecord>>,
     /// The seams, in removal order.
     pub seams: Vec<SeamRecord>,
+}
+
+/// A face found in the input, as `seams.json` lists it: its box in input pixels.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FaceRecord {
+    /// Left column.
+    pub x: u32,
+    /// Top row.
+    pub y: u32,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The detector's score (higher is surer; 2 is the least reported), to 1/1000.
+    pub score: f64,
 }
 
 impl SeamsReport {

@@ -10,11 +10,13 @@ use image::{
     DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
 };
 
-use seam_carver::annotate::{Marks, draw_seams, gradients, grayscale, marks};
-use seam_carver::{EnergyKind, Mask, Request, SeamRule, SizeSpec, resize_with_progress};
+use seam_carver::annotate::{Marks, draw_seams, gradients, grayscale, marks, outline};
+use seam_carver::{
+    EnergyKind, Face, FaceDetector, Mask, Request, SeamRule, SizeSpec, resize_with_progress,
+};
 
 use crate::error::{Error, Result};
-use crate::output::{Artifact, OutputFile, SeamRecord, SeamsReport, encode_png};
+use crate::output::{Artifact, FaceRecord, OutputFile, SeamRecord, SeamsReport, encode_png};
 
 /// Default `--max-pixels`: the largest image whose carve fits Bacalhau's default 512 MiB
 /// of wasm linear memory with all six artifacts (measured, see README).
@@ -36,6 +38,8 @@ pub struct Options {
     pub energy: EnergyKind,
     /// Pixels seams avoid.
     pub protect: Option<Mask>,
+    /// Find faces in each image and keep seams out of them.
+    pub faces: Option<FaceDetector>,
     /// An object to carve away (the width follows from it).
     pub remove: Option<Mask>,
     /// After removing the object, insert seams back to the original width.
@@ -79,6 +83,7 @@ impl Default for Options {
             rule: SeamRule::default(),
             energy: SeamRule::default().default_energy(),
             protect: None,
+            faces: None,
             remove: None,
             keep_size: false,
             mask_files: Vec::new(),
@@ -300,14 +305,15 @@ impl Options {
             .map_or(Ok(height), |spec| Ok(spec.resolve(height)?))
     }
 
-    /// The resize request for one image, with its targets.
-    pub fn request(&self, width: u32, height: u32) -> Request<'_> {
+    /// The resize request for one image, with its targets and the faces found in it.
+    pub fn request<'a>(&'a self, width: u32, height: u32, faces: &'a [Face]) -> Request<'a> {
         Request {
             width,
             height,
             rule: self.rule,
             energy: self.energy,
             protect: self.protect.as_ref(),
+            faces,
             remove: self.remove.as_ref(),
             keep_size: self.keep_size,
             step_ratio: None,
@@ -331,6 +337,8 @@ pub struct Plan {
     pub seams: u32,
     /// The file is animated: only its first frame is carved.
     pub animated: bool,
+    /// The faces found in it (with [`Options::faces`]), kept out of every seam.
+    pub faces: Vec<Face>,
 }
 
 impl Plan {
@@ -344,10 +352,11 @@ impl Plan {
                 ""
             };
             return format!(
-                "{w}x{h}: removing the {} pixels of mask {} (at least {} seams){back}",
+                "{w}x{h}: removing the {} pixels of mask {} (at least {} seams){back}{}",
                 mask.count(),
                 mask.name(),
                 self.seams / if options.keep_size { 2 } else { 1 },
+                self.protecting(options)
             );
         }
         let removing = w.saturating_sub(self.width) + h.saturating_sub(self.height);
@@ -363,7 +372,25 @@ impl Plan {
         } else {
             ""
         };
-        format!("{w}x{h} -> {}x{}, {what}{frames}", self.width, self.height)
+        format!(
+            "{w}x{h} -> {}x{}, {what}{frames}{}",
+            self.width,
+            self.height,
+            self.protecting(options)
+        )
+    }
+}
+
+impl Plan {
+    /// What the plan line says of the faces: `, keeping 2 faces whole` (nothing without
+    /// `--protect-faces`).
+    fn protecting(&self, options: &Options) -> String {
+        match (options.faces.is_some(), self.faces.len()) {
+            (false, _) => String::new(),
+            (true, 0) => ", no face found".to_string(),
+            (true, 1) => ", keeping 1 face whole".to_string(),
+            (true, n) => format!(", keeping {n} faces whole"),
+        }
     }
 }
 
@@ -391,7 +418,11 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
             max: options.max_pixels,
         });
     }
-    let request = options.request(width, height);
+    let faces = options
+        .faces
+        .as_ref()
+        .map_or_else(Vec::new, |detector| detector.detect(&image));
+    let request = options.request(width, height, &faces);
     request.check(w, h)?;
     let seams = request.seams(w, h);
     let max = options.max_pixels.saturating_mul(STEPS_PER_MAX_PIXEL);
@@ -410,6 +441,7 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
         width,
         height,
         animated: is_animated(bytes),
+        faces,
     })
 }
 
@@ -517,7 +549,7 @@ pub fn render(
 ) -> Result<()> {
     let image = &plan.image;
     let (width, height) = image.dimensions();
-    let request = options.request(plan.width, plan.height);
+    let request = options.request(plan.width, plan.height, &plan.faces);
     // An image with alpha kept is carved as RGBA; its seams are drawn like any other.
     let (mut result, carved_alpha) = match &plan.alpha {
         Some(rgba) => {
@@ -561,14 +593,16 @@ pub fn render(
                 None => encode_png(&name, image, width, height, ExtendedColorType::Rgb8)?,
             },
             Artifact::Annotated => {
-                let drawn = draw_seams(&grayscale(image), &removed);
+                let mut drawn = draw_seams(&grayscale(image), &removed);
+                outline(&mut drawn, &plan.faces);
                 encode_png(&name, &drawn, width, height, ExtendedColorType::Rgb8)?
             }
             Artifact::Gradients => {
                 encode_png(&name, &gradient_image, width, height, ExtendedColorType::L8)?
             }
             Artifact::AnnotatedGradients => {
-                let drawn = draw_seams(&gradient_image, &removed);
+                let mut drawn = draw_seams(&gradient_image, &removed);
+                outline(&mut drawn, &plan.faces);
                 encode_png(&name, &drawn, width, height, ExtendedColorType::Rgb8)?
             }
             Artifact::Carved => match &carved_alpha {
@@ -595,6 +629,18 @@ pub fn render(
                 output_height: carved_height,
                 seam_rule: options.rule.name().to_string(),
                 energy: options.energy.name().to_string(),
+                faces: options.faces.as_ref().map(|_| {
+                    plan.faces
+                        .iter()
+                        .map(|f| FaceRecord {
+                            x: f.x,
+                            y: f.y,
+                            width: f.width,
+                            height: f.height,
+                            score: f.score,
+                        })
+                        .collect()
+                }),
                 seams: result
                     .seams
                     .iter()

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
-use seam_carver_cli::output::{Manifest, sha256_hex};
+use seam_carver_cli::output::{Manifest, SeamsReport, sha256_hex};
 
 fn bin() -> Command {
     Command::cargo_bin("seam-carver").unwrap()
@@ -1778,4 +1778,137 @@ fn only_the_files_written_need_names_a_file_system_takes() {
         .assert()
         .success();
     assert!(out.join(format!("{}.carved.png", "n".repeat(240))).exists());
+}
+
+/// The input pixels each seam of a report took out, replayed from its paths (vertical
+/// seams only: the columns of every row, each seam removing the one at its path's index).
+fn removed_by_vertical_seams(report: &SeamsReport) -> Vec<(u32, u32)> {
+    let mut rows: Vec<Vec<u32>> = (0..report.height)
+        .map(|_| (0..report.width).collect())
+        .collect();
+    let mut removed = Vec::new();
+    for seam in &report.seams {
+        assert_eq!(seam.orientation, "vertical");
+        for (y, &x) in seam.path.iter().enumerate() {
+            removed.push((rows[y].remove(x as usize), y as u32));
+        }
+    }
+    removed
+}
+
+#[test]
+fn protect_faces_keeps_every_seam_out_of_the_face_found() {
+    let out = tempfile::tempdir().unwrap();
+    let output = bin()
+        .arg(golden_input("astronaut-face.png"))
+        .args(["--protect-faces", "--width", "40%", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("keeping 1 face whole"),
+        "{}",
+        stderr_of(&output)
+    );
+    let report: SeamsReport =
+        serde_json::from_slice(&fs::read(out.path().join("astronaut-face.seams.json")).unwrap())
+            .unwrap();
+    let faces = report.faces.clone().expect("seams.json lists the faces");
+    assert_eq!(faces.len(), 1, "{faces:?}");
+    let face = &faces[0];
+    // Eileen Collins' face, centred near (72, 37) in the 160x160 picture.
+    assert!(
+        (face.x..face.x + face.width).contains(&72)
+            && (face.y..face.y + face.height).contains(&37)
+            && (20..50).contains(&face.width),
+        "{face:?}"
+    );
+    let removed = removed_by_vertical_seams(&report);
+    assert_eq!(removed.len() as u32, 96 * 160);
+    let inside = |&(x, y): &(u32, u32)| {
+        x >= face.x && x < face.x + face.width && y >= face.y && y < face.y + face.height
+    };
+    assert!(!removed.iter().any(inside), "a seam crossed the face");
+    // The annotated picture outlines the face; without the flag seams go through it.
+    let plain = tempfile::tempdir().unwrap();
+    bin()
+        .arg(golden_input("astronaut-face.png"))
+        .args(["--width", "40%", "-q", "-o"])
+        .arg(plain.path())
+        .assert()
+        .success();
+    let plain: SeamsReport =
+        serde_json::from_slice(&fs::read(plain.path().join("astronaut-face.seams.json")).unwrap())
+            .unwrap();
+    assert!(plain.faces.is_none());
+    assert!(removed_by_vertical_seams(&plain).iter().any(inside));
+}
+
+#[test]
+fn protect_faces_changes_nothing_in_a_photo_without_faces() {
+    for name in ["coffee.png", "chelsea.png", "camera.png"] {
+        let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+        for (dir, flags) in dirs.iter().zip([&[][..], &["--protect-faces"][..]]) {
+            bin()
+                .arg(golden_input(name))
+                .args(flags)
+                .args(["--width", "60%", "--height", "90%", "-q", "-o"])
+                .arg(dir.path())
+                .assert()
+                .success();
+        }
+        let [without, with] = dirs.map(|d| support::read_flat_dir(d.path()));
+        for (file, bytes) in &without {
+            if file.ends_with(".seams.json") || file == "manifest.json" {
+                continue;
+            }
+            assert!(with[file] == *bytes, "{name}: {file} differs");
+        }
+        let report: SeamsReport =
+            serde_json::from_slice(&with[&name.replace(".png", ".seams.json")]).unwrap();
+        assert_eq!(report.faces, Some(vec![]), "{name}");
+    }
+}
+
+#[test]
+fn a_bad_face_model_is_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("fake.bin");
+    fs::write(&fake, vec![7u8; 5000]).unwrap();
+    let out = dir.path().join("out");
+    for (model, message) in [
+        (
+            fake.clone(),
+            "fake.bin: not the face model seeta_fd_frontal_v1.0.bin",
+        ),
+        (
+            dir.path().join("missing.bin"),
+            "missing.bin: cannot read face model",
+        ),
+    ] {
+        let output = bin()
+            .arg(golden_input("coffee.png"))
+            .arg("--protect-faces")
+            .arg("--face-model")
+            .arg(&model)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains(message), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    // --face-model means nothing without --protect-faces.
+    let output = bin()
+        .arg(golden_input("coffee.png"))
+        .arg("--face-model")
+        .arg(&fake)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("--protect-faces"));
+    assert!(!out.exists(), "no output directory after a usage error");
 }

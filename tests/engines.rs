@@ -14,6 +14,12 @@ fn node(inputs: &Path, outputs: &Path, args: &[String]) -> std::process::Output 
     Command::new("node")
         .arg("--no-warnings")
         .arg(support::root().join("tools/node-wasi.mjs"))
+        .arg("--dir")
+        .arg(format!(
+            "{}::{}",
+            support::model_dir().display(),
+            support::GUEST_MODEL_DIR
+        ))
         .arg(support::wasm_module())
         .arg(inputs)
         .arg(outputs)

@@ -288,3 +288,59 @@ fn a_photo_carved_on_several_threads_is_the_oracle_s_carve() {
         }
     }
 }
+
+#[test]
+fn detected_faces_protect_as_a_mask_of_their_boxes_does() {
+    // The faces SeetaFace finds in the golden astronaut, as a protection source: the
+    // carve is the oracle's with every pixel of their boxes protected, alone and beside
+    // a protect mask and an object to remove.
+    let image = image::open(support::root().join("golden/inputs/astronaut-face.png"))
+        .unwrap()
+        .to_rgb8();
+    let (w, h) = image.dimensions();
+    let faces = seam_carver::FaceDetector::bundled().detect(&image);
+    assert_eq!(faces.len(), 1, "{faces:?}");
+    let boxes = Mask::from_fn("faces", w, h, |x, y| faces.iter().any(|f| f.contains(x, y)));
+    let mut req = request(w * 3 / 5, h, EnergyKind::Salient);
+    req.faces = &faces;
+    let got = resize(&image, &req).unwrap();
+    let flags = to_flags(&image, &[(&boxes, PROTECT)]);
+    let (want, want_seams) =
+        reference::guided_carve(&image, w - w * 3 / 5, &flags, Energy::Salient);
+    for (i, (g, r)) in got.seams.iter().zip(&want_seams).enumerate() {
+        assert_eq!((&g.path, g.cost), (&r.path, r.cost), "seam {i}");
+    }
+    assert_eq!(got.image, want);
+
+    // Beside masks: the spoon-like blob to remove lies left of the face.
+    let remove = Mask::from_fn("remove.png", w, h, |x, y| {
+        (10..20).contains(&x) && (100..130).contains(&y)
+    });
+    let protect = Mask::from_fn("protect.png", w, h, |x, y| {
+        (120..140).contains(&x) && y > 60
+    });
+    let mut req = request(w, h, EnergyKind::Forward);
+    req.faces = &faces;
+    req.protect = Some(&protect);
+    req.remove = Some(&remove);
+    req.keep_size = true;
+    let got = resize(&image, &req).unwrap();
+    let flags = to_flags(
+        &image,
+        &[(&boxes, PROTECT), (&protect, PROTECT), (&remove, REMOVE)],
+    );
+    let (narrow, narrow_flags, removed) =
+        reference::remove_object(&image, &flags, Energy::Forward).unwrap();
+    for (i, (g, r)) in got.seams.iter().zip(&removed).enumerate() {
+        assert_eq!((&g.path, g.cost), (&r.path, r.cost), "removed seam {i}");
+    }
+    let mut rest = got.clone();
+    rest.seams.drain(..removed.len());
+    let want = reference::enlarge(
+        &narrow,
+        removed.len() as u32,
+        &narrow_flags,
+        Energy::Forward,
+    );
+    assert_enlarged("faces beside masks", &rest, &want);
+}

@@ -146,17 +146,20 @@ fn spec_fields_parse_back() {
 #[test]
 fn golden_cases_run_on_wazero_from_generated_specs() {
     let module = std::fs::read(support::wasm_module()).unwrap();
+    // The node's download of the face model, for the --protect-faces case.
+    let model_dir = support::model_dir();
+    let stand_ins = ["-stand-ins", model_dir.to_str().unwrap()];
     for case in support::golden_cases() {
         let inputs = case.inputs.iter().map(|n| golden(n)).collect();
-        let native = case.native_options();
-        let options: Vec<&str> = native.iter().map(String::as_str).collect();
+        let given = case.job_options();
+        let options: Vec<&str> = given.iter().map(String::as_str).collect();
         let jobs = build_jobs(&request(module.clone(), inputs, &options)).unwrap();
         assert!(!jobs.is_empty(), "case {}", case.name);
         let outputs = tempfile::tempdir().unwrap();
         for spec in &jobs {
             assert!(spec.size <= job::JOB_BUDGET, "case {}", case.name);
             assert_eq!(spec.spec["Tasks"][0]["Resources"]["Memory"], "512MiB");
-            let run = support::run_job(&spec.spec, &[]);
+            let run = support::run_job(&spec.spec, &stand_ins);
             assert_eq!(
                 run.status,
                 Some(0),
@@ -918,4 +921,116 @@ fn a_proc_file_s_size_is_not_trusted() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("its size says less than it holds"), "{err}");
+}
+
+#[test]
+fn protect_faces_jobs_download_the_model_and_verify_against_a_native_carve() {
+    let model_url = seam_carver::FaceDetector::MODEL_URL;
+    let model_path = format!("{}/{}", job::MODEL_FOLDER, support::MODEL_NAME);
+    let work = tempfile::tempdir().unwrap();
+    let jobs_dir = work.path().join("jobs");
+    Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .args(["spec", "--module"])
+        .arg(support::wasm_module())
+        .arg(support::root().join("golden/inputs/astronaut-face.png"))
+        .arg("-o")
+        .arg(&jobs_dir)
+        .args(["--", "--protect-faces", "--width", "60%"])
+        .assert()
+        .success();
+    let spec_path = jobs_dir.join("job-1.json");
+    let spec: Value = serde_json::from_slice(&std::fs::read(&spec_path).unwrap()).unwrap();
+    let task = &spec["Tasks"][0];
+    // The model is fetched by the node (1.2 MB could not travel in a 1 MiB job)...
+    let model = task["InputSources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Target"] == job::MODEL_FOLDER)
+        .expect("a /model source");
+    assert_eq!(model["Source"]["Type"], "urlDownload");
+    assert_eq!(model["Source"]["Params"]["URL"], model_url);
+    // ...and the module is told where it lands.
+    let parameters = job::parameters(&spec).unwrap();
+    let at = parameters.iter().position(|p| p == "--face-model").unwrap();
+    assert_eq!(parameters[at + 1], model_path);
+    assert!(std::fs::metadata(&spec_path).unwrap().len() < job::JOB_BUDGET as u64);
+
+    // A node runs it (its download served from the repository's copy), and `verify`
+    // finds every file identical to a native carve, which uses the built-in model.
+    let results = work.path().join("results");
+    let run = support::run_job_file(
+        &spec_path,
+        &results,
+        &["-stand-ins", support::model_dir().to_str().unwrap()],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let seams = std::fs::read_to_string(results.join("outputs/astronaut-face.seams.json")).unwrap();
+    assert!(seams.contains("\"faces\":[{\"x\":"), "{seams}");
+    let verify = Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .arg("verify")
+        .arg(&results)
+        .arg("--spec")
+        .arg(&spec_path)
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("identical to a native carve"));
+}
+
+#[test]
+fn a_face_model_for_a_job_is_a_url() {
+    let given = |options: &[&str]| {
+        let options: Vec<String> = options.iter().map(|s| s.to_string()).collect();
+        job::face_model_url(&options)
+    };
+    let mirror = "https://example.org/models/seeta_fd_frontal_v1.0.bin";
+    let (rest, url) =
+        given(&["--protect-faces", "--face-model", mirror, "--width", "50%"]).unwrap();
+    assert_eq!(rest, ["--protect-faces", "--width", "50%"]);
+    assert_eq!(url.as_deref(), Some(mirror));
+    let (_, url) = given(&[&format!("--face-model={mirror}"), "--protect-faces"]).unwrap();
+    assert_eq!(url.as_deref(), Some(mirror));
+    // Without --protect-faces, nothing is touched.
+    let (rest, url) = given(&["--width", "50%"]).unwrap();
+    assert_eq!((rest.len(), url), (2, None));
+    // A local file or a URL naming no file is refused, naming what to do.
+    for bad in [
+        "model/seeta_fd_frontal_v1.0.bin",
+        "https://example.org/",
+        "s3://b/k.bin",
+    ] {
+        let err = given(&["--protect-faces", "--face-model", bad])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!("--face-model {bad}:"))
+                && err.contains(seam_carver::FaceDetector::MODEL_URL),
+            "{err}"
+        );
+    }
+    // The command line says so before writing anything.
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .arg("spec")
+        .arg(support::root().join("golden/inputs/chelsea.png"))
+        .arg("-o")
+        .arg(dir.path().join("jobs"))
+        .args(["--", "--protect-faces", "--face-model", "local.bin"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--face-model local.bin: a job fetches"));
+    assert!(!dir.path().join("jobs").exists());
 }

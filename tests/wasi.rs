@@ -358,3 +358,46 @@ fn under_wasi_an_output_never_replaces_an_input() {
         before
     );
 }
+
+#[test]
+fn protect_faces_under_wasi_needs_the_model_file_and_says_where_to_get_it() {
+    // No model built in: a usage error naming --face-model and the model's URL, before
+    // any output.
+    let run = carver_job(
+        &["/inputs/astronaut-face.png", "--protect-faces"],
+        &[("astronaut-face.png", "astronaut-face.png")],
+    );
+    assert_eq!(run.status, Some(1), "{}", run.log);
+    assert_eq!(run.read("exitCode"), "2");
+    let stderr = run.read("stderr");
+    assert!(
+        stderr.contains("--face-model")
+            && stderr.contains(seam_carver::FaceDetector::MODEL_URL)
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    // With the file, the face is found (and wasmtime writes what the native carve does:
+    // the golden case astronaut-faces covers the bytes).
+    let inputs = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        support::root().join("golden/inputs/astronaut-face.png"),
+        inputs.path().join("a.png"),
+    )
+    .unwrap();
+    let outputs = tempfile::tempdir().unwrap();
+    let model = format!("{}/{}", support::GUEST_MODEL_DIR, support::MODEL_NAME);
+    let args: Vec<String> = [
+        "/inputs/a.png",
+        "--protect-faces",
+        "--face-model",
+        &model,
+        "-o",
+        "/outputs",
+    ]
+    .map(String::from)
+    .to_vec();
+    let output = support::run_wasmtime(inputs.path(), outputs.path(), &args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("keeping 1 face whole"), "{stderr}");
+}

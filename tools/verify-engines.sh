@@ -24,6 +24,15 @@ for item in "${images[@]}"; do
   fi
 done
 echo "verify: $(find "$work/inputs" -type f | wc -l) input files, options: ${options[*]:-(defaults)}"
+# The WASI legs have no built-in face model: with --protect-faces they read it from
+# /model, the folder a Bacalhau job downloads it into.
+model_dir=crates/seam-carver/model
+guest_options=("${options[@]}")
+for option in "${options[@]}"; do
+  if [ "$option" = "--protect-faces" ]; then
+    guest_options+=(--face-model /model/seeta_fd_frontal_v1.0.bin)
+  fi
+done
 
 cargo build --quiet --release -p seam-carver-cli
 cargo build --quiet --release -p seam-carver-cli --target wasm32-wasip1
@@ -32,15 +41,15 @@ module=$target/wasm32-wasip1/release/seam-carver.wasm
 wasmtime=$(tools/ensure-wasmtime.sh)
 wazero=$(tools/ensure-wazero-run.sh)
 # The job a node would run: the module and the images from node folders.
-python3 - "$module" "$work/inputs" "${options[@]}" > "$work/job.json" <<'PY'
+python3 - "$module" "$work/inputs" "$model_dir" "${guest_options[@]}" > "$work/job.json" <<'PY'
 import json, os, sys
-module, inputs, options = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3:]
+module, inputs, model, options = os.path.abspath(sys.argv[1]), sys.argv[2], os.path.abspath(sys.argv[3]), sys.argv[4:]
 folder = lambda target, path: {"Target": target, "Source": {"Type": "localDirectory", "Params": {"SourcePath": path}}}
 print(json.dumps({"Name": "verify", "Type": "batch", "Count": 1, "Tasks": [{
     "Name": "carve",
     "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/seam-carver.wasm",
                "Parameters": ["/inputs", "-o", "/outputs", "-q", *options]}},
-    "InputSources": [folder("/app/seam-carver.wasm", module), folder("/inputs", inputs)],
+    "InputSources": [folder("/app/seam-carver.wasm", module), folder("/inputs", inputs), folder("/model", model)],
     "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
 }]}))
 PY
@@ -56,9 +65,9 @@ run() {
 }
 run native "$target/release/seam-carver" "$work/inputs" -o "$work/native" -q "${options[@]}"
 run wasmtime "$wasmtime" run --dir "$work/inputs::/inputs" --dir "$work/wasmtime::/outputs" \
-  "$module" /inputs -o /outputs -q "${options[@]}"
-run node node --no-warnings tools/node-wasi.mjs "$module" "$work/inputs" "$work/node" \
-  /inputs -o /outputs -q "${options[@]}"
+  --dir "$model_dir::/model" "$module" /inputs -o /outputs -q "${guest_options[@]}"
+run node node --no-warnings tools/node-wasi.mjs --dir "$model_dir::/model" "$module" \
+  "$work/inputs" "$work/node" /inputs -o /outputs -q "${guest_options[@]}"
 run wazero "$wazero" "$work/job.json" "$work/wazero-results"
 # What the job published: its result path.
 rmdir "$work/wazero"

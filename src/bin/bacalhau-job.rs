@@ -133,7 +133,9 @@ fn spec(args: SpecArgs) -> Result<(), String> {
     // (the inputs, then `-o /outputs`, then the options), so that a typo fails now rather
     // than on a node; an output folder or an input among them is named first.
     let invalid = |e: String| format!("invalid seam-carver options: {e}");
-    let alone = std::iter::once("seam-carver".to_string()).chain(options.iter().cloned());
+    // `--face-model` names a URL for the node, not a file here: checked apart.
+    let (checked, _) = job::face_model_url(&options).map_err(|e| e.to_string())?;
+    let alone = std::iter::once("seam-carver".to_string()).chain(checked.iter().cloned());
     if let Ok(parsed) = Args::try_parse_from(alone) {
         if parsed.output_dir != Path::new("outputs") {
             return Err(invalid(format!(
@@ -151,7 +153,7 @@ fn spec(args: SpecArgs) -> Result<(), String> {
     let mut probe = ["seam-carver", "/inputs/probe.png", "-o", "/outputs"]
         .map(String::from)
         .to_vec();
-    probe.extend(options.iter().cloned());
+    probe.extend(checked);
     Args::try_parse_from(&probe)
         .map_err(|e| e.to_string())
         .and_then(|args| args.options().map(|_| ()))
@@ -391,6 +393,9 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
     for mask in [&mut args.protect, &mut args.remove].into_iter().flatten() {
         *mask = local(mask)?;
     }
+    // The job's face model, fetched by the node, passed the module's digest check or the
+    // job failed: the built-in model is the same bytes.
+    args.face_model = None;
     let outputs = work.join("outputs");
     if local(&args.output_dir)? != outputs {
         return Err(format!(

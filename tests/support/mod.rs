@@ -133,7 +133,8 @@ pub fn file_name(path: &Path) -> String {
 
 /// One golden case from `golden/cases.json`: inputs (file names in `golden/inputs`) and
 /// extra command-line arguments, where `{inputs}` stands for the inputs directory (for
-/// mask files). Its expected files live in `golden/expected/NAME/`.
+/// mask files) and `{model}` for the face model's file (a WASI module has none built in).
+/// Its expected files live in `golden/expected/NAME/`.
 #[derive(Debug, serde::Deserialize)]
 pub struct Case {
     pub name: String,
@@ -146,7 +147,7 @@ impl Case {
     /// `/inputs`, outputs to `/outputs`, quietly.
     pub fn guest_args(&self) -> Vec<String> {
         let mut args: Vec<String> = self.inputs.iter().map(|i| format!("/inputs/{i}")).collect();
-        args.extend(self.options_with_inputs_at("/inputs"));
+        args.extend(self.options_with("/inputs", &format!("{GUEST_MODEL_DIR}/{MODEL_NAME}")));
         args.extend(["-o", "/outputs", "-q"].map(String::from));
         args
     }
@@ -154,15 +155,35 @@ impl Case {
     /// The case's options for a native run (mask paths in `golden/inputs`).
     pub fn native_options(&self) -> Vec<String> {
         let dir = root().join("golden/inputs");
-        self.options_with_inputs_at(&dir.to_string_lossy())
+        let model = model_dir().join(MODEL_NAME);
+        self.options_with(&dir.to_string_lossy(), &model.to_string_lossy())
     }
 
-    fn options_with_inputs_at(&self, dir: &str) -> Vec<String> {
+    /// The case's options for `bacalhau-job spec`: local mask paths, and the face model
+    /// by its URL, which a node downloads (`wazero-run -stand-ins` serves it from
+    /// [`model_dir`]).
+    pub fn job_options(&self) -> Vec<String> {
+        let dir = root().join("golden/inputs");
+        self.options_with(&dir.to_string_lossy(), seam_carver::FaceDetector::MODEL_URL)
+    }
+
+    fn options_with(&self, inputs: &str, model: &str) -> Vec<String> {
         self.args
             .iter()
-            .map(|a| a.replace("{inputs}", dir))
+            .map(|a| a.replace("{inputs}", inputs).replace("{model}", model))
             .collect()
     }
+}
+
+/// The face model's file name.
+pub const MODEL_NAME: &str = seam_carver::FaceDetector::MODEL_NAME;
+
+/// Where the WASI legs find the face model: [`model_dir`] mounted there.
+pub const GUEST_MODEL_DIR: &str = "/model";
+
+/// The folder holding the face model in this repository.
+pub fn model_dir() -> PathBuf {
+    root().join("crates/seam-carver/model")
 }
 
 pub fn golden_cases() -> Vec<Case> {
@@ -303,8 +324,8 @@ pub fn wazero_run() -> PathBuf {
     .clone()
 }
 
-/// Runs the module on the wasmtime CLI with `inputs` at `/inputs` and `outputs` at
-/// `/outputs`.
+/// Runs the module on the wasmtime CLI with `inputs` at `/inputs`, `outputs` at
+/// `/outputs` and the face model's folder at `/model`.
 pub fn run_wasmtime(inputs: &Path, outputs: &Path, args: &[String]) -> std::process::Output {
     std::process::Command::new(wasmtime())
         .arg("run")
@@ -312,6 +333,8 @@ pub fn run_wasmtime(inputs: &Path, outputs: &Path, args: &[String]) -> std::proc
         .arg(format!("{}::/inputs", inputs.display()))
         .arg("--dir")
         .arg(format!("{}::/outputs", outputs.display()))
+        .arg("--dir")
+        .arg(format!("{}::{GUEST_MODEL_DIR}", model_dir().display()))
         .arg(wasm_module())
         .args(args)
         .output()

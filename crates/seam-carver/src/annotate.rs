@@ -4,6 +4,7 @@
 use image::{GrayImage, Luma, Pixel, Rgb, RgbImage};
 
 use crate::carve::{Seam, original_columns};
+use crate::faces::Face;
 use crate::seam::SeamRule;
 
 /// Colour of a removed seam in the annotated images.
@@ -11,6 +12,9 @@ pub const REMOVED: Rgb<u8> = Rgb([255, 0, 0]);
 
 /// Colour of an inserted seam (the pixels it doubled) in the annotated images.
 pub const INSERTED: Rgb<u8> = Rgb([0, 255, 0]);
+
+/// Colour of the outline of a box kept whole automatically (a detected face).
+pub const PROTECTED: Rgb<u8> = Rgb([0, 160, 255]);
 
 /// The original in grayscale, with the image crate's luma weights (as the example does).
 pub fn grayscale(image: &RgbImage) -> GrayImage {
@@ -145,6 +149,35 @@ pub fn draw_seams(base: &GrayImage, marks: &Marks) -> RgbImage {
         out.put_pixel(x, y, INSERTED);
     }
     out
+}
+
+/// Outlines each box (clipped to the image) in [`PROTECTED`], one pixel wide, on its
+/// border pixels: drawn after the seams, so what was kept automatically shows.
+///
+/// ```
+/// use seam_carver::{Face, annotate::{PROTECTED, outline}};
+/// let mut picture = image::RgbImage::new(6, 5);
+/// outline(&mut picture, &[Face { x: 1, y: 1, width: 3, height: 3, score: 9.0 }]);
+/// assert_eq!(*picture.get_pixel(1, 3), PROTECTED);
+/// assert_eq!(picture.get_pixel(2, 2).0, [0, 0, 0]);
+/// ```
+pub fn outline(picture: &mut RgbImage, boxes: &[Face]) {
+    let (width, height) = picture.dimensions();
+    for b in boxes {
+        if b.width == 0 || b.height == 0 || b.x >= width || b.y >= height {
+            continue;
+        }
+        let right = (u64::from(b.x) + u64::from(b.width) - 1).min(u64::from(width) - 1) as u32;
+        let bottom = (u64::from(b.y) + u64::from(b.height) - 1).min(u64::from(height) - 1) as u32;
+        for x in b.x..=right {
+            picture.put_pixel(x, b.y, PROTECTED);
+            picture.put_pixel(x, bottom, PROTECTED);
+        }
+        for y in b.y..=bottom {
+            picture.put_pixel(b.x, y, PROTECTED);
+            picture.put_pixel(right, y, PROTECTED);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -142,6 +142,16 @@ pub enum Error {
         /// The image's height.
         height: u32,
     },
+    /// Bytes given as the face model are not SeetaFace's `seeta_fd_frontal_v1.0.bin`.
+    #[error(
+        "not the face model seeta_fd_frontal_v1.0.bin ({len} bytes, sha256 {sha256}; expected 1209904 bytes, sha256 c4619d06...)"
+    )]
+    FaceModel {
+        /// How many bytes were given.
+        len: usize,
+        /// Their SHA-256, in hex.
+        sha256: String,
+    },
     /// The object covers a whole row, so removing it would leave no column.
     #[error(
         "cannot remove the object of mask {mask}: it covers row {row} across the whole width, and at least one column must remain"

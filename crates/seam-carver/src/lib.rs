@@ -68,6 +68,7 @@ pub mod annotate;
 mod carve;
 mod energy;
 mod error;
+mod faces;
 mod guided;
 mod mask;
 mod names;
@@ -82,6 +83,9 @@ mod size;
 pub use carve::{Carver, Seam};
 pub use energy::EnergyKind;
 pub use error::{Axis, Error, Operation, Result, Unsupported};
+pub use faces::Face;
+#[cfg(feature = "faces")]
+pub use faces::FaceDetector;
 pub use mask::Mask;
 pub use resize::{Carved, MAX_SEAM_LENGTH, Request, resize, resize_with_progress};
 pub use seam::SeamRule;

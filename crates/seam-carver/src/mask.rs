@@ -3,6 +3,7 @@
 use image::DynamicImage;
 
 use crate::error::{Error, Result};
+use crate::faces::Face;
 use crate::guided::{PROTECT, REMOVE};
 
 /// The luma and alpha (0..255) from which a mask pixel is set.
@@ -118,15 +119,16 @@ impl Mask {
     }
 }
 
-/// Per-pixel flags for the guided carver from the masks given, after checking their
-/// sizes; empty when there are none.
+/// Per-pixel flags for the guided carver from the masks and boxes given, after checking
+/// the masks' sizes; empty when there are none.
 pub(crate) fn flags(
     width: u32,
     height: u32,
     protect: Option<&Mask>,
+    faces: &[Face],
     remove: Option<&Mask>,
 ) -> Result<Vec<u8>> {
-    if protect.is_none() && remove.is_none() {
+    if protect.is_none() && faces.is_empty() && remove.is_none() {
         return Ok(Vec::new());
     }
     let mut flags = vec![0u8; width as usize * height as usize];
@@ -137,6 +139,16 @@ pub(crate) fn flags(
                 if set {
                     *f |= bit;
                 }
+            }
+        }
+    }
+    for face in faces {
+        let x = face.x.min(width) as usize;
+        let right = (u64::from(face.x) + u64::from(face.width)).min(u64::from(width)) as usize;
+        let bottom = (u64::from(face.y) + u64::from(face.height)).min(u64::from(height)) as usize;
+        for row in face.y.min(height) as usize..bottom {
+            for f in &mut flags[row * width as usize + x..row * width as usize + right] {
+                *f |= PROTECT;
             }
         }
     }
@@ -172,12 +184,15 @@ mod tests {
             height: 2,
             bits: vec![true; 4],
         };
-        let err = flags(3, 2, Some(&mask), None).unwrap_err().to_string();
+        let err = flags(3, 2, Some(&mask), &[], None).unwrap_err().to_string();
         assert!(
             err.contains("hole.png is 2x2 but the image is 3x2"),
             "{err}"
         );
-        assert_eq!(flags(2, 2, None, Some(&mask)).unwrap(), vec![REMOVE; 4]);
-        assert!(flags(2, 2, None, None).unwrap().is_empty());
+        assert_eq!(
+            flags(2, 2, None, &[], Some(&mask)).unwrap(),
+            vec![REMOVE; 4]
+        );
+        assert!(flags(2, 2, None, &[], None).unwrap().is_empty());
     }
 }

@@ -7,6 +7,7 @@ use image::{GenericImageView, Pixel, Rgb, RgbImage};
 use crate::carve::{Carver, Purpose, Seam, original_columns};
 use crate::energy::EnergyKind;
 use crate::error::{Axis, Error, Operation, Result};
+use crate::faces::Face;
 use crate::guided::PROTECT;
 use crate::mask::{self, Mask};
 use crate::pixels::{self, Buffer};
@@ -86,6 +87,9 @@ pub struct Request<'a> {
     pub energy: EnergyKind,
     /// Pixels no seam crosses while any other seam exists.
     pub protect: Option<&'a Mask>,
+    /// Boxes kept whole as `protect` keeps its pixels, usually the faces a
+    /// [`FaceDetector`](crate::FaceDetector) found (parts outside the image are ignored).
+    pub faces: &'a [Face],
     /// An object to remove: vertical seams are carved through it until none of it is
     /// left, and the width target is ignored.
     pub remove: Option<&'a Mask>,
@@ -126,6 +130,7 @@ impl<'a> Request<'a> {
             rule,
             energy: rule.default_energy(),
             protect: None,
+            faces: &[],
             remove: None,
             keep_size: false,
             step_ratio: None,
@@ -145,7 +150,7 @@ impl<'a> Request<'a> {
         let grows = self.width > width || self.height > height || self.keep_size;
         self.rule.check(
             self.energy,
-            self.protect.is_some() || self.remove.is_some(),
+            self.protect.is_some() || self.remove.is_some() || !self.faces.is_empty(),
             grows,
         )?;
         for mask in [self.protect, self.remove].into_iter().flatten() {
@@ -316,7 +321,13 @@ fn carve_rgb(
         total: request.seams(width, height),
         progress,
     };
-    let flags = mask::flags(width, height, request.protect, request.remove)?;
+    let flags = mask::flags(
+        width,
+        height,
+        request.protect,
+        request.faces,
+        request.remove,
+    )?;
     // The input's energy map (a picture for the user) is drawn beside the carve.
     let (energy, carved) = crate::parallel::join(
         request.threads,
