@@ -1,6 +1,6 @@
-// A static file server for the page (no server-side logic): serves web/ and the WASI
+// A static file server for the page (no server-side logic): serves web/, the WASI
 // module, by default $CARGO_TARGET_DIR (or ../target)/wasm32-wasip1/release/seam-carver.wasm,
-// or SEAM_CARVER_WASM. Usage: node serve.mjs [PORT] (default 8000; 0 picks a free one).
+// or SEAM_CARVER_WASM, and the face model from crates/seam-carver/model/. Usage: node serve.mjs [PORT] (default 8000; 0 picks a free one).
 // Prints "serving http://127.0.0.1:PORT/" once listening.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -12,6 +12,8 @@ const target = process.env.CARGO_TARGET_DIR
   ? resolve(process.env.CARGO_TARGET_DIR)
   : join(root, "..", "target");
 const wasm = process.env.SEAM_CARVER_WASM ?? join(target, "wasm32-wasip1", "release", "seam-carver.wasm");
+const model = join(root, "..", "crates", "seam-carver", "model", "seeta_fd_frontal_v1.0.bin");
+const fixed = { "/seam-carver.wasm": wasm, "/seeta_fd_frontal_v1.0.bin": model };
 const types = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -23,8 +25,8 @@ const types = {
 
 const server = createServer(async (request, response) => {
   const path = decodeURIComponent(new URL(request.url, "http://localhost").pathname);
-  const file = path === "/seam-carver.wasm" ? wasm : join(root, normalize(path === "/" ? "/index.html" : path));
-  if (file !== wasm && !file.startsWith(root)) {
+  const file = fixed[path] ?? join(root, normalize(path === "/" ? "/index.html" : path));
+  if (!fixed[path] && !file.startsWith(root)) {
     response.writeHead(403).end();
     return;
   }

@@ -42,7 +42,8 @@ worker.onmessage = ({ data }) => {
   job.resolve(data);
 };
 
-/** Runs the module on the current file with `args` after its input; resolves to its result. */
+/** Runs the module on the current file with `args` after its input (the face model
+ * mounted when they name it); resolves to its result. */
 function run(args, masks = []) {
   const { name, bytes } = state.file;
   const id = nextId++;
@@ -54,6 +55,7 @@ function run(args, masks = []) {
       id,
       inputs: [[name, bytes]], // structured clone: the worker gets its own copy
       masks,
+      model: args.includes("--face-model"),
       args: [`/inputs/${name}`, "-o", "/outputs", ...args],
     });
   });
@@ -163,9 +165,10 @@ async function load(file) {
   state.original = await decodePng(png);
   const { width, height, rgba } = state.original;
   paint($("original"), width, height, rgba);
-  const mask = $("mask");
-  mask.width = width;
-  mask.height = height;
+  for (const id of ["mask", "faces"]) {
+    $(id).width = width;
+    $(id).height = height;
+  }
   $("loaded").hidden = false;
   $("loaded").textContent = `${state.file.name}: ${width}x${height}`;
   $("status").textContent = "";
@@ -270,8 +273,27 @@ function options(painted) {
   if (height) args.push("--height", height);
   args.push(...seamArgs());
   for (const [name] of painted) args.push(`--${stem(name)}`, `/masks/${name}`);
+  args.push(...faceArgs());
   if (hasRemove && $("keep-size").checked) args.push("--keep-size");
   return args;
+}
+
+/** With "protect faces": the flag, and the model the worker mounts at /model. */
+function faceArgs() {
+  return $("protect-faces").checked
+    ? ["--protect-faces", "--face-model", "/model/seeta_fd_frontal_v1.0.bin"]
+    : [];
+}
+
+/** Outlines the faces a carve found (seams.json's `faces`) over the original. */
+function drawFaces(faces) {
+  const canvas = $("faces");
+  const context = canvas.getContext("2d");
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  context.strokeStyle = "rgb(0, 160, 255)";
+  context.lineWidth = Math.max(2, canvas.width / 200);
+  for (const f of faces ?? []) context.strokeRect(f.x, f.y, f.width, f.height);
+  state.faces = faces ?? null;
 }
 
 /** The energy and rule flags: the energy is left out where it is the rule's default, as
@@ -298,6 +320,7 @@ async function carve() {
   state.hashes = {};
   state.carved = null;
   for (const id of ["result", "annotated-figure", "gradients-figure"]) $(id).hidden = true;
+  drawFaces(null);
   const painted = await masks();
   const result = await run(options(painted), painted);
   busy(false);
@@ -314,13 +337,15 @@ async function carve() {
   const get = (suffix) => state.files.get(`${base}.${suffix}`);
   const carved = await decodePng(get("carved.png"));
   const report = JSON.parse(new TextDecoder().decode(get("seams.json")));
+  drawFaces(report.faces);
   $("carved").src = blobUrl(get("carved.png"), "image/png");
   $("annotated").src = blobUrl(get("annotated.png"), "image/png");
   $("gradients").src = blobUrl(get("gradients.png"), "image/png");
   const { width, height } = state.original;
   $("result-caption").textContent =
     `Carved: ${width}x${height} → ${carved.width}x${carved.height}, ` +
-    `${report.seams.length} seams, ${(result.ms / 1000).toFixed(2)} s`;
+    `${report.seams.length} seams, ${(result.ms / 1000).toFixed(2)} s` +
+    (report.faces ? `, ${report.faces.length} face${report.faces.length === 1 ? "" : "s"} kept whole` : "");
   state.carved = carved;
   const links = $("downloads");
   links.replaceChildren();
@@ -346,7 +371,7 @@ async function prepareSlider() {
   const painted = (await masks()).filter(([name]) => name === "protect.png");
   const args = ["--width", $("smallest").value.trim(), ...seamArgs()];
   for (const [name] of painted) args.push(`--${stem(name)}`, `/masks/${name}`);
-  args.push("--only", "seams");
+  args.push(...faceArgs(), "--only", "seams");
   const result = await run(args, painted);
   busy(false);
   const error = failure(result);
@@ -403,6 +428,14 @@ window.seamCarver = {
   runs: () => state.runs,
   finished: () => state.finished,
   lastArgs: () => state.lastArgs,
+  /** The faces the last carve found (seams.json's `faces`), or null without the toggle. */
+  faces: () => state.faces ?? null,
+  /** Whether the faces overlay has drawn pixels on the box edges it lists. */
+  facesDrawn: () => {
+    const canvas = $("faces");
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    return (state.faces ?? []).every((f) => data[(f.y * canvas.width + f.x + Math.floor(f.width / 2)) * 4 + 3] > 0);
+  },
   /** Pure red pixels (removed seams) of the last annotated.png inside [x0, x1) x [y0, y1). */
   removedIn: async (x0, y0, x1, y1) => {
     const image = await decodePng(state.files.get(`${stem(state.file.name)}.annotated.png`));

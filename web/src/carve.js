@@ -1,6 +1,6 @@
 // Runs the seam-carver WASI module as a Bacalhau node does: argv ["", ...args], cwd "/",
-// one filesystem at "/" with the inputs under /inputs, masks under /masks and an empty
-// /outputs; returns the exit code, what the module wrote to /outputs, and its output
+// one filesystem at "/" with the inputs under /inputs, masks under /masks, the face model
+// under /model and an empty /outputs; returns the exit code, what the module wrote to /outputs, and its output
 // lines. Shared by the page's worker and the Node check; no DOM.
 import {
   ConsoleStdout,
@@ -13,7 +13,7 @@ import {
 
 /**
  * @param {WebAssembly.Module} module the compiled seam-carver.wasm
- * @param {{inputs: Map<string, Uint8Array>, masks?: Map<string, Uint8Array>}} files
+ * @param {{inputs: Map<string, Uint8Array>, masks?: Map<string, Uint8Array>, model?: Map<string, Uint8Array>}} files
  * @param {string[]} args the parameters after argv[0]
  * @param {(line: string) => void} onStderr called with each line the module writes to stderr
  */
@@ -24,6 +24,7 @@ export async function carve(module, files, args, onStderr = () => {}) {
   const root = new Map([
     ["inputs", dir(files.inputs)],
     ["masks", dir(files.masks ?? new Map())],
+    ["model", dir(files.model ?? new Map())],
     ["outputs", outputs],
   ]);
   const stdout = [];

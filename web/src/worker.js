@@ -1,11 +1,26 @@
 // The Web Worker that runs the module, so the page stays responsive while it carves.
-// Messages in: {id, inputs: [[name, bytes]], masks: [[name, bytes]], args}.
+// Messages in: {id, inputs: [[name, bytes]], masks: [[name, bytes]], args, model}; with
+// `model` true the face model is fetched (once) and placed at /model/MODEL_NAME.
 // Messages out: {id, type: "stderr", line} while it runs, then
 // {id, type: "done", exitCode, outputs: [[name, bytes]], stdout, stderr, ms, trap?}
 // or {id, type: "fail", message} when the module could not be loaded at all.
 import { carve } from "./carve.js";
 
 let compiled = null;
+let faceModel = null;
+
+/** The face model's file name, as the module's --face-model names it under /model. */
+const MODEL_NAME = "seeta_fd_frontal_v1.0.bin";
+
+function model() {
+  faceModel ??= fetch(new URL(`../${MODEL_NAME}`, import.meta.url)).then(async (response) => {
+    if (!response.ok) {
+      throw new Error(`cannot load the face model ${MODEL_NAME}: HTTP ${response.status}`);
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  });
+  return faceModel;
+}
 
 function module() {
   compiled ??= fetch(new URL("../seam-carver.wasm", import.meta.url))
@@ -23,8 +38,10 @@ onmessage = async ({ data }) => {
   const { id, inputs, masks, args } = data;
   try {
     const wasm = await module();
+    const files = { inputs: new Map(inputs), masks: new Map(masks) };
+    if (data.model) files.model = new Map([[MODEL_NAME, await model()]]);
     const started = performance.now();
-    const result = await carve(wasm, { inputs: new Map(inputs), masks: new Map(masks) }, args, (line) =>
+    const result = await carve(wasm, files, args, (line) =>
       postMessage({ id, type: "stderr", line }),
     );
     const outputs = [...result.outputs];
@@ -34,6 +51,7 @@ onmessage = async ({ data }) => {
     );
   } catch (e) {
     compiled = null;
+    faceModel = null;
     postMessage({ id, type: "fail", message: String(e?.message ?? e) });
   }
 };

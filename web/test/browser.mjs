@@ -2,6 +2,7 @@
 // Serves web/ with serve.mjs, then checks that
 //  - a golden input carved with a golden case's options gives every file of that case
 //    byte for byte (sha256 against golden/expected/CASE/), for two cases;
+//  - "protect faces" gives the golden astronaut's files byte for byte and draws the box;
 //  - a protect mask painted with the mouse keeps every seam out of what was painted;
 //  - a file that is not an image shows the CLI's one-line error;
 //  - the width slider shows widths without running the module again, each the same
@@ -124,6 +125,26 @@ try {
     check(JSON.stringify(Object.keys(got).sort()) === JSON.stringify(names), `${name}: the page wrote ${names.join(", ")}`);
     for (const file of names) check(got[file] === expected[file], `${name}: ${file} is byte-identical to the golden file`);
   }
+
+  // 1b. "protect faces": the golden astronaut's files byte for byte (the case carves it
+  // beside a photo with no face; each input's files are its own), and the box drawn.
+  await open(page, join(repo, "golden", "inputs", "astronaut-face.png"));
+  await page.check("#protect-faces");
+  await carveWith(page, { width: "50%" });
+  check(!(await page.evaluate(() => window.seamCarver.error())), "protect faces: carved without an error");
+  const faceHashes = await page.evaluate(() => window.seamCarver.hashes());
+  const faceCase = JSON.parse(
+    readFileSync(join(repo, "golden", "expected", "astronaut-faces", "manifest.json"), "utf8"),
+  ).files;
+  const faceFiles = Object.keys(faceCase).filter((f) => f.startsWith("astronaut-face."));
+  check(faceFiles.length === 6, `the golden case lists the astronaut's 6 files (${faceFiles.join(", ")})`);
+  for (const file of faceFiles) {
+    check(faceHashes[file] === faceCase[file], `protect faces: ${file} is byte-identical to the golden file`);
+  }
+  const faces = await page.evaluate(() => window.seamCarver.faces());
+  check(faces?.length === 1, `protect faces: one face found (${JSON.stringify(faces)})`);
+  check(await page.evaluate(() => window.seamCarver.facesDrawn()), "protect faces: its box is drawn on the original");
+  await page.uncheck("#protect-faces");
 
   // 2. A protect mask painted with the mouse: no seam goes through it.
   await open(page, join(repo, "inputs", "coffee.png"));

@@ -22,7 +22,7 @@
 pub use detector::FaceDetector;
 
 /// A face: its box in image pixels (inside the image) and the detector's score (higher
-/// is surer; the detector reports those of at least [`FaceDetector::THRESHOLD`]).
+/// is surer; the detector reports those of at least `FaceDetector::THRESHOLD`, 2.0).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Face {
     /// Left column of the box.

@@ -36,8 +36,16 @@
 //! ```
 //!
 //! A target larger than the image inserts seams; a [`Mask`] keeps seams away from what it
-//! marks ([`Request::protect`]) or removes an object ([`Request::remove`]);
+//! marks ([`Request::protect`]) or removes an object ([`Request::remove`]); the faces a
+//! `FaceDetector` finds are kept whole the same way ([`Request::faces`]);
 //! [`resize_with_progress`] reports each seam as it goes.
+//!
+//! # Features
+//!
+//! - `face-model` (default): `FaceDetector::bundled()`, the detector with its 1.2 MB
+//!   model built in; implies `faces`.
+//! - `faces`: `FaceDetector` without the model built in (`FaceDetector::from_model`
+//!   takes the model's bytes), for builds that fetch it, such as a WASI module.
 
 //! # Step by step
 //!

@@ -88,7 +88,7 @@ pub struct Request<'a> {
     /// Pixels no seam crosses while any other seam exists.
     pub protect: Option<&'a Mask>,
     /// Boxes kept whole as `protect` keeps its pixels, usually the faces a
-    /// [`FaceDetector`](crate::FaceDetector) found (parts outside the image are ignored).
+    /// `FaceDetector` (feature `faces`) found (parts outside the image are ignored).
     pub faces: &'a [Face],
     /// An object to remove: vertical seams are carved through it until none of it is
     /// left, and the width target is ignored.
