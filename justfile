@@ -28,7 +28,7 @@ test:
 run *ARGS="inputs": build
     {{native}} {{ARGS}}
 
-# Carve with the wasmtime CLI as Bacalhau would: `just run-wasi photos/ --width 80%`.
+# Carve with the wasmtime CLI as Bacalhau would: `just run-wasi photos/ --width 80%` (the face model is mounted at /model: `--protect-faces --face-model /model/seeta_fd_frontal_v1.0.bin`).
 run-wasi INPUT="inputs" *ARGS="": build-wasi
     #!/usr/bin/env bash
     set -euo pipefail
@@ -36,7 +36,8 @@ run-wasi INPUT="inputs" *ARGS="": build-wasi
     input="{{INPUT}}"
     if [ -d "$input" ]; then dir="$input"; target=/inputs; else dir=$(dirname "$input"); target="/inputs/$(basename "$input")"; fi
     mkdir -p outputs
-    "$wasmtime" run --dir "$dir::/inputs" --dir outputs::/outputs {{module}} "$target" -o /outputs {{ARGS}}
+    "$wasmtime" run --dir "$dir::/inputs" --dir outputs::/outputs --dir crates/seam-carver/model::/model \
+      {{module}} "$target" -o /outputs {{ARGS}}
 
 # Serve the browser page (web/) on localhost:PORT with the WASI module: carve in the browser, byte-identical to the CLI.
 web PORT="8000": build-wasi

@@ -103,9 +103,10 @@ pub struct Args {
     #[arg(long)]
     pub protect_faces: bool,
 
-    /// The detector's model file, seeta_fd_frontal_v1.0.bin (no other is accepted).
-    /// Natively it is built in; a WASI module needs it as a file (see README).
-    #[arg(long, value_name = "FILE", requires = "protect_faces")]
+    /// With --protect-faces: the detector's model file, seeta_fd_frontal_v1.0.bin (no
+    /// other is accepted; the repository has it in crates/seam-carver/model/). Natively
+    /// it is built in; the WASI module needs it as a mounted file.
+    #[arg(long, value_name = "FILE")]
     pub face_model: Option<PathBuf>,
 
     /// Mask image of an object to remove: vertical seams are carved through it until
@@ -296,6 +297,12 @@ impl Args {
 
     /// The carving options these arguments ask for.
     pub fn options(&self) -> Result<Options, String> {
+        if let (Some(model), false) = (&self.face_model, self.protect_faces) {
+            return Err(format!(
+                "--face-model {}: the face model is only used with --protect-faces",
+                model.display()
+            ));
+        }
         let (width, height) = self.sizes()?;
         let artifacts: BTreeSet<Artifact> = if self.only.is_empty() {
             Artifact::ALL.into_iter().collect()

@@ -384,14 +384,68 @@ impl Plan {
 impl Plan {
     /// What the plan line says of the faces: `, keeping 2 faces whole` (nothing without
     /// `--protect-faces`).
+    /// A face is whole only while the seams can pass beside it: when more are removed
+    /// across an axis than it has lines free of every face, the line says how many cross.
     fn protecting(&self, options: &Options) -> String {
-        match (options.faces.is_some(), self.faces.len()) {
-            (false, _) => String::new(),
-            (true, 0) => ", no face found".to_string(),
-            (true, 1) => ", keeping 1 face whole".to_string(),
-            (true, n) => format!(", keeping {n} faces whole"),
+        let n = self.faces.len();
+        let faces = if n == 1 { "face" } else { "faces" };
+        if options.faces.is_none() {
+            return String::new();
+        }
+        if n == 0 {
+            return ", no face found".to_string();
+        }
+        let (w, h) = self.image.dimensions();
+        let spans = |f: &Face| ((f.x, f.width), (f.y, f.height));
+        let free_columns = w - widest_cover(&self.faces, h, spans);
+        let free_rows = h - widest_cover(&self.faces, w, |f| {
+            let (across, along) = spans(f);
+            (along, across)
+        });
+        let crossing = [
+            (w.saturating_sub(self.width), free_columns, "columns"),
+            (h.saturating_sub(self.height), free_rows, "rows"),
+        ]
+        .into_iter()
+        .find(|&(removed, free, _)| removed > free);
+        match crossing {
+            Some((removed, free, lines)) if options.remove.is_none() => format!(
+                ", {n} {faces} found, but only {free} {lines} are free of them: {} of the {removed} seams cross them",
+                removed - free
+            ),
+            _ => format!(", keeping {n} {faces} whole"),
         }
     }
+}
+
+/// The most pixels of one line (a row, for spans given as `(x, width)` then
+/// `(y, height)`) that the boxes cover, over the `lines` lines.
+fn widest_cover(
+    faces: &[Face],
+    lines: u32,
+    spans: impl Fn(&Face) -> ((u32, u32), (u32, u32)),
+) -> u32 {
+    (0..lines)
+        .map(|line| {
+            let mut on: Vec<(u32, u32)> = faces
+                .iter()
+                .map(&spans)
+                .filter(|&(_, (start, len))| line >= start && line - start < len)
+                .map(|((start, len), _)| (start, start + len))
+                .collect();
+            on.sort_unstable();
+            let (mut covered, mut reach) = (0, 0);
+            for (start, end) in on {
+                let start = start.max(reach);
+                if end > start {
+                    covered += end - start;
+                    reach = end;
+                }
+            }
+            covered
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// Decodes `bytes` (of the file `name`) and works out the target size, refusing impossible carves and results

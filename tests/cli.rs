@@ -1909,6 +1909,33 @@ fn a_bad_face_model_is_one_clear_error() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_of(&output).contains("--protect-faces"));
+    assert_eq!(
+        stderr_of(&output).trim(),
+        format!(
+            "error: --face-model {}: the face model is only used with --protect-faces",
+            fake.display()
+        )
+    );
     assert!(!out.exists(), "no output directory after a usage error");
+}
+
+#[test]
+fn the_plan_line_says_when_seams_must_cross_a_face() {
+    // The 160x160 astronaut's face is 31 pixels wide: removing 140 columns leaves room
+    // for 129 seams beside it, so 11 must cross it.
+    let out = tempfile::tempdir().unwrap();
+    let output = bin()
+        .arg(golden_input("astronaut-face.png"))
+        .args(["--protect-faces", "--width", "20", "--only", "carved", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains(
+            "1 face found, but only 129 columns are free of them: 11 of the 140 seams cross them"
+        ),
+        "{}",
+        stderr_of(&output)
+    );
 }

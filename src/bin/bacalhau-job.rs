@@ -314,9 +314,15 @@ fn check(dir: &Path) -> Result<(), String> {
     // `bacalhau job get` appends the exit codes of several executions: "000".
     let code = code.trim();
     if code.is_empty() || code.chars().any(|c| c != '0') {
-        return Err(format!(
-            "the job exited with {code} (several executions' codes run together); its stderr:\n{stderr}"
-        ));
+        let code = if code.len() > 1 {
+            format!(
+                "{code} (the exit codes of {} executions, run together)",
+                code.len()
+            )
+        } else {
+            code.to_string()
+        };
+        return Err(format!("the job exited with {code}; its stderr:\n{stderr}"));
     }
     let outputs = job::outputs_dir(dir);
     let (manifest, mut problems) = read_manifests(&outputs)?;
