@@ -199,7 +199,7 @@ impl Carver {
         };
         let fast = flags.is_empty();
         let rows = Rows::packed(width, height);
-        let steps = if fast && kind.is_forward() {
+        let steps = if kind.is_forward() {
             step_map(measured(&rgb, &guide), &weight, &rows, threads)
         } else {
             Default::default()
@@ -286,16 +286,10 @@ impl Carver {
         Some(self.rows.collect(&self.cost))
     }
 
-    /// The pixels forward steps are measured on: the guide, or the pixels themselves.
-    fn measured(&self) -> &[[u8; 3]] {
-        measured(&self.rgb, &self.guide)
-    }
-
     /// The guided view of the current pixels, energy and flags.
     fn field(&self) -> Field<'_> {
         Field {
-            measured: self.measured(),
-            weight: &self.weight,
+            steps: &self.steps,
             energy: &self.energy,
             flags: &self.flags,
             rows: &self.rows,
@@ -345,7 +339,7 @@ impl Carver {
         self.ensure_cost();
         let (path, cost) = if guided {
             let (path, key) = self.field().trace(&self.keys);
-            (path, key.energy)
+            (path, key.energy())
         } else if self.kind.is_forward() {
             trace_forward(&self.cost, &self.steps, &self.rows)
         } else {

@@ -7,7 +7,6 @@
 //! never overflow and need no magic weights. The [`crate::Carver`] keeps the key map up
 //! to date like its cost map, with [`Field::cells`] computing the cells that changed.
 
-use crate::carve::RowSteps;
 use crate::energy::EnergyKind;
 use crate::rows::Rows;
 use crate::seam::leftmost_min;
@@ -17,26 +16,50 @@ pub const PROTECT: u8 = 1;
 /// Flag of a pixel that seams go through until none is left (`--remove`).
 pub const REMOVE: u8 = 2;
 
-/// The lexicographic cost of a seam or of a path to a cell; compared field by field.
+/// The lexicographic cost of a seam or of a path to a cell: protected pixels crossed,
+/// then pixels crossed that are not marked for removal, then the sum of the energy
+/// (backward) or of the step costs (forward). Packed in one `u128` (32, 32 and 64 bits,
+/// most significant first), so that comparing keys compares the three in that order
+/// with one integer comparison; no field can overflow into the next (a seam has fewer
+/// than 2^32 pixels, each costing less than 2^16).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key {
-    /// Protected pixels crossed.
-    pub protected: u32,
-    /// Pixels crossed that are not marked for removal.
-    pub kept: u32,
-    /// Sum of the energy (backward) or of the step costs (forward).
-    pub energy: u64,
-}
+pub struct Key(u128);
+
+const PROTECTED_SHIFT: u32 = 96;
+const KEPT_SHIFT: u32 = 64;
 
 impl Key {
-    /// This key extended by one pixel with `flags` and an energy step of `step`.
+    /// The key of those three counts.
+    #[cfg(test)]
+    pub fn new(protected: u32, kept: u32, energy: u64) -> Key {
+        Key((u128::from(protected) << PROTECTED_SHIFT)
+            | (u128::from(kept) << KEPT_SHIFT)
+            | u128::from(energy))
+    }
+
+    /// Protected pixels crossed.
+    #[cfg(test)]
+    pub fn protected(self) -> u32 {
+        (self.0 >> PROTECTED_SHIFT) as u32
+    }
+
+    /// Pixels crossed that are not marked for removal.
+    #[cfg(test)]
+    pub fn kept(self) -> u32 {
+        (self.0 >> KEPT_SHIFT) as u32
+    }
+
+    /// Sum of the energy or step costs.
+    pub fn energy(self) -> u64 {
+        self.0 as u64
+    }
+
+    /// This key extended by one pixel with `flags` (its energy step already added).
     #[inline]
-    fn then(self, flags: u8, step: u32) -> Key {
-        Key {
-            protected: self.protected + (flags & PROTECT != 0) as u32,
-            kept: self.kept + (flags & REMOVE == 0) as u32,
-            energy: self.energy + step as u64,
-        }
+    fn then(self, flags: u8) -> Key {
+        Key(self.0
+            + (u128::from(flags & PROTECT != 0) << PROTECTED_SHIFT)
+            + (u128::from(flags & REMOVE == 0) << KEPT_SHIFT))
     }
 }
 
@@ -45,11 +68,9 @@ impl Key {
 pub struct Field<'a> {
     /// Their Sobel energy (read for backward energy only).
     pub energy: &'a [u16],
-    /// The pixels forward steps are measured on: the guide under salient energy, else
-    /// `rgb` itself.
-    pub measured: &'a [[u8; 3]],
-    /// What taking each pixel costs besides its steps (salient energy), or empty.
-    pub weight: &'a [u16],
+    /// Each pixel's `[up-left, up, up-right]` step costs, weight included (read for
+    /// forward and salient energy only; see `carve::RowSteps::at`).
+    pub steps: &'a [Vec<u16>; 3],
     /// [`PROTECT`] and [`REMOVE`] bits per pixel, or empty.
     pub flags: &'a [u8],
     /// Where each row starts, and the size.
@@ -62,13 +83,10 @@ impl Field<'_> {
     /// Step costs into `(x, y)` from its `[up-left, up, up-right]` parents.
     #[inline]
     fn steps(&self, x: usize, y: usize) -> [u32; 3] {
+        let i = self.rows.start(y) + x;
         match self.kind {
-            EnergyKind::Backward => [self.energy[self.rows.start(y) + x] as u32; 3],
-            EnergyKind::Forward | EnergyKind::Salient => {
-                RowSteps::new(self.measured, self.weight, self.rows, y)
-                    .at(x)
-                    .map(u32::from)
-            }
+            EnergyKind::Backward => [self.energy[i] as u32; 3],
+            EnergyKind::Forward | EnergyKind::Salient => [0, 1, 2].map(|k| self.steps[k][i] as u32),
         }
     }
 
@@ -109,7 +127,7 @@ impl Field<'_> {
             } else {
                 self.best_parent(above, x, y).1
             };
-            *cell = key.then(self.flags(x, y), 0);
+            *cell = key.then(self.flags(x, y));
         }
     }
 
@@ -144,20 +162,18 @@ impl Field<'_> {
 
 #[inline]
 fn add(key: Key, step: u32) -> Key {
-    Key {
-        energy: key.energy + step as u64,
-        ..key
-    }
+    Key(key.0 + u128::from(step))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const NO_STEPS: &[Vec<u16>; 3] = &[Vec::new(), Vec::new(), Vec::new()];
+
     fn field<'a>(energy: &'a [u16], flags: &'a [u8], rows: &'a Rows) -> Field<'a> {
         Field {
-            measured: &[],
-            weight: &[],
+            steps: NO_STEPS,
             energy,
             flags,
             rows,
@@ -167,11 +183,7 @@ mod tests {
 
     #[test]
     fn keys_order_protection_then_removal_then_energy() {
-        let k = |protected, kept, energy| Key {
-            protected,
-            kept,
-            energy,
-        };
+        let k = Key::new;
         assert!(k(0, 9, 9999) < k(1, 0, 0));
         assert!(k(0, 1, 9999) < k(0, 2, 0));
         assert!(k(0, 1, 5) < k(0, 1, 6));
@@ -184,8 +196,8 @@ mod tests {
         let flags = [PROTECT, 0, 0, PROTECT, 0, 0];
         let (path, key) = field(&energy, &flags, &Rows::packed(3, 2)).seam(&mut Vec::new());
         assert_eq!(path, vec![2, 2]);
-        assert_eq!(key.energy, 200);
-        assert_eq!(key.protected, 0);
+        assert_eq!(key.energy(), 200);
+        assert_eq!(key.protected(), 0);
     }
 
     #[test]
@@ -195,6 +207,12 @@ mod tests {
         let flags = [0, REMOVE, 0, 0, REMOVE, 0];
         let (path, key) = field(&energy, &flags, &Rows::packed(3, 2)).seam(&mut Vec::new());
         assert_eq!(path, vec![1, 1]);
-        assert_eq!((key.kept, key.energy), (0, 1800));
+        assert_eq!((key.kept(), key.energy()), (0, 1800));
+        // Each count reads back alone.
+        let key = Key::new(u32::MAX, 7, u64::MAX);
+        assert_eq!(
+            (key.protected(), key.kept(), key.energy()),
+            (u32::MAX, 7, u64::MAX)
+        );
     }
 }
