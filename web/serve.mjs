@@ -13,7 +13,10 @@ const target = process.env.CARGO_TARGET_DIR
   : join(root, "..", "target");
 const wasm = process.env.SEAM_CARVER_WASM ?? join(target, "wasm32-wasip1", "release", "seam-carver.wasm");
 const model = join(root, "..", "crates", "seam-carver", "model", "seeta_fd_frontal_v1.0.bin");
-const fixed = { "/seam-carver.wasm": wasm, "/seeta_fd_frontal_v1.0.bin": model };
+const fixed = new Map([
+  ["/seam-carver.wasm", wasm],
+  ["/seeta_fd_frontal_v1.0.bin", model],
+]);
 const types = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -24,9 +27,16 @@ const types = {
 };
 
 const server = createServer(async (request, response) => {
-  const path = decodeURIComponent(new URL(request.url, "http://localhost").pathname);
-  const file = fixed[path] ?? join(root, normalize(path === "/" ? "/index.html" : path));
-  if (!fixed[path] && !file.startsWith(root)) {
+  let path;
+  try {
+    path = decodeURIComponent(new URL(request.url, "http://localhost").pathname);
+  } catch {
+    // A malformed escape (`/%`, `/%E0%A4%A`) or URL: refused, and the server keeps serving.
+    response.writeHead(400, { "content-type": "text/plain" }).end("bad request\n");
+    return;
+  }
+  const file = fixed.get(path) ?? join(root, normalize(path === "/" ? "/index.html" : path));
+  if (!fixed.has(path) && !file.startsWith(root)) {
     response.writeHead(403).end();
     return;
   }

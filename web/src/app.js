@@ -14,6 +14,7 @@ const state = {
   explore: null, // {width, height, rgba, order, min}
   busy: false,
   runs: 0, // module runs so far
+  progress: [], // [seams done, seams] as the last run reported them
   finished: 0, // actions finished so far
 };
 
@@ -48,6 +49,7 @@ function run(args, masks = []) {
   const { name, bytes } = state.file;
   const id = nextId++;
   state.runs += 1;
+  state.progress = [];
   state.lastArgs = args;
   return new Promise((resolve) => {
     pending.set(id, { resolve, onLine: showProgress });
@@ -76,6 +78,7 @@ function showProgress(line) {
   if (seam) {
     bar.max = Number(seam[2]);
     bar.value = Number(seam[1]);
+    state.progress.push([bar.value, bar.max]);
   } else if (!line.startsWith("error:")) {
     $("status").textContent = line.trim();
   }
@@ -428,6 +431,8 @@ window.seamCarver = {
   runs: () => state.runs,
   finished: () => state.finished,
   lastArgs: () => state.lastArgs,
+  /** The [done, total] seam counts the last run's progress lines gave, in order. */
+  progress: () => state.progress,
   /** The faces the last carve found (seams.json's `faces`), or null without the toggle. */
   faces: () => state.faces ?? null,
   /** Whether the faces overlay has drawn pixels on the box edges it lists. */

@@ -17,6 +17,19 @@ import {
  * @param {string[]} args the parameters after argv[0]
  * @param {(line: string) => void} onStderr called with each line the module writes to stderr
  */
+/** A console that calls `write` with each line it is given, a line ending at "\n" or at
+ * "\r": the module sees a terminal here, and redraws its seam progress with "\r". */
+function lines(write) {
+  const decoder = new TextDecoder("utf-8", { fatal: false });
+  let pending = "";
+  return new ConsoleStdout((bytes) => {
+    pending += decoder.decode(bytes, { stream: true });
+    const parts = pending.split(/\r\n|\r|\n/);
+    pending = parts.pop();
+    for (const part of parts) if (part !== "") write(part);
+  });
+}
+
 export async function carve(module, files, args, onStderr = () => {}) {
   const dir = (entries) =>
     new Directory(new Map([...entries].map(([name, bytes]) => [name, new File(bytes, { readonly: true })])));
@@ -31,8 +44,8 @@ export async function carve(module, files, args, onStderr = () => {}) {
   const stderr = [];
   const fds = [
     new OpenFile(new File(new Uint8Array(), { readonly: true })),
-    ConsoleStdout.lineBuffered((line) => stdout.push(line)),
-    ConsoleStdout.lineBuffered((line) => {
+    lines((line) => stdout.push(line)),
+    lines((line) => {
       stderr.push(line);
       onStderr(line);
     }),

@@ -6,7 +6,9 @@
 //  - a protect mask painted with the mouse keeps every seam out of what was painted;
 //  - a file that is not an image shows the CLI's one-line error;
 //  - the width slider shows widths without running the module again, each the same
-//    pixels as a carve to that width.
+//    pixels as a carve to that width;
+//  - the progress bar moves during a carve of a large photo;
+//  - serve.mjs answers malformed paths with 400 and keeps serving.
 // Saves a screenshot to $SEAM_CARVER_WEB_ARTIFACTS (default: $CARGO_TARGET_DIR or
 // ../target, then web-test/). Exits non-zero naming the first check that failed.
 // Chromium: $CHROMIUM, else `chromium` on PATH.
@@ -91,6 +93,13 @@ function pageOptions(args) {
 }
 
 const { server, url } = await startServer();
+// serve.mjs answers malformed paths with 400 and keeps serving (any page the user visits
+// could send them to 127.0.0.1).
+for (const bad of ["%", "%E0%A4%A", "a%ZZ"]) {
+  const response = await fetch(`${url}${bad}`);
+  check(response.status === 400, `serve.mjs answers /${bad} with 400 (${response.status})`);
+}
+check((await fetch(url)).status === 200, "serve.mjs still serves the page after them");
 const browser = await chromium.launch({
   executablePath: chromiumPath(),
   headless: true,
@@ -178,6 +187,32 @@ try {
   check(
     /^error: \/inputs\/notes\.png: not an image format seam-carver reads/.test(error ?? ""),
     `a text file named notes.png shows the CLI's error line (${error})`,
+  );
+
+  // 3b. Progress: a carve of a large generated photo moves the bar while it runs (the
+  // module redraws "seam N/M" with "\r", as on a terminal).
+  const large = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(2400, 1500);
+    const context = canvas.getContext("2d");
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 400; i++) {
+      context.fillStyle = `rgb(${next() * 255}, ${next() * 255}, ${next() * 255})`;
+      context.fillRect(next() * 2400, next() * 1500, next() * 300, next() * 300);
+    }
+    const blob = await canvas.convertToBlob({ type: "image/png" });
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  });
+  await andWait(page, () =>
+    page.setInputFiles("#file", { name: "large.png", mimeType: "image/png", buffer: Buffer.from(large) }),
+  );
+  const started = Date.now();
+  await carveWith(page, { width: "50%" });
+  const progress = await page.evaluate(() => window.seamCarver.progress());
+  const during = progress.filter(([done, total]) => done > 0 && done < total);
+  check(
+    during.length > 0 && progress.at(-1)[0] === 1200,
+    `the bar moved during a ${((Date.now() - started) / 1000).toFixed(1)} s carve (${progress.length} progress lines, ${during.length} before the end)`,
   );
 
   // 4. The multi-size slider: instant, and exact at every width tested.
