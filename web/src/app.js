@@ -4,7 +4,8 @@
 import { atWidth, removalOrder } from "./multisize.js";
 
 const $ = (id) => document.getElementById(id);
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+const startWorker = () => new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+let worker = startWorker();
 
 const state = {
   file: null, // {name, bytes}
@@ -32,7 +33,7 @@ const finished = (action) => async (...args) => {
 let nextId = 0;
 const pending = new Map();
 
-worker.onmessage = ({ data }) => {
+function listen({ data }) {
   const job = pending.get(data.id);
   if (!job) return;
   if (data.type === "stderr") {
@@ -41,7 +42,20 @@ worker.onmessage = ({ data }) => {
   }
   pending.delete(data.id);
   job.resolve(data);
-};
+}
+worker.onmessage = listen;
+
+/** Ends the running module at once: the worker is terminated and a fresh one started;
+ * what was running resolves as `{type: "cancelled"}`. */
+function cancel() {
+  if (pending.size === 0) return;
+  worker.terminate();
+  worker = startWorker();
+  worker.onmessage = listen;
+  for (const job of pending.values()) job.resolve({ type: "cancelled" });
+  pending.clear();
+}
+$("cancel").addEventListener("click", cancel);
 
 /** Runs the module on the current file with `args` after its input (the face model
  * mounted when they name it); resolves to its result. */
@@ -65,6 +79,7 @@ function run(args, masks = []) {
 
 /** The CLI's one-line error from a failed run, or why the run itself failed. */
 function failure(result) {
+  if (result.type === "cancelled") return null;
   if (result.type === "fail") return `error: ${result.message}`;
   if (result.exitCode === null) return `error: the module trapped: ${result.trap}`;
   if (result.exitCode === 0) return null;
@@ -90,6 +105,7 @@ function busy(on, what = "") {
   $("explore").disabled = on || !state.original;
   const bar = $("progress");
   bar.hidden = !on;
+  $("cancel").hidden = !on;
   if (on) {
     bar.removeAttribute("value");
     $("status").textContent = what;
@@ -144,6 +160,8 @@ const blobUrl = (bytes, type) => URL.createObjectURL(new Blob([bytes], { type })
 // ---- loading an image -----------------------------------------------------------------
 
 async function load(file) {
+  // A new file ends whatever the module was doing for the old one.
+  cancel();
   const bytes = new Uint8Array(await file.arrayBuffer());
   // The module reads the name the file had; keep it, minus path separators.
   state.file = { name: file.name.replace(/[/\\]/g, "_") || "image", bytes };
@@ -157,6 +175,10 @@ async function load(file) {
   // The module decodes it (every format it reads, exactly as it will carve it).
   const result = await run(["--width", "100%", "--only", "original"]);
   busy(false);
+  if (result.type === "cancelled") {
+    $("status").textContent = "cancelled";
+    return;
+  }
   const error = failure(result);
   if (error) {
     showError(error);
@@ -327,6 +349,10 @@ async function carve() {
   const painted = await masks();
   const result = await run(options(painted), painted);
   busy(false);
+  if (result.type === "cancelled") {
+    $("status").textContent = "cancelled: the previous result is cleared";
+    return;
+  }
   const error = failure(result);
   if (error) {
     showError(error);
@@ -377,6 +403,10 @@ async function prepareSlider() {
   args.push(...faceArgs(), "--only", "seams");
   const result = await run(args, painted);
   busy(false);
+  if (result.type === "cancelled") {
+    $("status").textContent = "cancelled";
+    return;
+  }
   const error = failure(result);
   if (error) {
     showError(error);
@@ -419,6 +449,7 @@ $("explore-slider").addEventListener("input", () => showWidth(Number($("explore-
 
 window.seamCarver = {
   ready: () => Boolean(state.original) && !state.busy,
+  status: () => $("status").textContent,
   idle: () => !state.busy,
   hashes: () => state.hashes,
   error: () => ($("error").hidden ? null : $("error").textContent),

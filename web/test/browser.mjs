@@ -7,7 +7,8 @@
 //  - a file that is not an image shows the CLI's one-line error;
 //  - the width slider shows widths without running the module again, each the same
 //    pixels as a carve to that width;
-//  - the progress bar moves during a carve of a large photo;
+//  - the progress bar moves during a carve of a large photo, and Cancel stops one within
+//    a second, after which the page carves again;
 //  - serve.mjs answers malformed paths with 400 and keeps serving.
 // Saves a screenshot to $SEAM_CARVER_WEB_ARTIFACTS (default: $CARGO_TARGET_DIR or
 // ../target, then web-test/). Exits non-zero naming the first check that failed.
@@ -213,6 +214,27 @@ try {
   check(
     during.length > 0 && progress.at(-1)[0] === 1200,
     `the bar moved during a ${((Date.now() - started) / 1000).toFixed(1)} s carve (${progress.length} progress lines, ${during.length} before the end)`,
+  );
+
+  // 3c. Cancel: stops a running carve within a second, and the page carves again.
+  await page.fill("#width", "50%");
+  const beforeCancel = await page.evaluate(() => window.seamCarver.finished());
+  await page.click("#carve");
+  await page.waitForFunction(() => window.seamCarver.progress().length > 0, null, { timeout: 60_000 });
+  const cancelAt = Date.now();
+  await page.click("#cancel");
+  await page.waitForFunction((n) => window.seamCarver.finished() > n && window.seamCarver.idle(), beforeCancel, {
+    timeout: 5_000,
+  });
+  const stopped = Date.now() - cancelAt;
+  check(stopped < 1000, `Cancel stopped the carve in ${stopped} ms`);
+  check(/^cancelled/.test(await page.evaluate(() => window.seamCarver.status())), "the status says it was cancelled");
+  check(await page.locator("#result").isHidden(), "no stale result is shown");
+  await carveWith(page, { width: "-2" });
+  check(!(await page.evaluate(() => window.seamCarver.error())), "after Cancel a new carve works");
+  check(
+    JSON.stringify(await page.evaluate(() => window.seamCarver.carvedSize())) === "[2398,1500]",
+    "and gives its result",
   );
 
   // 4. The multi-size slider: instant, and exact at every width tested.
