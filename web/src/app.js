@@ -14,6 +14,7 @@ const state = {
   hashes: {}, // name -> sha256 hex of the last carve's files
   explore: null, // {width, height, rgba, order, min}
   busy: false,
+  urls: [], // blob URLs of the shown pictures and links
   runs: 0, // module runs so far
   progress: [], // [seams done, seams] as the last run reported them
   finished: 0, // actions finished so far
@@ -135,6 +136,7 @@ async function decodePng(bytes) {
 function paint(canvas, width, height, rgba) {
   canvas.width = width;
   canvas.height = height;
+  canvas.style.setProperty("--w", width);
   canvas.getContext("2d").putImageData(new ImageData(new Uint8ClampedArray(rgba), width, height), 0, 0);
 }
 
@@ -155,7 +157,22 @@ function rgbHash(rgba) {
 }
 
 const stem = (name) => name.replace(/\.[^.]*$/, "");
-const blobUrl = (bytes, type) => URL.createObjectURL(new Blob([bytes], { type }));
+/** A URL for `bytes`, kept until the next carve replaces the pictures and links. */
+const blobUrl = (bytes, type) => {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  state.urls.push(url);
+  return url;
+};
+
+/** One scale for every picture: the original fits the pictures' column, and the carved
+ * image and the slider's are shown at that same scale, so their sizes compare truly. */
+function fitScale() {
+  if (!state.original) return;
+  const room = $("views").clientWidth - 20;
+  const scale = Math.min(1, room / state.original.width);
+  document.documentElement.style.setProperty("--scale", String(Math.max(scale, 0.05)));
+}
+window.addEventListener("resize", fitScale);
 
 // ---- loading an image -----------------------------------------------------------------
 
@@ -193,7 +210,9 @@ async function load(file) {
   for (const id of ["mask", "faces"]) {
     $(id).width = width;
     $(id).height = height;
+    $(id).style.setProperty("--w", width);
   }
+  fitScale();
   $("loaded").hidden = false;
   $("loaded").textContent = `${state.file.name}: ${width}x${height}`;
   $("status").textContent = "";
@@ -344,6 +363,7 @@ async function carve() {
   state.files = new Map();
   state.hashes = {};
   state.carved = null;
+  for (const url of state.urls.splice(0)) URL.revokeObjectURL(url);
   for (const id of ["result", "annotated-figure", "gradients-figure"]) $(id).hidden = true;
   drawFaces(null);
   const painted = await masks();
@@ -370,6 +390,9 @@ async function carve() {
   $("carved").src = blobUrl(get("carved.png"), "image/png");
   $("annotated").src = blobUrl(get("annotated.png"), "image/png");
   $("gradients").src = blobUrl(get("gradients.png"), "image/png");
+  $("carved").style.setProperty("--w", carved.width);
+  $("downloads").style.setProperty("--w", carved.width);
+  for (const id of ["annotated", "gradients"]) $(id).style.setProperty("--w", state.original.width);
   const { width, height } = state.original;
   $("result-caption").textContent =
     `Carved: ${width}x${height} → ${carved.width}x${carved.height}, ` +
@@ -450,6 +473,10 @@ $("explore-slider").addEventListener("input", () => showWidth(Number($("explore-
 window.seamCarver = {
   ready: () => Boolean(state.original) && !state.busy,
   status: () => $("status").textContent,
+  /** Page width beyond the window (0: no horizontal scrolling). */
+  overflow: () => document.documentElement.scrollWidth - window.innerWidth,
+  /** Shown widths of the original and the carved picture, in CSS pixels. */
+  shownWidths: () => [$("original").getBoundingClientRect().width, $("carved").getBoundingClientRect().width],
   idle: () => !state.busy,
   hashes: () => state.hashes,
   error: () => ($("error").hidden ? null : $("error").textContent),

@@ -9,7 +9,9 @@
 //    pixels as a carve to that width;
 //  - the progress bar moves during a carve of a large photo, and Cancel stops one within
 //    a second, after which the page carves again;
-//  - serve.mjs answers malformed paths with 400 and keeps serving.
+//  - serve.mjs answers malformed paths with 400 and keeps serving;
+//  - the carved picture is shown at the original's scale, and neither a 1280x900 window
+//    nor a 390x844 phone scrolls sideways after a carve (screenshots saved).
 // Saves a screenshot to $SEAM_CARVER_WEB_ARTIFACTS (default: $CARGO_TARGET_DIR or
 // ../target, then web-test/). Exits non-zero naming the first check that failed.
 // Chromium: $CHROMIUM, else `chromium` on PATH.
@@ -178,6 +180,11 @@ try {
   const args = await page.evaluate(() => window.seamCarver.lastArgs());
   check(args.includes("/masks/protect.png"), `the painted mask was passed (${args.join(" ")})`);
   check(after === 0, `with the band painted as protected no seam crosses it (${after} removed pixels there)`);
+  const [shownOriginal, shownCarved] = await page.evaluate(() => window.seamCarver.shownWidths());
+  check(
+    Math.abs(shownCarved / shownOriginal - 360 / 600) < 0.01,
+    `the carved picture is shown at the original's scale (${shownCarved.toFixed(0)} of ${shownOriginal.toFixed(0)} px for 360 of 600)`,
+  );
   await page.click("#clear-mask");
 
   // 3. A file that is not an image: the CLI's one-line error.
@@ -262,6 +269,26 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(artifacts, "web.png"), fullPage: true });
   console.log(`screenshot: ${join(artifacts, "web.png")}`);
+
+  // 5. No horizontal scrolling, wide or on a phone, after a carve with every picture.
+  for (const [label, viewport] of [
+    ["1280x900", { width: 1280, height: 900 }],
+    ["390x844 (phone)", { width: 390, height: 844 }],
+  ]) {
+    const view = await browser.newPage({ viewport });
+    view.on("pageerror", (e) => errors.push(String(e)));
+    await view.goto(url);
+    await view.waitForFunction(() => window.seamCarver);
+    await open(view, join(repo, "inputs", "coffee.png"));
+    await carveWith(view, { width: "60%" });
+    const overflow = await view.evaluate(() => window.seamCarver.overflow());
+    check(overflow <= 0, `${label}: no horizontal scrolling after a carve (${overflow} px too wide)`);
+    const shot = join(artifacts, `web-${viewport.width}.png`);
+    await view.screenshot({ path: shot, fullPage: true });
+    console.log(`screenshot: ${shot}`);
+    await view.close();
+  }
+  check(errors.length === 0, `no script errors on the other pages (${errors.join("; ")})`);
 } finally {
   await browser.close();
   server.kill();
