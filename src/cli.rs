@@ -10,7 +10,7 @@ use crate::batch::load_mask;
 use crate::output::Artifact;
 use crate::partition::Partition;
 use crate::pipeline::{Background, Options};
-use seam_carver::{EnergyKind, FaceDetector, SeamRule, SizeSpec, Unsupported};
+use seam_carver::{Aspect, EnergyKind, FaceDetector, SeamRule, SizeSpec, Unsupported};
 
 const AFTER_HELP: &str = "\
 OUTPUTS (flat, in the output directory, for each input NAME.EXT):
@@ -35,6 +35,7 @@ EXAMPLES:
   seam-carver photo.jpg --width 120%        enlarge by inserting seams
   seam-carver photo.jpg --width 800x600     both axes (widths first)
   seam-carver photo.jpg --energy backward   the example's energy (the default is salient)
+  seam-carver photo.jpg --aspect 16:9       reach 16:9 by carving the long axis
   seam-carver photo.jpg --protect face.png  never cut the mask's light pixels
   seam-carver photos/ --protect-faces       never cut a face the detector finds
   seam-carver photo.jpg --remove bin.png --keep-size
@@ -79,6 +80,16 @@ pub struct Args {
     /// WxH as for --width. Default: keep the height. Giving only --height keeps the width.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub height: Option<SizeArg>,
+
+    /// Reach a shape, width to height (16:9, 1:1, 1.91:1): seams are removed from the
+    /// axis that is too long, the other kept (with --enlarge, inserted along the one
+    /// that is too short). Not with --width, --height or --remove.
+    #[arg(long, value_name = "W:H", conflicts_with_all = ["width", "height", "remove"])]
+    pub aspect: Option<Aspect>,
+
+    /// With --aspect: reach the shape by inserting seams instead of removing them.
+    #[arg(long, requires = "aspect")]
+    pub enlarge: bool,
 
     /// How seams are traced: `optimal` (true minimum-cost seams) or `imageproc`
     /// (imageproc 0.27's drifting seams, byte-identical to the Bacalhau example).
@@ -325,7 +336,11 @@ impl Args {
         }
         let masks = self.protect.is_some() || self.remove.is_some() || self.protect_faces;
         self.seams
-            .check(self.energy(), masks, grows(width) || grows(height))
+            .check(
+                self.energy(),
+                masks,
+                grows(width) || grows(height) || self.enlarge,
+            )
             .map_err(|e| match e {
                 seam_carver::Error::RuleUnsupported { what } => format!(
                     "--seams imageproc reproduces the example's removal only; {} uses the optimal rule",
@@ -340,6 +355,7 @@ impl Args {
         Ok(Options {
             width,
             height,
+            aspect: self.aspect.map(|a| (a, self.enlarge)),
             rule: self.seams,
             energy: self.energy(),
             protect: None,

@@ -12,7 +12,7 @@ use image::{
 
 use seam_carver::annotate::{Marks, draw_seams, gradients, grayscale, marks, outline};
 use seam_carver::{
-    EnergyKind, Face, FaceDetector, Mask, Request, SeamRule, SizeSpec, resize_with_progress,
+    Aspect, EnergyKind, Face, FaceDetector, Mask, Request, SeamRule, SizeSpec, resize_with_progress,
 };
 
 use crate::error::{Error, Result};
@@ -32,6 +32,8 @@ pub struct Options {
     /// Target height, reached by removing or inserting horizontal seams after the
     /// vertical ones.
     pub height: Option<SizeSpec>,
+    /// A shape to reach instead of `width` and `height`, and whether by inserting seams.
+    pub aspect: Option<(Aspect, bool)>,
     /// How seams are traced.
     pub rule: SeamRule,
     /// The energy seams are measured in.
@@ -80,6 +82,7 @@ impl Default for Options {
         Options {
             width: None,
             height: None,
+            aspect: None,
             rule: SeamRule::default(),
             energy: SeamRule::default().default_energy(),
             protect: None,
@@ -462,8 +465,10 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
         (SeamRule::Optimal, Background::Keep) => over_background(&decoded, [255; 3]),
     };
     let (w, h) = image.dimensions();
-    let width = options.target_width(w)?;
-    let height = options.target_height(h)?;
+    let (width, height) = match options.aspect {
+        Some((aspect, enlarge)) => aspect.fit(w, h, enlarge),
+        None => (options.target_width(w)?, options.target_height(h)?),
+    };
     let pixels = width as u64 * height as u64;
     if pixels > options.max_pixels {
         return Err(Error::ResultTooLarge {

@@ -1939,3 +1939,89 @@ fn the_plan_line_says_when_seams_must_cross_a_face() {
         stderr_of(&output)
     );
 }
+
+#[test]
+fn aspect_gives_the_exact_shape_on_every_golden_photo() {
+    // The expected size from the ratio in floating point, rounded half up: the long axis
+    // carved (or, with --enlarge, the short one grown), the other kept.
+    let want = |(w, h): (u32, u32), (a, b): (f64, f64), enlarge: bool| {
+        let (w, h) = (f64::from(w), f64::from(h));
+        let round = |v: f64| (v + 0.5).floor().max(1.0) as u32;
+        if (w / h - a / b).abs() < 1e-12 {
+            (w as u32, h as u32)
+        } else if (w / h > a / b) != enlarge {
+            (round(h * a / b), h as u32)
+        } else {
+            (w as u32, round(w * b / a))
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (name, photo) in support::golden_photos() {
+        let input = dir.path().join(format!("{name}.png"));
+        photo.save(&input).unwrap();
+        for (text, ratio) in [
+            ("16:9", (16.0, 9.0)),
+            ("1:1", (1.0, 1.0)),
+            ("9:16", (9.0, 16.0)),
+            ("1.91:1", (1.91, 1.0)),
+        ] {
+            for enlarge in [false, true] {
+                let out = dir.path().join("out");
+                let mut cmd = bin();
+                cmd.arg(&input)
+                    .args(["--aspect", text, "--only", "carved", "-q", "-o"])
+                    .arg(&out);
+                if enlarge {
+                    cmd.arg("--enlarge");
+                }
+                let output = cmd.output().unwrap();
+                assert!(
+                    output.status.success(),
+                    "{name} {text}: {}",
+                    stderr_of(&output)
+                );
+                let carved = image::open(out.join(format!("{name}.carved.png"))).unwrap();
+                assert_eq!(
+                    (carved.width(), carved.height()),
+                    want(photo.dimensions(), ratio, enlarge),
+                    "{name} {:?} --aspect {text} enlarge={enlarge}",
+                    photo.dimensions()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn aspect_usage_errors_name_the_problem() {
+    for (args, message) in [
+        (
+            vec!["--aspect", "16/9"],
+            "invalid aspect '16/9': expected WIDTH:HEIGHT",
+        ),
+        (vec!["--aspect", "0:1"], "both parts must be above 0"),
+        (
+            vec!["--aspect", "1:1", "--width", "50"],
+            "cannot be used with",
+        ),
+        (vec!["--enlarge"], "--aspect"),
+        (
+            vec!["--aspect", "2:1", "--enlarge", "--seams", "imageproc"],
+            "enlarging uses the optimal rule",
+        ),
+    ] {
+        let output = bin()
+            .arg(golden_input("coffee.png"))
+            .args(&args)
+            .arg("-o")
+            .arg(tempfile::tempdir().unwrap().path().join("out"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr_of(&output).contains(message),
+            "{args:?}: {}",
+            stderr_of(&output)
+        );
+    }
+}

@@ -87,9 +87,141 @@ impl FromStr for SizeSpec {
     }
 }
 
+/// A shape to reach: width to height as `W:H` (`16:9`, `1:1`, `1.91:1`), by carving the
+/// axis that is too long (or, with `enlarge`, growing the one that is too short).
+///
+/// ```
+/// use seam_carver::Aspect;
+/// let square: Aspect = "1:1".parse().unwrap();
+/// assert_eq!(square.fit(600, 400, false), (400, 400));
+/// assert_eq!("16:9".parse::<Aspect>().unwrap().fit(600, 400, true), (711, 400));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Aspect {
+    /// The width's part, times `10^decimals` (`1.91:1` is 191:100).
+    width: u64,
+    /// The height's part, likewise.
+    height: u64,
+}
+
+impl Aspect {
+    /// The target size of a `width` x `height` image: one axis kept, the other its
+    /// multiple of the ratio, rounded half up (at least 1 pixel). Without `enlarge` the
+    /// axis that is too long is shortened; with it, the one that is too short is
+    /// lengthened. A shape already right comes back as it is.
+    pub fn fit(self, width: u32, height: u32, enlarge: bool) -> (u32, u32) {
+        let (w, h) = (u128::from(width), u128::from(height));
+        let (a, b) = (u128::from(self.width), u128::from(self.height));
+        // round(n / d), half up, in integers.
+        let round =
+            |n: u128, d: u128| ((2 * n + d) / (2 * d)).clamp(1, u128::from(u32::MAX)) as u32;
+        let too_wide = w * b > h * a;
+        let too_tall = w * b < h * a;
+        match (too_wide, too_tall, enlarge) {
+            (true, _, false) => (round(h * a, b), height),
+            (true, _, true) => (width, round(w * b, a)),
+            (_, true, false) => (width, round(w * b, a)),
+            (_, true, true) => (round(h * a, b), height),
+            _ => (width, height),
+        }
+    }
+}
+
+impl fmt::Display for Aspect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.width, self.height)
+    }
+}
+
+impl FromStr for Aspect {
+    type Err = String;
+
+    /// `W:H`, each a positive number with at most 6 decimals.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = |why: &str| format!("invalid aspect '{s}': {why}");
+        let (w, h) = s
+            .trim()
+            .split_once(':')
+            .ok_or_else(|| bad("expected WIDTH:HEIGHT, such as 16:9, 1:1 or 1.91:1"))?;
+        // Each part as a whole number of millionths.
+        let part = |t: &str| -> Result<u64, String> {
+            let digits = |d: &str| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit());
+            let (whole, frac, dotted) = match t.split_once('.') {
+                Some((whole, frac)) => (whole, frac, true),
+                None => (t, "", false),
+            };
+            if !digits(whole) || (dotted && !digits(frac)) || frac.len() > 6 {
+                return Err(bad(&format!(
+                    "'{t}' is not a number such as 16 or 1.91 (at most 6 decimals)"
+                )));
+            }
+            let whole: u64 = whole
+                .parse()
+                .ok()
+                .filter(|&v| v <= 1_000_000)
+                .ok_or_else(|| bad("each part must be at most 1000000"))?;
+            let frac: u64 = format!("{frac:0<6}").parse().expect("six digits");
+            Ok(whole * 1_000_000 + frac)
+        };
+        let (w, h) = (part(w)?, part(h)?);
+        if w == 0 || h == 0 {
+            return Err(bad("both parts must be above 0"));
+        }
+        let g = gcd(w, h);
+        Ok(Aspect {
+            width: w / g,
+            height: h / g,
+        })
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aspects_parse_reduced_and_refuse_nonsense() {
+        assert_eq!("16:9".parse::<Aspect>().unwrap().to_string(), "16:9");
+        assert_eq!("32:18".parse::<Aspect>().unwrap().to_string(), "16:9");
+        assert_eq!("1.91:1".parse::<Aspect>().unwrap().to_string(), "191:100");
+        assert_eq!(" 1:1 ".parse::<Aspect>().unwrap().to_string(), "1:1");
+        for bad in [
+            "",
+            "16",
+            "16/9",
+            "0:1",
+            "1:0",
+            "-1:1",
+            "1:x",
+            "1.:1",
+            "1.1234567:1",
+            ":",
+            "1e3:1",
+            "2000000:1",
+        ] {
+            assert!(bad.parse::<Aspect>().is_err(), "{bad:?} should not parse");
+        }
+    }
+
+    #[test]
+    fn aspects_fit_by_one_axis() {
+        let a = |s: &str| s.parse::<Aspect>().unwrap();
+        // Too wide: the width is carved; with enlarge, the height grows.
+        assert_eq!(a("1:1").fit(600, 400, false), (400, 400));
+        assert_eq!(a("1:1").fit(600, 400, true), (600, 600));
+        // Too tall: the height is carved; with enlarge, the width grows.
+        assert_eq!(a("16:9").fit(400, 600, false), (400, 225));
+        assert_eq!(a("16:9").fit(400, 600, true), (1067, 600));
+        // Rounded half up; never below 1; a right shape is kept.
+        assert_eq!(a("1.91:1").fit(1000, 1000, false), (1000, 524));
+        assert_eq!(a("1000:1").fit(3, 500, false), (3, 1));
+        assert_eq!(a("4:3").fit(800, 600, false), (800, 600));
+        assert_eq!(a("4:3").fit(800, 600, true), (800, 600));
+    }
 
     #[test]
     fn parses_each_form() {
