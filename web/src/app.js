@@ -313,8 +313,13 @@ function options(painted) {
   const width = $("width").value.trim();
   const height = $("height").value.trim();
   const hasRemove = painted.some(([name]) => name === "remove.png");
-  if (width && !hasRemove) args.push("--width", width);
-  if (height) args.push("--height", height);
+  const aspect = $("aspect").value;
+  if (aspect && !hasRemove) {
+    args.push("--aspect", aspect);
+  } else {
+    if (width && !hasRemove) args.push("--width", width);
+    if (height) args.push("--height", height);
+  }
   args.push(...seamArgs());
   for (const [name] of painted) args.push(`--${stem(name)}`, `/masks/${name}`);
   args.push(...faceArgs());

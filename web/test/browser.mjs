@@ -75,6 +75,7 @@ async function open(page, file) {
 }
 
 async function carveWith(page, options) {
+  await page.selectOption("#aspect", options.aspect ?? "");
   await page.fill("#width", options.width ?? "");
   await page.fill("#height", options.height ?? "");
   const rule = options.rule ?? "optimal";
@@ -186,6 +187,14 @@ try {
     `the carved picture is shown at the original's scale (${shownCarved.toFixed(0)} of ${shownOriginal.toFixed(0)} px for 360 of 600)`,
   );
   await page.click("#clear-mask");
+
+  // 2b. A shape preset: the page passes --aspect and the carve has that shape.
+  await carveWith(page, { aspect: "1:1" });
+  check(
+    JSON.stringify(await page.evaluate(() => window.seamCarver.carvedSize())) === "[400,400]" &&
+      (await page.evaluate(() => window.seamCarver.lastArgs())).join(" ").includes("--aspect 1:1"),
+    "the 1:1 shape preset carves coffee.png to 400x400",
+  );
 
   // 3. A file that is not an image: the CLI's one-line error.
   const notes = join(mkdtempSync(join(tmpdir(), "seam-carver-web-")), "notes.png");
