@@ -116,6 +116,7 @@ function busy(on, what = "") {
 function showError(message) {
   $("error").hidden = !message;
   $("error").textContent = message ?? "";
+  if (message) $("error").scrollIntoView({ block: "nearest" });
 }
 
 // ---- images ---------------------------------------------------------------------------
@@ -156,7 +157,9 @@ function rgbHash(rgba) {
   return sha256(rgb);
 }
 
-const stem = (name) => name.replace(/\.[^.]*$/, "");
+/** The name less its extension, as Rust's `Path::file_stem` (`.png` stays `.png`): the
+ * module names its outputs after it. */
+const stem = (name) => name.replace(/(?!^)\.[^.]*$/, "");
 /** A URL for `bytes`, kept until the next carve replaces the pictures and links. */
 const blobUrl = (bytes, type) => {
   const url = URL.createObjectURL(new Blob([bytes], { type }));
@@ -180,8 +183,9 @@ async function load(file) {
   // A new file ends whatever the module was doing for the old one.
   cancel();
   const bytes = new Uint8Array(await file.arrayBuffer());
-  // The module reads the name the file had; keep it, minus path separators.
-  state.file = { name: file.name.replace(/[/\\]/g, "_") || "image", bytes };
+  // The module reads the name the file had; keep it, minus path separators and control
+  // characters (a newline would cut its error line in two).
+  state.file = { name: file.name.replace(/[/\\\x00-\x1f\x7f]/g, "_") || "image", bytes };
   state.original = null;
   state.explore = null;
   $("explore-figure").hidden = true;
@@ -198,6 +202,8 @@ async function load(file) {
   }
   const error = failure(result);
   if (error) {
+    // Nothing of the previous image stays up to be carved by mistake.
+    for (const id of ["original", "mask", "faces"]) $(id).width = 0;
     showError(error);
     $("loaded").hidden = true;
     $("status").textContent = "";
@@ -414,7 +420,12 @@ async function carve() {
     links.append(a);
   }
   for (const id of ["result", "annotated-figure", "gradients-figure"]) $(id).hidden = false;
-  $("status").textContent = `done: ${state.files.size} files`;
+  $("status").textContent =
+    `done: ${state.files.size} files` +
+    (painted.some(([name]) => name === "remove.png") && ($("width").value.trim() || $("aspect").value)
+      ? " (the width and shape fields are not used with a removal: the object decides the width)"
+      : "");
+  $("carve").focus();
 }
 
 $("carve").addEventListener("click", finished(carve));
@@ -478,6 +489,7 @@ $("explore-slider").addEventListener("input", () => showWidth(Number($("explore-
 window.seamCarver = {
   ready: () => Boolean(state.original) && !state.busy,
   status: () => $("status").textContent,
+  loaded: () => ($("loaded").hidden ? null : $("loaded").textContent),
   /** Page width beyond the window (0: no horizontal scrolling). */
   overflow: () => document.documentElement.scrollWidth - window.innerWidth,
   /** Shown widths of the original and the carved picture, in CSS pixels. */

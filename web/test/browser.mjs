@@ -206,6 +206,22 @@ try {
     `a text file named notes.png shows the CLI's error line (${error})`,
   );
 
+  // 3a. Odd names: a file named `.png` loads (the module names its outputs `.png.*`), and a
+  // newline in a name does not cut the error line; nothing of the last image stays.
+  const noise = readFileSync(join(repo, "golden", "inputs", "noise.png"));
+  await andWait(page, () => page.setInputFiles("#file", { name: ".png", mimeType: "image/png", buffer: noise }));
+  const dotted = await page.evaluate(() => window.seamCarver.loaded());
+  check(dotted === ".png: 30x22", `a file named .png loads (${dotted})`);
+  await andWait(page, () =>
+    page.setInputFiles("#file", { name: "two\nlines.png", mimeType: "image/png", buffer: Buffer.from("no picture") }),
+  );
+  const cut = await page.evaluate(() => window.seamCarver.error());
+  check(
+    /^error: \/inputs\/two_lines\.png: not an image format/.test(cut ?? "") && !cut.includes("\n"),
+    `a newline in a name leaves one error line (${JSON.stringify(cut)})`,
+  );
+  check(!(await page.evaluate(() => window.seamCarver.ready())), "and the page does not offer to carve the previous image");
+
   // 3b. Progress: a carve of a large generated photo moves the bar while it runs (the
   // module redraws "seam N/M" with "\r", as on a terminal).
   const large = await page.evaluate(async () => {
