@@ -30,6 +30,7 @@ def resize(
     progress: Optional[Callable[[int, int], object]] = None,
     return_seams: Literal[False] = False,
     max_pixels: int = 100_000_000,
+    protect_faces: bool = False,
 ) -> _Image: ...
 @overload
 def resize(
@@ -45,6 +46,7 @@ def resize(
     progress: Optional[Callable[[int, int], object]] = None,
     return_seams: Literal[True],
     max_pixels: int = 100_000_000,
+    protect_faces: bool = False,
 ) -> Tuple[_Image, List[dict]]:
     """Each seam a dict: orientation, path, cost, inserted, pass."""
     ...

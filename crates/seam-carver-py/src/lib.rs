@@ -28,6 +28,7 @@ const DEFAULT_MAX_PIXELS: u64 = 100_000_000;
 type Buffer<P> = ImageBuffer<P, Vec<<P as Pixel>::Subpixel>>;
 
 /// What a call asks for, checked.
+#[derive(Clone)]
 struct Spec {
     size: Option<(u32, u32)>,
     energy: EnergyKind,
@@ -36,6 +37,8 @@ struct Spec {
     drop: Option<Vec<bool>>,
     step_ratio: Option<f32>,
     rule: SeamRule,
+    /// Find faces and keep their boxes as `keep` keeps its pixels.
+    protect_faces: bool,
 }
 
 /// A seam as it is reported: its orientation in the input and the seam itself.
@@ -142,6 +145,28 @@ fn carve<P: Pixel<Subpixel = u8> + 'static, Q: Pixel>(
     Ok((image, data, taken))
 }
 
+/// `keep` with every pixel of the `faces`' boxes set too (a `width` x `height` image);
+/// unchanged when there is no face.
+fn keep_faces(
+    keep: Option<Vec<bool>>,
+    faces: &[seam_carver::Face],
+    width: u32,
+    height: u32,
+) -> Option<Vec<bool>> {
+    if faces.is_empty() {
+        return keep;
+    }
+    let mut keep = keep.unwrap_or_else(|| vec![false; width as usize * height as usize]);
+    for y in 0..height {
+        for x in 0..width {
+            if faces.iter().any(|f| f.contains(x, y)) {
+                keep[(y * width + x) as usize] = true;
+            }
+        }
+    }
+    Some(keep)
+}
+
 /// The error seam-carver's refusal becomes: a [`CarveError`] with its kind and numbers.
 fn carve_error(py: Python<'_>, error: seam_carver::Error) -> PyErr {
     let details = format!("{error:?}");
@@ -227,6 +252,9 @@ fn round_size(value: f64) -> i64 {
 /// - `return_seams`: also return the seams taken, as a list of dicts (`orientation`,
 ///   `path`, `cost`, `inserted`, `pass`).
 /// - `max_pixels`: the most pixels the input and the result may have (100 million).
+/// - `protect_faces`: find faces (SeetaFace's frontal detector, faces of 20 pixels and
+///   up) and keep their boxes whole as `keep_mask` does; an image without a face is
+///   carved exactly as without it.
 ///
 /// A `progress` callback that raises stops being called, and its exception is raised
 /// once the carve is over: a carve cannot be cancelled part way.
@@ -236,7 +264,7 @@ fn round_size(value: f64) -> i64 {
 /// numbers. With `seams="imageproc"` the default energy is backward (the only one it
 /// traces).
 #[pyfunction]
-#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false, max_pixels=DEFAULT_MAX_PIXELS))]
+#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false, max_pixels=DEFAULT_MAX_PIXELS, protect_faces=false))]
 #[allow(clippy::too_many_arguments)]
 fn resize(
     py: Python<'_>,
@@ -251,6 +279,7 @@ fn resize(
     progress: Option<Py<PyAny>>,
     return_seams: bool,
     max_pixels: u64,
+    protect_faces: bool,
 ) -> PyResult<Py<PyAny>> {
     // Any numeric array, as seam-carving takes: uint8 is carved as it is; other types
     // (wider integers, floats) are read as 0..255 intensities for the seams, which
@@ -357,6 +386,7 @@ fn resize(
         drop,
         step_ratio: step_ratio.map(|r| r as f32),
         rule,
+        protect_faces,
     };
     // Every layout (C, Fortran, strided views) read in logical order.
     let (bytes, wide): (Vec<u8>, Option<Vec<f64>>) = if is_u8 {
@@ -434,6 +464,19 @@ fn carve_raw<P: Pixel<Subpixel = u8> + 'static, Q: Pixel<Subpixel = f64>>(
 ) -> Result<Outcome, seam_carver::Error> {
     let image = Buffer::<P>::from_raw(width, height, bytes).expect("the array's size");
     let data = wide.map(|v| Buffer::<Q>::from_raw(width, height, v).expect("the array's size"));
+    // The faces found join the kept area (none found: the carve is the plain one).
+    let with_faces;
+    let spec = match spec.protect_faces {
+        true => {
+            let faces = seam_carver::FaceDetector::bundled().detect(&image);
+            with_faces = Spec {
+                keep: keep_faces(spec.keep.clone(), &faces, width, height),
+                ..spec.clone()
+            };
+            &with_faces
+        }
+        false => spec,
+    };
     let (image, data, taken) = carve(image, data, spec, progress)?;
     let (w, h) = image.dimensions();
     Ok((w, h, image.into_raw(), data.map(|d| d.into_raw()), taken))
@@ -465,6 +508,7 @@ fn remove_object(
         progress,
         false,
         DEFAULT_MAX_PIXELS,
+        false,
     )
 }
 

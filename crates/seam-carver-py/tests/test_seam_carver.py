@@ -101,6 +101,27 @@ def test_keep_mask_of_any_dtype_is_never_cut(dtype):
         assert any(row[i : i + 8] == kept for i in range(len(row) - 7)), y
 
 
+def test_protect_faces_keeps_the_face_box_whole_and_changes_nothing_without_one():
+    src = np.asarray(Image.open(ROOT / "golden/inputs/astronaut-face.png").convert("RGB"))
+    out, seams = seam_carver.resize(src, (64, 160), protect_faces=True, return_seams=True)
+    plain = seam_carver.resize(src, (64, 160))
+    # The face, about columns 54..85 of rows 21..52: whole, side by side, in every row,
+    # which the plain carve does not keep.
+    def kept(img):
+        return all(
+            any(
+                [tuple(p) for p in img[y, i : i + 31]] == [tuple(p) for p in src[y, 54:85]]
+                for i in range(img.shape[1] - 30)
+            )
+            for y in range(21, 52)
+        )
+    assert out.shape == (160, 64, 3) and len(seams) == 96
+    assert kept(out) and not kept(plain)
+    # A photo without a face: the same array as without the flag.
+    cup = photo(60, 40)
+    assert np.array_equal(seam_carver.resize(cup, (40, 40), protect_faces=True), seam_carver.resize(cup, (40, 40)))
+
+
 def test_drop_mask_removes_the_object_then_the_size_is_reached():
     src = photo(60, 40)
     drop = np.zeros((40, 60), bool)
