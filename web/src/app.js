@@ -249,9 +249,15 @@ for (const axis of ["width", "height"]) {
   slider.addEventListener("input", () => {
     field.value = slider.value === "100" && axis === "height" ? "" : `${slider.value}%`;
   });
+  // The slider follows the field: a percentage, or pixels and changes against the image.
   field.addEventListener("input", () => {
-    const percent = /^\s*(\d+(?:\.\d+)?)%\s*$/.exec(field.value);
+    const text = field.value.trim();
+    const size = state.original?.[axis];
+    const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
     if (percent) slider.value = percent[1];
+    else if (text === "") slider.value = axis === "width" ? "83" : "100";
+    else if (size && /^\d+$/.test(text)) slider.value = String(Math.round((Number(text) / size) * 100));
+    else if (size && /^[+-]\d+$/.test(text)) slider.value = String(Math.round(((size + Number(text)) / size) * 100));
   });
 }
 
@@ -282,6 +288,26 @@ maskCanvas.addEventListener("pointerdown", (e) => {
 });
 maskCanvas.addEventListener("pointermove", (e) => painting && brushAt(e));
 maskCanvas.addEventListener("pointerup", () => (painting = false));
+/** Marks the rectangle typed as `x, y, width, height` (image pixels) with the brush's
+ * kind: a way to mark a region from the keyboard. */
+function markRectangle() {
+  if (!state.original) return;
+  const numbers = $("rect").value.split(/[\s,]+/).filter(Boolean).map(Number);
+  if (numbers.length !== 4 || numbers.some((n) => !Number.isInteger(n) || n < 0) || !numbers[2] || !numbers[3]) {
+    showError(`error: rectangle '${$("rect").value}': expected x, y, width, height in whole pixels`);
+    return;
+  }
+  showError(null);
+  const [x, y, w, h] = numbers;
+  const mode = document.querySelector('input[name="brush"]:checked').value;
+  const context = maskCanvas.getContext("2d");
+  context.globalCompositeOperation = mode === "erase" ? "destination-out" : "source-over";
+  context.fillStyle = mode === "remove" ? "rgb(230, 0, 0)" : "rgb(0, 200, 0)";
+  context.fillRect(x, y, w, h);
+}
+$("add-rect").addEventListener("click", markRectangle);
+$("rect").addEventListener("keydown", (e) => e.key === "Enter" && markRectangle());
+
 $("clear-mask").addEventListener("click", () => {
   maskCanvas.getContext("2d").clearRect(0, 0, maskCanvas.width, maskCanvas.height);
 });

@@ -188,6 +188,22 @@ try {
   );
   await page.click("#clear-mask");
 
+  // 2a. The same band marked from the keyboard: a typed rectangle, Enter.
+  await page.check('input[name="brush"][value="protect"]');
+  await page.focus("#rect");
+  await page.keyboard.type(`${band.x0}, ${band.y0}, ${band.x1 - band.x0}, ${band.y1 - band.y0}`);
+  await page.keyboard.press("Enter");
+  const typed = await unmasked();
+  check(typed === 0, `a rectangle typed and entered protects the band too (${typed} removed pixels there)`);
+  await page.click("#clear-mask");
+  // The width slider follows what is typed: pixels, a change, nothing.
+  const sliderFor = async (text) => {
+    await page.fill("#width", text);
+    return page.evaluate(() => document.getElementById("width-slider").value);
+  };
+  const followed = [await sliderFor("300"), await sliderFor("-100"), await sliderFor("45%"), await sliderFor("")];
+  check(followed.join(" ") === "50 83 45 83", `the width slider follows the field (${followed.join(" ")})`);
+
   // 2b. A shape preset: the page passes --aspect and the carve has that shape.
   await carveWith(page, { aspect: "1:1" });
   check(
