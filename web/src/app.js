@@ -431,6 +431,9 @@ async function carve() {
   $("downloads").style.setProperty("--w", carved.width);
   for (const id of ["annotated", "gradients"]) $(id).style.setProperty("--w", state.original.width);
   const { width, height } = state.original;
+  state.madeWith = state.lastArgs.join(" ");
+  $("made-with").textContent = `made with: ${state.madeWith}`;
+  $("made-with").classList.remove("stale");
   $("result-caption").textContent =
     `Carved: ${width}x${height} → ${carved.width}x${carved.height}, ` +
     `${report.seams.length} seams, ${(result.ms / 1000).toFixed(2)} s` +
@@ -455,6 +458,15 @@ async function carve() {
 }
 
 $("carve").addEventListener("click", finished(carve));
+
+// A result says when the options have changed since it was made.
+$("controls").addEventListener("input", () => {
+  if (!state.madeWith || $("result").hidden) return;
+  const now = options([]).join(" ");
+  const stale = now !== state.madeWith.replace(/ --(protect|remove) \/masks\/\S+/g, "");
+  $("made-with").classList.toggle("stale", stale);
+  $("made-with").textContent = `made with: ${state.madeWith}` + (stale ? " (options changed since: carve again)" : "");
+});
 
 // ---- the multi-size slider ------------------------------------------------------------
 
@@ -515,6 +527,7 @@ $("explore-slider").addEventListener("input", () => showWidth(Number($("explore-
 window.seamCarver = {
   ready: () => Boolean(state.original) && !state.busy,
   status: () => $("status").textContent,
+  madeWith: () => $("made-with").textContent,
   loaded: () => ($("loaded").hidden ? null : $("loaded").textContent),
   /** Page width beyond the window (0: no horizontal scrolling). */
   overflow: () => document.documentElement.scrollWidth - window.innerWidth,

@@ -204,6 +204,14 @@ try {
   const followed = [await sliderFor("300"), await sliderFor("-100"), await sliderFor("45%"), await sliderFor("")];
   check(followed.join(" ") === "50 83 45 83", `the width slider follows the field (${followed.join(" ")})`);
 
+  // 2a'. The result names the options that made it, and says when they change.
+  await carveWith(page, { width: "60%" });
+  const made = await page.evaluate(() => window.seamCarver.madeWith());
+  check(made === "made with: --width 60% --seams optimal", `the result is labelled (${made})`);
+  await page.fill("#width", "50%");
+  const stale = await page.evaluate(() => window.seamCarver.madeWith());
+  check(stale.endsWith("(options changed since: carve again)"), `a changed option marks it stale (${stale})`);
+
   // 2b. A shape preset: the page passes --aspect and the carve has that shape.
   await carveWith(page, { aspect: "1:1" });
   check(
