@@ -20,7 +20,8 @@ OUTPUTS (flat, in the output directory, for each input NAME.EXT):
   NAME.gradients.png            the energy map (Sobel gradient magnitude), clamped to 0..255
   NAME.annotated_gradients.png  the same seams on the energy map
   NAME.carved.png               the carved (or enlarged) image
-  NAME.seams.json               sizes, seam rule, energy, every seam's path and cost
+  NAME.seams.json               sizes, seam rule, energy, every seam's path and cost,
+                                and with --protect-faces the faces found
   manifest.json                 SHA-256 of every file written by the run
 
 EXIT STATUS:
@@ -81,9 +82,10 @@ pub struct Args {
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub height: Option<SizeArg>,
 
-    /// Reach a shape, width to height (16:9, 1:1, 1.91:1): seams are removed from the
-    /// axis that is too long, the other kept (with --enlarge, inserted along the one
-    /// that is too short). Not with --width, --height or --remove.
+    /// Reach a shape, width to height (16:9, 1:1, 1.91:1; at most 6 decimals): seams are
+    /// removed from the axis that is too long, the other kept, its new length rounded
+    /// half up (with --enlarge, inserted along the one that is too short). Not with
+    /// --width, --height or --remove.
     #[arg(long, value_name = "W:H", conflicts_with_all = ["width", "height", "remove"])]
     pub aspect: Option<Aspect>,
 
@@ -108,15 +110,17 @@ pub struct Args {
     #[arg(long, value_name = "MASK")]
     pub protect: Option<PathBuf>,
 
-    /// Find faces (SeetaFace's frontal detector) and keep seams out of their boxes as
-    /// --protect does; seams.json lists them and the annotated pictures outline them.
-    /// A photo with no face carves exactly as without it.
+    /// Find faces (SeetaFace's frontal detector: faces turned to the camera, 20 pixels
+    /// and up) and keep seams out of their boxes as --protect does, while any other seam
+    /// exists; seams.json lists them and the annotated pictures outline them. A photo
+    /// with no face gets the same pictures as without it.
     #[arg(long)]
     pub protect_faces: bool,
 
     /// With --protect-faces: the detector's model file, seeta_fd_frontal_v1.0.bin (no
-    /// other is accepted; the repository has it in crates/seam-carver/model/). Natively
-    /// it is built in; the WASI module needs it as a mounted file.
+    /// other is accepted). Natively it is built in; the WASI module needs it as a mounted
+    /// file: the repository has it in crates/seam-carver/model/, or download it from
+    /// https://raw.githubusercontent.com/atomashpolskiy/rustface/fa3d5b5d576c91d1c8a099af381e0f0906a0d3a3/model/seeta_fd_frontal_v1.0.bin
     #[arg(long, value_name = "FILE")]
     pub face_model: Option<PathBuf>,
 
@@ -209,7 +213,7 @@ impl std::str::FromStr for PartitionArg {
 }
 
 impl Args {
-    /// The energy asked for, or the default for the seam rule: forward, or backward
+    /// The energy asked for, or the default for the seam rule: salient, or backward
     /// (the example's) with `--seams imageproc`.
     pub fn energy(&self) -> EnergyKind {
         self.energy.unwrap_or(self.seams.default_energy())

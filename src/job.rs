@@ -4,9 +4,10 @@
 //! transport) decides the layout:
 //!
 //! - the wasm engine's `EntryModule` is a string naming the `Target` of one of the
-//!   task's input sources: the module travels inline (`/app/seam-carver.wasm`) or by
-//!   reference (`https://` or `s3://` into the folder `/app`, where the node's loader
-//!   takes the one `.wasm` file; `ipfs://CID` at `/app/seam-carver.wasm`);
+//!   task's input sources: the module travels inline (a gzipped tar archive, which the
+//!   node unpacks into the folder `/app`) or by reference (`https://` or `s3://` into the
+//!   folder `/app`; the node's loader takes the one `.wasm` file there; `ipfs://CID` at
+//!   `/app/seam-carver.wasm`);
 //! - local images and masks travel inline as `data:` URLs, each at its own `Target`
 //!   (`/inputs/NAME`, `/masks/NAME`);
 //! - `urlDownload` and `s3` sources treat `Target` as a folder and put the file(s)
@@ -88,7 +89,7 @@ pub enum JobError {
     },
     /// `--face-model` naming something a node cannot fetch.
     #[error(
-        "--face-model {given}: a job fetches the face model by URL (https://…), as the 1.2 MB file cannot travel inside a job; leave --face-model out to fetch it from {}",
+        "--face-model {given}: a job fetches the face model by URL (https://… or http://…), as the 1.2 MB file cannot travel inside a job; leave --face-model out to fetch it from {}",
         seam_carver::FaceDetector::MODEL_URL
     )]
     FaceModelNotUrl {

@@ -2025,3 +2025,15 @@ fn aspect_usage_errors_name_the_problem() {
         );
     }
 }
+
+#[test]
+fn help_names_the_face_model_s_download_address() {
+    // The --face-model help quotes the address the library pins: one rule, checked here.
+    let output = bin().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        help.contains(seam_carver::FaceDetector::MODEL_URL),
+        "--help does not give {}",
+        seam_carver::FaceDetector::MODEL_URL
+    );
+}

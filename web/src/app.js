@@ -459,14 +459,15 @@ async function carve() {
 
 $("carve").addEventListener("click", finished(carve));
 
-// A result says when the options have changed since it was made.
-$("controls").addEventListener("input", () => {
+// A result says when the options or the mask have been touched since it was made.
+function markStale() {
   if (!state.madeWith || $("result").hidden) return;
-  const now = options([]).join(" ");
-  const stale = now !== state.madeWith.replace(/ --(protect|remove) \/masks\/\S+/g, "");
-  $("made-with").classList.toggle("stale", stale);
-  $("made-with").textContent = `made with: ${state.madeWith}` + (stale ? " (options changed since: carve again)" : "");
-});
+  $("made-with").classList.add("stale");
+  $("made-with").textContent = `made with: ${state.madeWith} (options changed since: carve again)`;
+}
+$("controls").addEventListener("input", markStale);
+$("controls").addEventListener("click", (e) => e.target.closest("#clear-mask, #add-rect") && markStale());
+maskCanvas.addEventListener("pointerup", markStale);
 
 // ---- the multi-size slider ------------------------------------------------------------
 

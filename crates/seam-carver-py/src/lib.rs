@@ -323,6 +323,12 @@ fn resize(
             )));
         }
     };
+    if protect_faces && rule == SeamRule::Imageproc {
+        // Refused whether or not the array holds a face, not only when one is found.
+        return Err(PyValueError::new_err(
+            "protect_faces keeps faces with the optimal rule; seams='imageproc' reproduces the example's removal only",
+        ));
+    }
     let energy = match energy_mode {
         None => rule.default_energy(),
         Some("backward") => EnergyKind::Backward,

@@ -120,6 +120,9 @@ def test_protect_faces_keeps_the_face_box_whole_and_changes_nothing_without_one(
     # A photo without a face: the same array as without the flag.
     cup = photo(60, 40)
     assert np.array_equal(seam_carver.resize(cup, (40, 40), protect_faces=True), seam_carver.resize(cup, (40, 40)))
+    # The example's rule keeps no faces: refused up front, face or not.
+    with pytest.raises(ValueError, match="protect_faces keeps faces with the optimal rule"):
+        seam_carver.resize(cup, (40, 40), protect_faces=True, seams="imageproc")
 
 
 def test_drop_mask_removes_the_object_then_the_size_is_reached():
