@@ -536,17 +536,15 @@ pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<MaskFile>),
     let mut masks: Vec<MaskFile> = Vec::new();
     let mut args = options.iter();
     while let Some(arg) = args.next() {
-        let (flag, path) = match arg.split_once('=') {
-            Some((flag, path)) if MASK_OPTIONS.contains(&flag) => (flag, path.to_string()),
-            _ if MASK_OPTIONS.contains(&arg.as_str()) => match args.next() {
-                Some(path) => (arg.as_str(), path.clone()),
-                None => return Err(JobError::MaskMissing { flag: arg.clone() }),
-            },
-            _ => {
-                out.push(arg.clone());
-                continue;
-            }
+        let Some((flag, path)) = flag_value(arg, &mut args, &MASK_OPTIONS) else {
+            out.push(arg.clone());
+            continue;
         };
+        let path = path
+            .ok_or_else(|| JobError::MaskMissing {
+                flag: flag.to_string(),
+            })?
+            .to_string();
         let mask = |kind| JobError::Mask {
             flag: flag.to_string(),
             path: path.clone(),
@@ -569,6 +567,20 @@ pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<MaskFile>),
     Ok((out, masks))
 }
 
+/// `arg` as one of `flags` with its value: `--flag=VALUE`, or `--flag` and the next of
+/// `rest` (`None` when there is none); `None` for any other argument.
+fn flag_value<'a>(
+    arg: &'a str,
+    rest: &mut std::slice::Iter<'a, String>,
+    flags: &[&str],
+) -> Option<(&'a str, Option<&'a str>)> {
+    match arg.split_once('=') {
+        Some((flag, value)) if flags.contains(&flag) => Some((flag, Some(value))),
+        _ if flags.contains(&arg) => Some((arg, rest.next().map(String::as_str))),
+        _ => None,
+    }
+}
+
 /// Where a job's face model lands: a `urlDownload` source's folder, holding the file
 /// named after the URL's last path element.
 pub const MODEL_FOLDER: &str = "/model";
@@ -585,14 +597,11 @@ pub fn face_model_url(options: &[String]) -> Result<(Vec<String>, Option<String>
     let mut url = None;
     let mut args = options.iter();
     while let Some(arg) = args.next() {
-        let given = match arg.strip_prefix("--face-model") {
-            Some(rest) if rest.starts_with('=') => rest[1..].to_string(),
-            Some("") => args.next().cloned().unwrap_or_default(),
-            _ => {
-                out.push(arg.clone());
-                continue;
-            }
+        let Some((_, given)) = flag_value(arg, &mut args, &["--face-model"]) else {
+            out.push(arg.clone());
+            continue;
         };
+        let given = given.unwrap_or_default().to_string();
         match Input::parse(&given) {
             Ok(Input::Url(u)) if !url_file_name(&u).is_empty() => url = Some(u),
             _ => return Err(JobError::FaceModelNotUrl { given }),

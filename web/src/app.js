@@ -1,6 +1,7 @@
 // The page: an image in, the module run in a worker with the options chosen, its files
 // shown and offered for download, and the multi-size slider. `window.seamCarver` lets the
 // browser test read what the page produced.
+import { MODEL_NAME } from "./carve.js";
 import { atWidth, removalOrder } from "./multisize.js";
 
 const $ = (id) => document.getElementById(id);
@@ -362,7 +363,7 @@ function options(painted) {
 /** With "protect faces": the flag, and the model the worker mounts at /model. */
 function faceArgs() {
   return $("protect-faces").checked
-    ? ["--protect-faces", "--face-model", "/model/seeta_fd_frontal_v1.0.bin"]
+    ? ["--protect-faces", "--face-model", `/model/${MODEL_NAME}`]
     : [];
 }
 

@@ -30,6 +30,9 @@ function lines(write) {
   });
 }
 
+/** The face model's file name: the worker mounts it at /model, `--face-model` names it. */
+export const MODEL_NAME = "seeta_fd_frontal_v1.0.bin";
+
 export async function carve(module, files, args, onStderr = () => {}) {
   const dir = (entries) =>
     new Directory(new Map([...entries].map(([name, bytes]) => [name, new File(bytes, { readonly: true })])));

@@ -4,13 +4,11 @@
 // Messages out: {id, type: "stderr", line} while it runs, then
 // {id, type: "done", exitCode, outputs: [[name, bytes]], stdout, stderr, ms, trap?}
 // or {id, type: "fail", message} when the module could not be loaded at all.
-import { carve } from "./carve.js";
+import { MODEL_NAME, carve } from "./carve.js";
 
 let compiled = null;
 let faceModel = null;
 
-/** The face model's file name, as the module's --face-model names it under /model. */
-const MODEL_NAME = "seeta_fd_frontal_v1.0.bin";
 
 function model() {
   faceModel ??= fetch(new URL(`../${MODEL_NAME}`, import.meta.url)).then(async (response) => {

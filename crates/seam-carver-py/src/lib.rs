@@ -157,11 +157,10 @@ fn keep_faces(
         return keep;
     }
     let mut keep = keep.unwrap_or_else(|| vec![false; width as usize * height as usize]);
-    for y in 0..height {
-        for x in 0..width {
-            if faces.iter().any(|f| f.contains(x, y)) {
-                keep[(y * width + x) as usize] = true;
-            }
+    for (columns, rows) in faces.iter().filter_map(|f| f.clipped(width, height)) {
+        for row in rows {
+            let start = (row * width) as usize;
+            keep[start + columns.start as usize..start + columns.end as usize].fill(true);
         }
     }
     Some(keep)
@@ -475,10 +474,9 @@ fn carve_raw<P: Pixel<Subpixel = u8> + 'static, Q: Pixel<Subpixel = f64>>(
     let spec = match spec.protect_faces {
         true => {
             let faces = seam_carver::FaceDetector::bundled().detect(&image);
-            with_faces = Spec {
-                keep: keep_faces(spec.keep.clone(), &faces, width, height),
-                ..spec.clone()
-            };
+            let mut spec = spec.clone();
+            spec.keep = keep_faces(spec.keep.take(), &faces, width, height);
+            with_faces = spec;
             &with_faces
         }
         false => spec,

@@ -163,18 +163,14 @@ pub fn draw_seams(base: &GrayImage, marks: &Marks) -> RgbImage {
 /// ```
 pub fn outline(picture: &mut RgbImage, boxes: &[Face]) {
     let (width, height) = picture.dimensions();
-    for b in boxes {
-        if b.width == 0 || b.height == 0 || b.x >= width || b.y >= height {
-            continue;
-        }
-        let right = (u64::from(b.x) + u64::from(b.width) - 1).min(u64::from(width) - 1) as u32;
-        let bottom = (u64::from(b.y) + u64::from(b.height) - 1).min(u64::from(height) - 1) as u32;
-        for x in b.x..=right {
-            picture.put_pixel(x, b.y, PROTECTED);
+    for (columns, rows) in boxes.iter().filter_map(|b| b.clipped(width, height)) {
+        let (right, bottom) = (columns.end - 1, rows.end - 1);
+        for x in columns.clone() {
+            picture.put_pixel(x, rows.start, PROTECTED);
             picture.put_pixel(x, bottom, PROTECTED);
         }
-        for y in b.y..=bottom {
-            picture.put_pixel(b.x, y, PROTECTED);
+        for y in rows {
+            picture.put_pixel(columns.start, y, PROTECTED);
             picture.put_pixel(right, y, PROTECTED);
         }
     }

@@ -144,7 +144,10 @@ pub enum Error {
     },
     /// Bytes given as the face model are not SeetaFace's `seeta_fd_frontal_v1.0.bin`.
     #[error(
-        "not the face model seeta_fd_frontal_v1.0.bin ({len} bytes, sha256 {sha256}; expected 1209904 bytes, sha256 c4619d06...)"
+        "not the face model {} ({len} bytes, sha256 {sha256}; expected {} bytes, sha256 {}...)",
+        crate::faces::MODEL_NAME,
+        crate::faces::MODEL_LEN,
+        &crate::faces::MODEL_SHA256[..8]
     )]
     FaceModel {
         /// How many bytes were given.

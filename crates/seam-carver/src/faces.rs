@@ -18,8 +18,18 @@
 //! finds the same boxes on every target; scores are rounded to 1/1000 for the same
 //! reason.
 
+use std::ops::Range;
+
 #[cfg(feature = "faces")]
 pub use detector::FaceDetector;
+
+/// The model's file name, as SeetaFace and `rustface` ship it.
+pub(crate) const MODEL_NAME: &str = "seeta_fd_frontal_v1.0.bin";
+/// The model's size in bytes.
+pub(crate) const MODEL_LEN: usize = 1_209_904;
+/// The SHA-256 of the only model accepted.
+pub(crate) const MODEL_SHA256: &str =
+    "c4619d066ed35e84d9a8e842860b0dff567aba0cbb139881075538761db3ff5d";
 
 /// A face: its box in image pixels (inside the image) and the detector's score (higher
 /// is surer; the detector reports those of at least `FaceDetector::THRESHOLD`, 2.0).
@@ -50,6 +60,25 @@ impl Face {
             && u64::from(x) < u64::from(self.x) + u64::from(self.width)
             && u64::from(y) < u64::from(self.y) + u64::from(self.height)
     }
+
+    /// The box's columns and rows inside a `width` x `height` image, or `None` when
+    /// nothing of it is inside.
+    ///
+    /// ```
+    /// let face = seam_carver::Face { x: 4, y: 1, width: 9, height: 2, score: 5.0 };
+    /// assert_eq!(face.clipped(10, 10), Some((4..10, 1..3)));
+    /// assert_eq!(face.clipped(4, 10), None);
+    /// ```
+    pub fn clipped(&self, width: u32, height: u32) -> Option<(Range<u32>, Range<u32>)> {
+        let span = |start: u32, len: u32, limit: u32| {
+            let end = (u64::from(start) + u64::from(len)).min(u64::from(limit)) as u32;
+            (start < end).then_some(start..end)
+        };
+        Some((
+            span(self.x, self.width, width)?,
+            span(self.y, self.height, height)?,
+        ))
+    }
 }
 
 /// The detector (feature `faces`).
@@ -75,11 +104,10 @@ mod detector {
 
     impl FaceDetector {
         /// The model's file name, as SeetaFace and `rustface` ship it.
-        pub const MODEL_NAME: &'static str = "seeta_fd_frontal_v1.0.bin";
+        pub const MODEL_NAME: &'static str = super::MODEL_NAME;
         /// The SHA-256 of the only model accepted (its parser trusts its input, so no other
         /// bytes reach it).
-        pub const MODEL_SHA256: &'static str =
-            "c4619d066ed35e84d9a8e842860b0dff567aba0cbb139881075538761db3ff5d";
+        pub const MODEL_SHA256: &'static str = super::MODEL_SHA256;
         /// Where the model can be downloaded, pinned to the commit `rustface` 0.1.7 ships.
         pub const MODEL_URL: &'static str = "https://raw.githubusercontent.com/atomashpolskiy/rustface/fa3d5b5d576c91d1c8a099af381e0f0906a0d3a3/model/seeta_fd_frontal_v1.0.bin";
         /// The lowest score reported: SeetaFace's own default, 2.0.
@@ -122,7 +150,7 @@ mod detector {
             if width < Self::MIN_FACE || height < Self::MIN_FACE {
                 return Vec::new();
             }
-            let gray = luma(&crate::pixels::measured(image));
+            let gray = crate::annotate::grayscale(&crate::pixels::measured(image)).into_raw();
             let mut detector = rustface::create_detector_with_model(self.model.clone());
             detector.set_min_face_size(Self::MIN_FACE);
             detector.set_score_thresh(Self::THRESHOLD);
@@ -140,17 +168,6 @@ mod detector {
             });
             faces
         }
-    }
-
-    /// Rec. 709 luma in integers (as `image`'s own conversion), the same on every target.
-    fn luma(image: &image::RgbImage) -> Vec<u8> {
-        image
-            .pixels()
-            .map(|p| {
-                let [r, g, b] = p.0.map(u32::from);
-                ((r * 2126 + g * 7152 + b * 722) / 10_000) as u8
-            })
-            .collect()
     }
 
     /// A detection's box clipped to the image, or `None` if nothing of it is inside.

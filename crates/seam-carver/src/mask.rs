@@ -142,12 +142,10 @@ pub(crate) fn flags(
             }
         }
     }
-    for face in faces {
-        let x = face.x.min(width) as usize;
-        let right = (u64::from(face.x) + u64::from(face.width)).min(u64::from(width)) as usize;
-        let bottom = (u64::from(face.y) + u64::from(face.height)).min(u64::from(height)) as usize;
-        for row in face.y.min(height) as usize..bottom {
-            for f in &mut flags[row * width as usize + x..row * width as usize + right] {
+    for (columns, rows) in faces.iter().filter_map(|f| f.clipped(width, height)) {
+        for row in rows {
+            let start = row as usize * width as usize;
+            for f in &mut flags[start + columns.start as usize..start + columns.end as usize] {
                 *f |= PROTECT;
             }
         }
