@@ -21,7 +21,8 @@ OUTPUTS (flat, in the output directory, for each input NAME.EXT):
   NAME.annotated_gradients.png  the same seams on the energy map
   NAME.carved.png               the carved (or enlarged) image
   NAME.seams.json               sizes, seam rule, energy, every seam's path and cost,
-                                and with --protect-faces the faces found
+                                and with --protect-faces the faces found (with
+                                --protect-skin also the skin pixels kept)
   manifest.json                 SHA-256 of every file written by the run
 
 EXIT STATUS:
@@ -39,6 +40,7 @@ EXAMPLES:
   seam-carver photo.jpg --aspect 16:9       reach 16:9 by carving the long axis
   seam-carver photo.jpg --protect face.png  never cut the mask's light pixels
   seam-carver photos/ --protect-faces       never cut a face the detector finds
+  seam-carver photos/ --protect-skin        nor the skin around those faces
   seam-carver photo.jpg --remove bin.png --keep-size
                                             carve an object away, then grow back
 
@@ -117,7 +119,14 @@ pub struct Args {
     #[arg(long)]
     pub protect_faces: bool,
 
-    /// With --protect-faces: the detector's model file, seeta_fd_frontal_v1.0.bin (no
+    /// Keep the skin of the people whose faces are found, too (implies --protect-faces):
+    /// the pixels around each face whose colour matches that face's own skin (necks,
+    /// arms, hands; not sand, wood or brick of a similar hue), outlined in the annotated
+    /// pictures and counted in seams.json. No face found: no skin.
+    #[arg(long)]
+    pub protect_skin: bool,
+
+    /// With --protect-faces or --protect-skin: the detector's model file, seeta_fd_frontal_v1.0.bin (no
     /// other is accepted). Natively it is built in; the WASI module needs it as a mounted
     /// file: the repository has it in crates/seam-carver/model/, or download it from
     /// https://raw.githubusercontent.com/atomashpolskiy/rustface/fa3d5b5d576c91d1c8a099af381e0f0906a0d3a3/model/seeta_fd_frontal_v1.0.bin
@@ -310,11 +319,17 @@ impl Args {
         }
     }
 
+    /// Whether faces are looked for: `--protect-faces`, or `--protect-skin`, which finds
+    /// skin from them.
+    fn finds_faces(&self) -> bool {
+        self.protect_faces || self.protect_skin
+    }
+
     /// The carving options these arguments ask for.
     pub fn options(&self) -> Result<Options, String> {
-        if let (Some(model), false) = (&self.face_model, self.protect_faces) {
+        if let (Some(model), false) = (&self.face_model, self.finds_faces()) {
             return Err(format!(
-                "--face-model {}: the face model is only used with --protect-faces",
+                "--face-model {}: the face model is only used with --protect-faces or --protect-skin",
                 model.display()
             ));
         }
@@ -338,7 +353,7 @@ impl Args {
                     .to_string(),
             );
         }
-        let masks = self.protect.is_some() || self.remove.is_some() || self.protect_faces;
+        let masks = self.protect.is_some() || self.remove.is_some() || self.finds_faces();
         self.seams
             .check(
                 self.energy(),
@@ -350,7 +365,9 @@ impl Args {
                     "--seams imageproc reproduces the example's removal only; {} uses the optimal rule",
                     match what {
                         Unsupported::ForwardEnergy => "--energy forward",
-                        Unsupported::Masks => "--protect, --protect-faces or --remove",
+                        Unsupported::Masks => {
+                            "--protect, --protect-faces, --protect-skin or --remove"
+                        }
                         Unsupported::Enlargement => "enlarging",
                     }
                 ),
@@ -364,6 +381,7 @@ impl Args {
             energy: self.energy(),
             protect: None,
             faces: None,
+            skin: self.protect_skin,
             remove: None,
             keep_size: self.keep_size,
             mask_files: Vec::new(),
@@ -415,7 +433,7 @@ impl Args {
         let remove = load(&self.remove)?;
         options.protect = protect;
         options.remove = remove;
-        if self.protect_faces {
+        if self.finds_faces() {
             options.faces = Some(load_face_model(self.face_model.as_deref())?);
         }
         options.mask_files = [&self.protect, &self.remove]
@@ -434,7 +452,7 @@ fn load_face_model(file: Option<&std::path::Path>) -> Result<FaceDetector, Strin
         return Ok(FaceDetector::bundled());
         #[cfg(target_family = "wasm")]
         return Err(format!(
-            "--protect-faces: this WASI module has no built-in face model; give its file \
+            "--protect-faces and --protect-skin: this WASI module has no built-in face model; give its file \
              with --face-model (SeetaFace's {}, from {})",
             FaceDetector::MODEL_NAME,
             FaceDetector::MODEL_URL

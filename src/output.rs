@@ -178,6 +178,9 @@ pub struct SeamsReport {
     /// With `--protect-faces`: the faces found, kept out of every seam (surest first).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub faces: Option<Vec<FaceRecord>>,
+    /// With `--protect-skin`: how many pixels of skin around the faces were kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skin_pixels: Option<usize>,
     /// The seams, in removal order.
     pub seams: Vec<SeamRecord>,
 }

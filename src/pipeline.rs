@@ -10,7 +10,9 @@ use image::{
     DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
 };
 
-use seam_carver::annotate::{Marks, draw_seams, gradients, grayscale, marks, outline};
+use seam_carver::annotate::{
+    Marks, draw_seams, gradients, grayscale, marks, outline, outline_mask,
+};
 use seam_carver::{
     Aspect, EnergyKind, Face, FaceDetector, Mask, Request, SeamRule, SizeSpec, resize_with_progress,
 };
@@ -42,6 +44,8 @@ pub struct Options {
     pub protect: Option<Mask>,
     /// Find faces in each image and keep seams out of them.
     pub faces: Option<FaceDetector>,
+    /// With `faces`: keep the skin around the faces found, too ([`Mask::skin`]).
+    pub skin: bool,
     /// An object to carve away (the width follows from it).
     pub remove: Option<Mask>,
     /// After removing the object, insert seams back to the original width.
@@ -87,6 +91,7 @@ impl Default for Options {
             energy: SeamRule::default().default_energy(),
             protect: None,
             faces: None,
+            skin: false,
             remove: None,
             keep_size: false,
             mask_files: Vec::new(),
@@ -308,15 +313,16 @@ impl Options {
             .map_or(Ok(height), |spec| Ok(spec.resolve(height)?))
     }
 
-    /// The resize request for one image, with its targets and the faces found in it.
-    pub fn request<'a>(&'a self, width: u32, height: u32, faces: &'a [Face]) -> Request<'a> {
+    /// The resize request for one image, with its targets and what was found in it.
+    pub fn request<'a>(&'a self, width: u32, height: u32, found: &'a Found) -> Request<'a> {
         Request {
             width,
             height,
             rule: self.rule,
             energy: self.energy,
             protect: self.protect.as_ref(),
-            faces,
+            faces: &found.faces,
+            skin: found.skin.as_ref(),
             remove: self.remove.as_ref(),
             keep_size: self.keep_size,
             step_ratio: None,
@@ -340,8 +346,27 @@ pub struct Plan {
     pub seams: u32,
     /// The file is animated: only its first frame is carved.
     pub animated: bool,
-    /// The faces found in it (with [`Options::faces`]), kept out of every seam.
+    /// What was found in it to keep out of every seam.
+    pub found: Found,
+}
+
+/// What was found in an image to keep whole (with [`Options::faces`]).
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    /// The faces.
     pub faces: Vec<Face>,
+    /// With [`Options::skin`]: the skin around them.
+    pub skin: Option<Mask>,
+}
+
+impl Found {
+    /// Outlines on an annotated picture what was kept automatically.
+    fn outline(&self, picture: &mut RgbImage) {
+        outline(picture, &self.faces);
+        if let Some(skin) = &self.skin {
+            outline_mask(picture, skin);
+        }
+    }
 }
 
 impl Plan {
@@ -390,8 +415,9 @@ impl Plan {
     /// A face is whole only while the seams can pass beside it: when more are removed
     /// across an axis than it has lines free of every face, the line says how many cross.
     fn protecting(&self, options: &Options) -> String {
-        let n = self.faces.len();
-        let faces = if n == 1 { "face" } else { "faces" };
+        let faces = &self.found.faces;
+        let n = faces.len();
+        let noun = if n == 1 { "face" } else { "faces" };
         if options.faces.is_none() {
             return String::new();
         }
@@ -400,8 +426,8 @@ impl Plan {
         }
         let (w, h) = self.image.dimensions();
         let spans = |f: &Face| ((f.x, f.width), (f.y, f.height));
-        let free_columns = w - widest_cover(&self.faces, h, spans);
-        let free_rows = h - widest_cover(&self.faces, w, |f| {
+        let free_columns = w - widest_cover(faces, h, spans);
+        let free_rows = h - widest_cover(faces, w, |f| {
             let (across, along) = spans(f);
             (along, across)
         });
@@ -413,10 +439,16 @@ impl Plan {
         .find(|&(removed, free, _)| removed > free);
         match crossing {
             Some((removed, free, lines)) if options.remove.is_none() => format!(
-                ", {n} {faces} found, but only {free} {lines} are free of them: {} of the {removed} seams cross them",
+                ", {n} {noun} found, but only {free} {lines} are free of them: {} of the {removed} seams cross them",
                 removed - free
             ),
-            _ => format!(", keeping {n} {faces} whole"),
+            _ => match &self.found.skin {
+                Some(skin) => format!(
+                    ", keeping {n} {noun} and {} pixels of skin around them whole",
+                    skin.count()
+                ),
+                None => format!(", keeping {n} {noun} whole"),
+            },
         }
     }
 }
@@ -481,7 +513,9 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
         .faces
         .as_ref()
         .map_or_else(Vec::new, |detector| detector.detect(&image));
-    let request = options.request(width, height, &faces);
+    let skin = options.skin.then(|| Mask::skin(&image, &faces));
+    let found = Found { faces, skin };
+    let request = options.request(width, height, &found);
     request.check(w, h)?;
     let seams = request.seams(w, h);
     let max = options.max_pixels.saturating_mul(STEPS_PER_MAX_PIXEL);
@@ -500,7 +534,7 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
         width,
         height,
         animated: is_animated(bytes),
-        faces,
+        found,
     })
 }
 
@@ -608,7 +642,7 @@ pub fn render(
 ) -> Result<()> {
     let image = &plan.image;
     let (width, height) = image.dimensions();
-    let request = options.request(plan.width, plan.height, &plan.faces);
+    let request = options.request(plan.width, plan.height, &plan.found);
     // An image with alpha kept is carved as RGBA; its seams are drawn like any other.
     let (mut result, carved_alpha) = match &plan.alpha {
         Some(rgba) => {
@@ -653,7 +687,7 @@ pub fn render(
             },
             Artifact::Annotated => {
                 let mut drawn = draw_seams(&grayscale(image), &removed);
-                outline(&mut drawn, &plan.faces);
+                plan.found.outline(&mut drawn);
                 encode_png(&name, &drawn, width, height, ExtendedColorType::Rgb8)?
             }
             Artifact::Gradients => {
@@ -661,7 +695,7 @@ pub fn render(
             }
             Artifact::AnnotatedGradients => {
                 let mut drawn = draw_seams(&gradient_image, &removed);
-                outline(&mut drawn, &plan.faces);
+                plan.found.outline(&mut drawn);
                 encode_png(&name, &drawn, width, height, ExtendedColorType::Rgb8)?
             }
             Artifact::Carved => match &carved_alpha {
@@ -689,7 +723,8 @@ pub fn render(
                 seam_rule: options.rule.name().to_string(),
                 energy: options.energy.name().to_string(),
                 faces: options.faces.as_ref().map(|_| {
-                    plan.faces
+                    plan.found
+                        .faces
                         .iter()
                         .map(|f| FaceRecord {
                             x: f.x,
@@ -700,6 +735,7 @@ pub fn render(
                         })
                         .collect()
                 }),
+                skin_pixels: plan.found.skin.as_ref().map(Mask::count),
                 seams: result
                     .seams
                     .iter()

@@ -1846,7 +1846,74 @@ fn protect_faces_keeps_every_seam_out_of_the_face_found() {
 }
 
 #[test]
-fn protect_faces_changes_nothing_in_a_photo_without_faces() {
+fn protect_skin_keeps_every_seam_out_of_the_skin_around_the_face() {
+    let out = tempfile::tempdir().unwrap();
+    let output = bin()
+        .arg(golden_input("astronaut-face.png"))
+        .args(["--protect-skin", "--width", "40%", "-o"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    let report: SeamsReport =
+        serde_json::from_slice(&fs::read(out.path().join("astronaut-face.seams.json")).unwrap())
+            .unwrap();
+    // The skin is the library's, from the faces the report lists.
+    let faces: Vec<seam_carver::Face> = report
+        .faces
+        .clone()
+        .expect("--protect-skin finds faces")
+        .iter()
+        .map(|f| seam_carver::Face {
+            x: f.x,
+            y: f.y,
+            width: f.width,
+            height: f.height,
+            score: f.score,
+        })
+        .collect();
+    assert_eq!(faces.len(), 1, "{faces:?}");
+    let input = image::open(golden_input("astronaut-face.png")).unwrap();
+    let skin = seam_carver::Mask::skin(&input, &faces);
+    assert_eq!(report.skin_pixels, Some(skin.count()));
+    assert!(
+        stderr.contains(&format!(
+            "keeping 1 face and {} pixels of skin around them whole",
+            skin.count()
+        )),
+        "{stderr}"
+    );
+    // Skin reaches past the face's box (the cheeks the detector's box cuts), and no
+    // removed pixel lies in it or in the box.
+    let face = faces[0];
+    let outside = (0..160)
+        .flat_map(|y| (0..160).map(move |x| (x, y)))
+        .filter(|&(x, y)| skin.is_set(x, y) && !face.contains(x, y))
+        .count();
+    assert!(outside > 20, "{outside} skin pixels outside the box");
+    let removed = removed_by_vertical_seams(&report);
+    assert!(
+        !removed
+            .iter()
+            .any(|&(x, y)| skin.is_set(x, y) || face.contains(x, y))
+    );
+    // The annotated picture outlines the skin: its edge pixels are drawn in blue.
+    let annotated = image::open(out.path().join("astronaut-face.annotated.png"))
+        .unwrap()
+        .to_rgb8();
+    let (x, y) = (0..160)
+        .flat_map(|y| (0..160).map(move |x| (x, y)))
+        .find(|&(x, y)| skin.is_set(x, y) && !face.contains(x, y) && !skin.is_set(x + 1, y))
+        .expect("an edge of the skin outside the box");
+    assert_eq!(
+        annotated.get_pixel(x, y).0,
+        seam_carver::annotate::PROTECTED.0
+    );
+}
+
+#[test]
+fn protect_faces_and_skin_change_nothing_in_a_photo_without_faces() {
     for name in ["coffee.png", "chelsea.png", "camera.png"] {
         let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
         for (dir, flags) in dirs.iter().zip([&[][..], &["--protect-faces"][..]]) {
@@ -1868,6 +1935,37 @@ fn protect_faces_changes_nothing_in_a_photo_without_faces() {
         let report: SeamsReport =
             serde_json::from_slice(&with[&name.replace(".png", ".seams.json")]).unwrap();
         assert_eq!(report.faces, Some(vec![]), "{name}");
+    }
+    // camera.png has a face but no colour: --protect-skin finds no skin in it, and keeps
+    // the face as --protect-faces does.
+    for name in ["coffee.png", "camera.png"] {
+        let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+        let without = if name == "camera.png" {
+            &["--protect-faces"][..]
+        } else {
+            &[][..]
+        };
+        for (dir, flags) in dirs.iter().zip([without, &["--protect-skin"][..]]) {
+            bin()
+                .arg(golden_input(name))
+                .args(flags)
+                .args(["--width", "60%", "-q", "-o"])
+                .arg(dir.path())
+                .assert()
+                .success();
+        }
+        let [without, with] = dirs.map(|d| support::read_flat_dir(d.path()));
+        for (file, bytes) in &without {
+            if !(file.ends_with(".seams.json") || file == "manifest.json") {
+                assert!(
+                    with[file] == *bytes,
+                    "{name} with --protect-skin: {file} differs"
+                );
+            }
+        }
+        let report: SeamsReport =
+            serde_json::from_slice(&with[&name.replace(".png", ".seams.json")]).unwrap();
+        assert_eq!(report.skin_pixels, Some(0), "{name}");
     }
 }
 

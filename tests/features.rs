@@ -290,7 +290,7 @@ fn a_photo_carved_on_several_threads_is_the_oracle_s_carve() {
 }
 
 #[test]
-fn detected_faces_protect_as_a_mask_of_their_boxes_does() {
+fn detected_faces_and_skin_protect_as_masks_of_them_do() {
     // The faces SeetaFace finds in the golden astronaut, as a protection source: the
     // carve is the oracle's with every pixel of their boxes protected, alone and beside
     // a protect mask and an object to remove.
@@ -319,15 +319,24 @@ fn detected_faces_protect_as_a_mask_of_their_boxes_does() {
     let protect = Mask::from_fn("protect.png", w, h, |x, y| {
         (120..140).contains(&x) && y > 60
     });
+    // And the skin around the face, protected as a mask of it is.
+    let skin = Mask::skin(&image, &faces);
+    assert!(skin.count() > 300, "{}", skin.count());
     let mut req = request(w, h, EnergyKind::Forward);
     req.faces = &faces;
+    req.skin = Some(&skin);
     req.protect = Some(&protect);
     req.remove = Some(&remove);
     req.keep_size = true;
     let got = resize(&image, &req).unwrap();
     let flags = to_flags(
         &image,
-        &[(&boxes, PROTECT), (&protect, PROTECT), (&remove, REMOVE)],
+        &[
+            (&boxes, PROTECT),
+            (&skin, PROTECT),
+            (&protect, PROTECT),
+            (&remove, REMOVE),
+        ],
     );
     let (narrow, narrow_flags, removed) =
         reference::remove_object(&image, &flags, Energy::Forward).unwrap();

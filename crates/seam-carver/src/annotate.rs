@@ -5,6 +5,7 @@ use image::{GrayImage, Luma, Pixel, Rgb, RgbImage};
 
 use crate::carve::{Seam, original_columns};
 use crate::faces::Face;
+use crate::mask::Mask;
 use crate::seam::SeamRule;
 
 /// Colour of a removed seam in the annotated images.
@@ -13,7 +14,7 @@ pub const REMOVED: Rgb<u8> = Rgb([255, 0, 0]);
 /// Colour of an inserted seam (the pixels it doubled) in the annotated images.
 pub const INSERTED: Rgb<u8> = Rgb([0, 255, 0]);
 
-/// Colour of the outline of a box kept whole automatically (a detected face).
+/// Colour of the outline of what was kept whole automatically (a detected face, skin).
 pub const PROTECTED: Rgb<u8> = Rgb([0, 160, 255]);
 
 /// The original in grayscale, with the image crate's luma weights (as the example does).
@@ -172,6 +173,33 @@ pub fn outline(picture: &mut RgbImage, boxes: &[Face]) {
         for y in rows {
             picture.put_pixel(columns.start, y, PROTECTED);
             picture.put_pixel(right, y, PROTECTED);
+        }
+    }
+}
+
+/// Outlines `mask` on `picture` (of its size) in [`PROTECTED`]: each set pixel with an
+/// unset 4-neighbour, or on the picture's edge.
+///
+/// ```
+/// let mut picture = image::RgbImage::new(5, 5);
+/// let mask = seam_carver::Mask::from_fn("square", 5, 5, |x, y| x >= 1 && y >= 1 && x <= 3 && y <= 3);
+/// seam_carver::annotate::outline_mask(&mut picture, &mask);
+/// assert_eq!(picture.pixels().filter(|p| p.0 != [0; 3]).count(), 8);
+/// ```
+pub fn outline_mask(picture: &mut RgbImage, mask: &Mask) {
+    let (width, height) = picture.dimensions();
+    for y in 0..height.min(mask.height()) {
+        for x in 0..width.min(mask.width()) {
+            let edge = x == 0 || y == 0 || x + 1 == width || y + 1 == height;
+            if mask.is_set(x, y)
+                && (edge
+                    || !mask.is_set(x - 1, y)
+                    || !mask.is_set(x + 1, y)
+                    || !mask.is_set(x, y - 1)
+                    || !mask.is_set(x, y + 1))
+            {
+                picture.put_pixel(x, y, PROTECTED);
+            }
         }
     }
 }

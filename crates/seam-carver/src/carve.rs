@@ -163,7 +163,7 @@ impl Carver {
         protect: Option<&Mask>,
         remove: Option<&Mask>,
     ) -> Result<Self> {
-        let flags = flags(image.width(), image.height(), protect, &[], remove)?;
+        let flags = flags(image.width(), image.height(), [protect, None], &[], remove)?;
         Ok(Self::guided(
             image,
             energy,

@@ -88,6 +88,7 @@ mod rows;
 mod salient;
 mod seam;
 mod size;
+mod skin;
 
 pub use carve::{Carver, Seam};
 pub use energy::EnergyKind;

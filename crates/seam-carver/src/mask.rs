@@ -1,6 +1,6 @@
 //! Masks: one bit per pixel marking what seams must avoid (protect) or take (remove).
 
-use image::DynamicImage;
+use image::{DynamicImage, GenericImageView};
 
 use crate::error::{Error, Result};
 use crate::faces::Face;
@@ -90,6 +90,55 @@ impl Mask {
         }
     }
 
+    /// The skin of the people whose `faces` were found in `image` (usually by a
+    /// `FaceDetector`), as a mask named `skin` for [`Request::skin`](crate::Request::skin).
+    ///
+    /// ```
+    /// use image::{Rgb, RgbImage};
+    /// let photo = RgbImage::from_fn(200, 200, |x, y| Rgb(if x < 64 && y < 64 { [198, 134, 66] } else { [40, 90, 160] }));
+    /// let face = seam_carver::Face { x: 0, y: 0, width: 64, height: 64, score: 9.0 };
+    /// let skin = seam_carver::Mask::skin(&photo, &[face]);
+    /// assert_eq!((skin.count(), seam_carver::Mask::skin(&photo, &[]).count()), (64 * 64, 0));
+    /// ```
+    ///
+    /// No fixed colour range tells skin from sand, wood or brick: their hues overlap
+    /// (measured on the shared photos: coffee's wooden table at 39-54°, the astronaut's face
+    /// at 40-58°, and darker skin is as saturated as the wood). So the rule learns each
+    /// person's skin from their face and looks for it only around them:
+    ///
+    /// 1. Colours are JPEG's YCbCr (BT.601, full range), in 8-bit integers.
+    /// 2. **A face's skin colour** is taken from the middle of its box (the central half of
+    ///    its columns, rows 3/8 to 7/8: cheeks, nose and mouth, little hair or background),
+    ///    from the pixels that can be skin at all: luma at least 40, Cr at least 128 and at
+    ///    least Cb + 8, Cb at most 128 (reddish, not bluish; Chai and Ngan's skin region,
+    ///    widened). Fewer than a quarter of them (a grayscale photo, a hand or mask over the
+    ///    face): that face gives no skin. Otherwise its colour is the median Cb and Cr of those
+    ///    pixels, with a tolerance of three times their median absolute deviation, at least 6
+    ///    and at most 10 per channel, and its luma the median luma.
+    /// 3. **Skin** is every pixel within that tolerance in Cb and Cr whose luma is at least
+    ///    2/5 of the face's (skin in shade, not dark things of a similar hue) and at least 30,
+    ///    inside the area a person around that face occupies: three face widths either side
+    ///    of its centre, from half a face height above it to eight face heights below its top.
+    /// 4. Specks are dropped: of those pixels, only 4-connected groups of at least 1/64 of
+    ///    the face box's area are kept (arms, hands, necks; not grains of a similar colour).
+    ///
+    /// A photo without a face found has no skin. Everything is integer arithmetic, so every
+    /// platform finds the same pixels.
+    pub fn skin<I: GenericImageView>(image: &I, faces: &[Face]) -> Self {
+        crate::skin::mask(image, faces)
+    }
+
+    /// A mask from its bits, row by row.
+    pub(crate) fn from_bits(name: &str, width: u32, height: u32, bits: Vec<bool>) -> Self {
+        debug_assert_eq!(bits.len(), width as usize * height as usize);
+        Mask {
+            name: name.to_string(),
+            width,
+            height,
+            bits,
+        }
+    }
+
     /// The first row whose every pixel is set, if any.
     pub(crate) fn full_row(&self) -> Option<u32> {
         let w = self.width as usize;
@@ -119,26 +168,34 @@ impl Mask {
     }
 }
 
-/// Per-pixel flags for the guided carver from the masks and boxes given, after checking
-/// the masks' sizes; empty when there are none.
+/// Per-pixel flags for the guided carver from the masks and boxes given (`protect`: the
+/// user's mask and the skin), after checking the masks' sizes; empty when there are none.
 pub(crate) fn flags(
     width: u32,
     height: u32,
-    protect: Option<&Mask>,
+    protect: [Option<&Mask>; 2],
     faces: &[Face],
     remove: Option<&Mask>,
 ) -> Result<Vec<u8>> {
-    if protect.is_none() && faces.is_empty() && remove.is_none() {
+    for mask in protect.into_iter().chain([remove]).flatten() {
+        mask.check_size(width, height)?;
+    }
+    // A protect mask with nothing set (the skin of a photo without faces) protects
+    // nothing: the carve is the plain one.
+    let protect: Vec<&Mask> = protect
+        .into_iter()
+        .flatten()
+        .filter(|m| m.count() > 0)
+        .collect();
+    if protect.is_empty() && faces.is_empty() && remove.is_none() {
         return Ok(Vec::new());
     }
     let mut flags = vec![0u8; width as usize * height as usize];
-    for (mask, bit) in [(protect, PROTECT), (remove, REMOVE)] {
-        if let Some(mask) = mask {
-            mask.check_size(width, height)?;
-            for (f, &set) in flags.iter_mut().zip(&mask.bits) {
-                if set {
-                    *f |= bit;
-                }
+    let masks = protect.into_iter().map(|m| (m, PROTECT));
+    for (mask, bit) in masks.chain(remove.map(|m| (m, REMOVE))) {
+        for (f, &set) in flags.iter_mut().zip(&mask.bits) {
+            if set {
+                *f |= bit;
             }
         }
     }
@@ -182,15 +239,17 @@ mod tests {
             height: 2,
             bits: vec![true; 4],
         };
-        let err = flags(3, 2, Some(&mask), &[], None).unwrap_err().to_string();
+        let err = flags(3, 2, [Some(&mask), None], &[], None)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("hole.png is 2x2 but the image is 3x2"),
             "{err}"
         );
         assert_eq!(
-            flags(2, 2, None, &[], Some(&mask)).unwrap(),
+            flags(2, 2, [None, None], &[], Some(&mask)).unwrap(),
             vec![REMOVE; 4]
         );
-        assert!(flags(2, 2, None, &[], None).unwrap().is_empty());
+        assert!(flags(2, 2, [None, None], &[], None).unwrap().is_empty());
     }
 }

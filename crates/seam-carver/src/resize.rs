@@ -90,6 +90,9 @@ pub struct Request<'a> {
     /// Boxes kept whole as `protect` keeps its pixels, usually the faces a
     /// `FaceDetector` (feature `faces`) found (parts outside the image are ignored).
     pub faces: &'a [Face],
+    /// More pixels kept as `protect` keeps its own, usually the skin around those faces
+    /// ([`Mask::skin`]).
+    pub skin: Option<&'a Mask>,
     /// An object to remove: vertical seams are carved through it until none of it is
     /// left, and the width target is ignored.
     pub remove: Option<&'a Mask>,
@@ -131,6 +134,7 @@ impl<'a> Request<'a> {
             energy: rule.default_energy(),
             protect: None,
             faces: &[],
+            skin: None,
             remove: None,
             keep_size: false,
             step_ratio: None,
@@ -150,10 +154,13 @@ impl<'a> Request<'a> {
         let grows = self.width > width || self.height > height || self.keep_size;
         self.rule.check(
             self.energy,
-            self.protect.is_some() || self.remove.is_some() || !self.faces.is_empty(),
+            self.protect.is_some()
+                || self.skin.is_some()
+                || self.remove.is_some()
+                || !self.faces.is_empty(),
             grows,
         )?;
-        for mask in [self.protect, self.remove].into_iter().flatten() {
+        for mask in [self.protect, self.skin, self.remove].into_iter().flatten() {
             mask.check_size(width, height)?;
         }
         let vertical = self.width != width || self.remove.is_some();
@@ -324,7 +331,7 @@ fn carve_rgb(
     let flags = mask::flags(
         width,
         height,
-        request.protect,
+        [request.protect, request.skin],
         request.faces,
         request.remove,
     )?;
