@@ -106,21 +106,25 @@ impl Mask {
     /// at 40-58°, and darker skin is as saturated as the wood). So the rule learns each
     /// person's skin from their face and looks for it only around them:
     ///
-    /// 1. Colours are JPEG's YCbCr (BT.601, full range), in 8-bit integers.
+    /// 1. Colours are JPEG's YCbCr (BT.601, full range) in 8-bit integers, and the chroma
+    ///    per unit of luma, `256 (Cb - 128) / Y` and `256 (Cr - 128) / Y`, which shade
+    ///    does not change (an arm half in shadow has half the luma and half the chroma).
     /// 2. **A face's skin colour** is taken from the middle of its box (the central half of
     ///    its columns, rows 3/8 to 7/8: cheeks, nose and mouth, little hair or background),
     ///    from the pixels that can be skin at all: luma at least 40, Cr at least 128 and at
-    ///    least Cb + 8, Cb at most 128 (reddish, not bluish; Chai and Ngan's skin region,
-    ///    widened). Fewer than a quarter of them (a grayscale photo, a hand or mask over the
-    ///    face): that face gives no skin. Otherwise its colour is the median Cb and Cr of those
-    ///    pixels, with a tolerance of three times their median absolute deviation, at least 6
-    ///    and at most 10 per channel, and its luma the median luma.
-    /// 3. **Skin** is every pixel within that tolerance in Cb and Cr whose luma is at least
-    ///    2/5 of the face's (skin in shade, not dark things of a similar hue) and at least 30,
-    ///    inside the area a person around that face occupies: three face widths either side
-    ///    of its centre, from half a face height above it to eight face heights below its top.
-    /// 4. Specks are dropped: of those pixels, only 4-connected groups of at least 1/64 of
-    ///    the face box's area are kept (arms, hands, necks; not grains of a similar colour).
+    ///    least Cb + 8, Cb at most 128 (reddish, not bluish: Chai and Ngan's skin region,
+    ///    widened). Fewer than a quarter of them (a grayscale photo, a hand or mask over
+    ///    the face): that face gives no skin. Otherwise its colour is the median of each
+    ///    per-luma chroma over those pixels, with a tolerance of twice their median
+    ///    absolute deviation, at least 6 and at most 12, and its luma their median luma.
+    /// 3. **Skin** is every pixel within both tolerances whose luma is at least 2/5 of the
+    ///    face's (skin in shade, not dark things of a similar hue) and at least 30, inside
+    ///    the area a person around that face occupies: three face widths either side of
+    ///    its centre, from half a face height above it to eight face heights below its top.
+    /// 4. Texture is dropped: those pixels are opened by a 3x3 square (only pixels of
+    ///    some 3x3 block of them stay, so the threads and grains where sand or wood
+    ///    touches the colour go), and only 4-connected groups of at least 1/16 of the face
+    ///    box's area are kept (necks, arms, hands; not specks).
     ///
     /// A photo without a face found has no skin. Everything is integer arithmetic, so every
     /// platform finds the same pixels.

@@ -11,6 +11,8 @@ use crate::mask::Mask;
 /// Tolerance bounds, per chroma channel.
 const MIN_TOLERANCE: i32 = 6;
 const MAX_TOLERANCE: i32 = 12;
+/// A raw chroma error of 1.5, in per-luma units times the luma (`256 * 1.5`).
+const NOISE: i32 = 384;
 
 /// A pixel's luma, Cb and Cr (JPEG's full-range BT.601 in 8-bit fixed point, unclamped:
 /// pure red has Cr 256).
@@ -48,10 +50,14 @@ struct Tone {
 }
 
 impl Tone {
+    /// Whether a colour is this skin: per-luma chroma within the tolerance, widened by
+    /// what a raw chroma error of 1.5 (noise, rounding) becomes at this pixel's luma,
+    /// `384 / Y`, which matters in the dark: 8 at luma 48, 2 at 192.
     fn matches(&self, [y, _, _, cb, cr]: [i32; 5]) -> bool {
+        let near = |d: i32, tolerance: i32| d.abs() * y <= tolerance * y + NOISE;
         y >= self.min_luma
-            && (cb - self.cb).abs() <= self.cb_tolerance
-            && (cr - self.cr).abs() <= self.cr_tolerance
+            && near(cb - self.cb, self.cb_tolerance)
+            && near(cr - self.cr, self.cr_tolerance)
     }
 }
 
@@ -385,10 +391,59 @@ mod scenes {
         (image, arm)
     }
 
+    type Ground = (&'static str, [u8; 3]);
+
+    /// For each skin tone on each ground: the share of the arms found as skin and of the
+    /// ground (all but the pasted crop and the arms) taken for it.
+    fn measure(tones: &[[u8; 3]], grounds: &[Ground]) -> Vec<(String, f64, f64)> {
+        let detector = FaceDetector::bundled();
+        let mut rows = Vec::new();
+        for &tone in tones {
+            for &(kind, colour) in grounds {
+                let label = format!("{tone:?} on {kind} {colour:?}");
+                let (image, arm) = scene(tone, kind, colour);
+                let faces = detector.detect(&image);
+                assert!(!faces.is_empty(), "{label}: no face");
+                let skin = mask(&image, &faces);
+                let width = image.width();
+                let at = |i: usize| (i as u32 % width, i as u32 / width);
+                let is_skin = |i: usize| skin.is_set(at(i).0, at(i).1);
+                let (mut arms, mut kept, mut ground, mut swallowed) = (0, 0, 0, 0);
+                for (i, &a) in arm.iter().enumerate() {
+                    let (x, y) = at(i);
+                    if a {
+                        arms += 1;
+                        kept += usize::from(is_skin(i));
+                    } else if !((160..320).contains(&x) && (30..190).contains(&y)) {
+                        ground += 1;
+                        swallowed += usize::from(is_skin(i));
+                    }
+                }
+                rows.push((
+                    label,
+                    kept as f64 / arms as f64,
+                    swallowed as f64 / ground as f64,
+                ));
+            }
+        }
+        rows
+    }
+
+    fn check(rows: &[(String, f64, f64)], least_kept: f64, most_swallowed: f64) {
+        for (label, kept, swallowed) in rows {
+            assert!(
+                *kept >= least_kept && *swallowed <= most_swallowed,
+                "{label}: {:.1} % of the arms kept, {:.2} % of the ground",
+                100.0 * kept,
+                100.0 * swallowed
+            );
+        }
+    }
+
+    /// The cases the rule was tuned on: every arm at least 98 % found, at most 0.21 % of
+    /// any ground taken (pale sand beside the astronaut's own pale skin).
     #[test]
     fn arms_are_kept_and_sand_wood_and_brick_are_not() {
-        let detector = FaceDetector::bundled();
-        // Light, medium and dark skin; sand, pine, oak, sienna wood and two bricks.
         let tones = [
             [204, 168, 146],
             [224, 172, 105],
@@ -404,41 +459,37 @@ mod scenes {
             ("brick", [150, 75, 60]),
             ("brick", [178, 90, 60]),
         ];
-        for tone in tones {
-            for (kind, colour) in grounds {
-                let (image, arm) = scene(tone, kind, colour);
-                let faces = detector.detect(&image);
-                assert!(!faces.is_empty(), "{tone:?} on {kind} {colour:?}: no face");
-                let skin = mask(&image, &faces);
-                let arms = arm.iter().filter(|&&a| a).count();
-                let kept = (0..arm.len())
-                    .filter(|&i| {
-                        arm[i] && skin.is_set(i as u32 % image.width(), i as u32 / image.width())
-                    })
-                    .count();
-                let (width, _) = image.dimensions();
-                let ground = (0..arm.len())
-                    .filter(|&i| {
-                        let (x, y) = (i as u32 % width, i as u32 / width);
-                        !arm[i] && !((160..320).contains(&x) && (30..190).contains(&y))
-                    })
-                    .collect::<Vec<_>>();
-                let swallowed = ground
-                    .iter()
-                    .filter(|&&i| skin.is_set(i as u32 % width, i as u32 / width))
-                    .count();
-                let (kept, swallowed) = (
-                    kept as f64 / arms as f64,
-                    swallowed as f64 / ground.len() as f64,
-                );
-                // Shaded dark skin has the noisiest colour: 86 % of it is found.
-                assert!(
-                    kept >= 0.85 && swallowed <= 0.002,
-                    "{tone:?} on {kind} {colour:?}: {:.1} % of the arms kept, {:.2} % of the ground",
-                    100.0 * kept,
-                    100.0 * swallowed
-                );
-            }
-        }
+        check(&measure(&tones, &grounds), 0.98, 0.0025);
+    }
+
+    /// Cases not looked at while tuning, measured once: the rule's known limits. 24 of
+    /// the 28 take at most 0.02 % of the ground; porcelain skin takes 7.0 % of a pale sand
+    /// and 2.9 % of khaki sand of nearly its own colour, the darkest skin 2.9 % of a
+    /// pinkish oak, reddish-brown skin 0.9 % of a brick of its hue; the darkest skin's
+    /// arms are 81.5 % found (their shaded side is lost).
+    #[test]
+    fn the_rules_limits_on_cases_it_was_not_tuned_on() {
+        let tones = [
+            [255, 224, 189],
+            [241, 194, 125],
+            [161, 102, 94],
+            [60, 46, 40],
+        ];
+        let grounds = [
+            ("sand", [246, 215, 176]),
+            ("sand", [203, 189, 147]),
+            ("wood", [164, 116, 73]),
+            ("wood", [222, 170, 136]),
+            ("brick", [132, 31, 39]),
+            ("brick", [181, 101, 29]),
+            ("brick", [170, 110, 90]),
+        ];
+        let rows = measure(&tones, &grounds);
+        check(&rows, 0.81, 0.07);
+        let clean = rows
+            .iter()
+            .filter(|(_, _, swallowed)| *swallowed <= 0.0002)
+            .count();
+        assert_eq!(clean, 24);
     }
 }
