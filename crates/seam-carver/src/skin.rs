@@ -231,9 +231,9 @@ mod tests {
         let image = RgbImage::from_fn(300, 260, |x, y| {
             if (40..104).contains(&x) && (20..84).contains(&y) {
                 Rgb(face)
-            } else if (10..30).contains(&x) && (100..180).contains(&y) {
-                Rgb(arm)
-            } else if (250..253).contains(&x) && y == 150 {
+            } else if ((10..30).contains(&x) && (100..180).contains(&y))
+                || ((250..253).contains(&x) && y == 150)
+            {
                 Rgb(arm)
             } else {
                 Rgb(background)
