@@ -346,7 +346,7 @@ mod scenes {
             }
             _ => {
                 let course = y / 18;
-                let offset = if course % 2 == 0 { 0 } else { 22 };
+                let offset = if course.is_multiple_of(2) { 0 } else { 22 };
                 let mortar = y % 18 < 3 || (x + offset) % 44 < 3;
                 let brick = ((x + offset) / 44 * 7 + course * 13) % 5;
                 if mortar {
