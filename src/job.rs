@@ -217,7 +217,7 @@ pub const JOB_BUDGET: usize = NATS_MAX_PAYLOAD - (64 << 10);
 pub const BYTES_PER_PIXEL: u64 = 28;
 
 /// Bytes budgeted per input pixel for a carve guided by masks or faces (`--protect`,
-/// `--remove`, `--protect-faces`), which keeps a 16-byte key per pixel besides the
+/// `--remove`, `--protect-faces`, `--protect-skin`), which keeps a 16-byte key per pixel besides the
 /// step costs and the masks: a 16 MP photo with a one-pixel protect mask, all artifacts,
 /// traps in 640 MiB and runs in 768 MiB (measured on `wazero-run`).
 pub const GUIDED_BYTES_PER_PIXEL: u64 = 48;
@@ -585,12 +585,15 @@ fn flag_value<'a>(
 /// named after the URL's last path element.
 pub const MODEL_FOLDER: &str = "/model";
 
-/// For `--protect-faces`: the options without `--face-model`, and the URL a node fetches
-/// the model from (the one given, or
-/// [`FaceDetector::MODEL_URL`](seam_carver::FaceDetector::MODEL_URL)); without
-/// `--protect-faces`, the options as they are and no URL.
+/// For `--protect-faces` or `--protect-skin`: the options without `--face-model`, and the
+/// URL a node fetches the model from (the one given, or
+/// [`FaceDetector::MODEL_URL`](seam_carver::FaceDetector::MODEL_URL)); without them,
+/// the options as they are and no URL.
 pub fn face_model_url(options: &[String]) -> Result<(Vec<String>, Option<String>), JobError> {
-    if !options.iter().any(|o| o == "--protect-faces") {
+    if !options
+        .iter()
+        .any(|o| o == "--protect-faces" || o == "--protect-skin")
+    {
         return Ok((options.to_vec(), None));
     }
     let mut out = Vec::new();

@@ -2010,7 +2010,7 @@ fn a_bad_face_model_is_one_clear_error() {
     assert_eq!(
         stderr_of(&output).trim(),
         format!(
-            "error: --face-model {}: the face model is only used with --protect-faces",
+            "error: --face-model {}: the face model is only used with --protect-faces or --protect-skin",
             fake.display()
         )
     );

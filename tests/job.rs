@@ -924,7 +924,7 @@ fn a_proc_file_s_size_is_not_trusted() {
 }
 
 #[test]
-fn protect_faces_jobs_download_the_model_and_verify_against_a_native_carve() {
+fn protect_skin_jobs_download_the_model_and_verify_against_a_native_carve() {
     let model_url = seam_carver::FaceDetector::MODEL_URL;
     let model_path = format!("{}/{}", job::MODEL_FOLDER, support::MODEL_NAME);
     let work = tempfile::tempdir().unwrap();
@@ -936,7 +936,7 @@ fn protect_faces_jobs_download_the_model_and_verify_against_a_native_carve() {
         .arg(support::root().join("golden/inputs/astronaut-face.png"))
         .arg("-o")
         .arg(&jobs_dir)
-        .args(["--", "--protect-faces", "--width", "60%"])
+        .args(["--", "--protect-skin", "--width", "60%"])
         .assert()
         .success();
     let spec_path = jobs_dir.join("job-1.json");
@@ -972,6 +972,7 @@ fn protect_faces_jobs_download_the_model_and_verify_against_a_native_carve() {
     );
     let seams = std::fs::read_to_string(results.join("outputs/astronaut-face.seams.json")).unwrap();
     assert!(seams.contains("\"faces\":[{\"x\":"), "{seams}");
+    assert!(seams.contains("\"skin_pixels\":"), "{seams}");
     let verify = Command::cargo_bin("bacalhau-job")
         .unwrap()
         .arg("verify")
@@ -1001,7 +1002,11 @@ fn a_face_model_for_a_job_is_a_url() {
     assert_eq!(url.as_deref(), Some(mirror));
     let (_, url) = given(&[&format!("--face-model={mirror}"), "--protect-faces"]).unwrap();
     assert_eq!(url.as_deref(), Some(mirror));
-    // Without --protect-faces, nothing is touched.
+    // --protect-skin finds faces too: the node gets the model.
+    let (rest, url) = given(&["--protect-skin"]).unwrap();
+    assert_eq!(rest, ["--protect-skin"]);
+    assert_eq!(url.as_deref(), Some(seam_carver::FaceDetector::MODEL_URL));
+    // Without either, nothing is touched.
     let (rest, url) = given(&["--width", "50%"]).unwrap();
     assert_eq!((rest.len(), url), (2, None));
     // A local file or a URL naming no file is refused, naming what to do.

@@ -31,6 +31,7 @@ def resize(
     return_seams: Literal[False] = False,
     max_pixels: int = 100_000_000,
     protect_faces: bool = False,
+    protect_skin: bool = False,
 ) -> _Image: ...
 @overload
 def resize(
@@ -47,6 +48,7 @@ def resize(
     return_seams: Literal[True],
     max_pixels: int = 100_000_000,
     protect_faces: bool = False,
+    protect_skin: bool = False,
 ) -> Tuple[_Image, List[dict]]:
     """Each seam a dict: orientation, path, cost, inserted, pass."""
     ...

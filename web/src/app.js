@@ -360,11 +360,21 @@ function options(painted) {
   return args;
 }
 
-/** With "protect faces": the flag, and the model the worker mounts at /model. */
+/** With "protect faces" or "protect skin too" (which finds faces as well): the flag, and
+ * the model the worker mounts at /model. */
 function faceArgs() {
-  return $("protect-faces").checked
-    ? ["--protect-faces", "--face-model", `/model/${MODEL_NAME}`]
-    : [];
+  const flag = $("protect-skin").checked ? "--protect-skin" : $("protect-faces").checked ? "--protect-faces" : null;
+  return flag ? [flag, "--face-model", `/model/${MODEL_NAME}`] : [];
+}
+
+/** What the caption says was kept automatically. */
+function keptWhole(report) {
+  if (!report.faces) return "";
+  const n = report.faces.length;
+  const faces = `${n} face${n === 1 ? "" : "s"}`;
+  return report.skin_pixels === undefined
+    ? `, ${faces} kept whole`
+    : `, ${faces} and ${report.skin_pixels} pixels of skin kept whole`;
 }
 
 /** Outlines the faces a carve found (seams.json's `faces`) over the original. */
@@ -438,7 +448,7 @@ async function carve() {
   $("result-caption").textContent =
     `Carved: ${width}x${height} → ${carved.width}x${carved.height}, ` +
     `${report.seams.length} seams, ${(result.ms / 1000).toFixed(2)} s` +
-    (report.faces ? `, ${report.faces.length} face${report.faces.length === 1 ? "" : "s"} kept whole` : "");
+    keptWhole(report);
   state.carved = carved;
   const links = $("downloads");
   links.replaceChildren();

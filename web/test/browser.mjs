@@ -3,6 +3,7 @@
 //  - a golden input carved with a golden case's options gives every file of that case
 //    byte for byte (sha256 against golden/expected/CASE/), for two cases;
 //  - "protect faces" gives the golden astronaut's files byte for byte and draws the box;
+//    "protect skin too" gives the golden astronaut-skin files and counts the skin;
 //  - a protect mask painted with the mouse keeps every seam out of what was painted;
 //  - a file that is not an image shows the CLI's one-line error;
 //  - the width slider shows widths without running the module again, each the same
@@ -158,6 +159,23 @@ try {
   check(faces?.length === 1, `protect faces: one face found (${JSON.stringify(faces)})`);
   check(await page.evaluate(() => window.seamCarver.facesDrawn()), "protect faces: its box is drawn on the original");
   await page.uncheck("#protect-faces");
+
+  // 1c. "protect skin too": the golden astronaut-skin case byte for byte, and the caption
+  // counts the skin kept.
+  await page.check("#protect-skin");
+  await carveWith(page, { width: "30%", height: "90%" });
+  check(!(await page.evaluate(() => window.seamCarver.error())), "protect skin: carved without an error");
+  const skinHashes = await page.evaluate(() => window.seamCarver.hashes());
+  const skinCase = JSON.parse(
+    readFileSync(join(repo, "golden", "expected", "astronaut-skin", "manifest.json"), "utf8"),
+  ).files;
+  check(Object.keys(skinCase).length === 6, "the golden skin case lists 6 files");
+  for (const file of Object.keys(skinCase)) {
+    check(skinHashes[file] === skinCase[file], `protect skin: ${file} is byte-identical to the golden file`);
+  }
+  const skinCaption = await page.textContent("#result-caption");
+  check(/1 face and [1-9]\d* pixels of skin kept whole/.test(skinCaption), `protect skin: the caption counts it (${skinCaption})`);
+  await page.uncheck("#protect-skin");
 
   // 2. A protect mask painted with the mouse: no seam goes through it.
   await open(page, join(repo, "inputs", "coffee.png"));

@@ -39,6 +39,8 @@ struct Spec {
     rule: SeamRule,
     /// Find faces and keep their boxes as `keep` keeps its pixels.
     protect_faces: bool,
+    /// With the faces, keep the skin around them too.
+    protect_skin: bool,
 }
 
 /// A seam as it is reported: its orientation in the input and the seam itself.
@@ -145,11 +147,12 @@ fn carve<P: Pixel<Subpixel = u8> + 'static, Q: Pixel>(
     Ok((image, data, taken))
 }
 
-/// `keep` with every pixel of the `faces`' boxes set too (a `width` x `height` image);
-/// unchanged when there is no face.
-fn keep_faces(
+/// `keep` with every pixel of the `faces`' boxes and of the `skin` set too (a `width` x
+/// `height` image); unchanged when there is no face.
+fn keep_found(
     keep: Option<Vec<bool>>,
     faces: &[seam_carver::Face],
+    skin: Option<&seam_carver::Mask>,
     width: u32,
     height: u32,
 ) -> Option<Vec<bool>> {
@@ -161,6 +164,11 @@ fn keep_faces(
         for row in rows {
             let start = (row * width) as usize;
             keep[start + columns.start as usize..start + columns.end as usize].fill(true);
+        }
+    }
+    if let Some(skin) = skin {
+        for (i, kept) in keep.iter_mut().enumerate() {
+            *kept |= skin.is_set(i as u32 % width, i as u32 / width);
         }
     }
     Some(keep)
@@ -254,6 +262,9 @@ fn round_size(value: f64) -> i64 {
 /// - `protect_faces`: find faces (SeetaFace's frontal detector, faces of 20 pixels and
 ///   up) and keep their boxes whole as `keep_mask` does; an image without a face is
 ///   carved exactly as without it.
+/// - `protect_skin`: as `protect_faces`, and keep the skin around each face too: the
+///   pixels near it whose colour matches that face's own skin (necks, arms, hands; not
+///   sand, wood or brick of a similar hue), the command line's `--protect-skin`.
 ///
 /// A `progress` callback that raises stops being called, and its exception is raised
 /// once the carve is over: a carve cannot be cancelled part way.
@@ -263,7 +274,7 @@ fn round_size(value: f64) -> i64 {
 /// numbers. With `seams="imageproc"` the default energy is backward (the only one it
 /// traces).
 #[pyfunction]
-#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false, max_pixels=DEFAULT_MAX_PIXELS, protect_faces=false))]
+#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false, max_pixels=DEFAULT_MAX_PIXELS, protect_faces=false, protect_skin=false))]
 #[allow(clippy::too_many_arguments)]
 fn resize(
     py: Python<'_>,
@@ -279,6 +290,7 @@ fn resize(
     return_seams: bool,
     max_pixels: u64,
     protect_faces: bool,
+    protect_skin: bool,
 ) -> PyResult<Py<PyAny>> {
     // Any numeric array, as seam-carving takes: uint8 is carved as it is; other types
     // (wider integers, floats) are read as 0..255 intensities for the seams, which
@@ -322,11 +334,16 @@ fn resize(
             )));
         }
     };
-    if protect_faces && rule == SeamRule::Imageproc {
+    if (protect_faces || protect_skin) && rule == SeamRule::Imageproc {
         // Refused whether or not the array holds a face, not only when one is found.
-        return Err(PyValueError::new_err(
-            "protect_faces keeps faces with the optimal rule; seams='imageproc' reproduces the example's removal only",
-        ));
+        let what = if protect_skin {
+            "protect_skin keeps skin"
+        } else {
+            "protect_faces keeps faces"
+        };
+        return Err(PyValueError::new_err(format!(
+            "{what} with the optimal rule; seams='imageproc' reproduces the example's removal only",
+        )));
     }
     let energy = match energy_mode {
         None => rule.default_energy(),
@@ -392,6 +409,7 @@ fn resize(
         step_ratio: step_ratio.map(|r| r as f32),
         rule,
         protect_faces,
+        protect_skin,
     };
     // Every layout (C, Fortran, strided views) read in logical order.
     let (bytes, wide): (Vec<u8>, Option<Vec<f64>>) = if is_u8 {
@@ -469,13 +487,17 @@ fn carve_raw<P: Pixel<Subpixel = u8> + 'static, Q: Pixel<Subpixel = f64>>(
 ) -> Result<Outcome, seam_carver::Error> {
     let image = Buffer::<P>::from_raw(width, height, bytes).expect("the array's size");
     let data = wide.map(|v| Buffer::<Q>::from_raw(width, height, v).expect("the array's size"));
-    // The faces found join the kept area (none found: the carve is the plain one).
+    // The faces found, and their skin, join the kept area (none found: the carve is the
+    // plain one).
     let with_faces;
-    let spec = match spec.protect_faces {
+    let spec = match spec.protect_faces || spec.protect_skin {
         true => {
             let faces = seam_carver::FaceDetector::bundled().detect(&image);
+            let skin = spec
+                .protect_skin
+                .then(|| seam_carver::Mask::skin(&image, &faces));
             let mut spec = spec.clone();
-            spec.keep = keep_faces(spec.keep.take(), &faces, width, height);
+            spec.keep = keep_found(spec.keep.take(), &faces, skin.as_ref(), width, height);
             with_faces = spec;
             &with_faces
         }
@@ -512,6 +534,7 @@ fn remove_object(
         progress,
         false,
         DEFAULT_MAX_PIXELS,
+        false,
         false,
     )
 }
