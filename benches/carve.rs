@@ -570,7 +570,8 @@ fn cores(photo: &RgbImage, quick: bool) {
 
 /// Face detection (`--protect-faces`) per megapixel: the library's detector natively
 /// (best of 3), and on wasmtime as the difference between a one-seam carve with and
-/// without the flag (best of 3 each), on the golden astronaut scaled up.
+/// without the flag (best of 3 each), on the golden astronaut scaled up; then the skin
+/// around the faces found (`--protect-skin`, `Mask::skin`) natively.
 fn faces(quick: bool) {
     let small = image::open(support::root().join("golden/inputs/astronaut-face.png"))
         .unwrap()
@@ -578,9 +579,9 @@ fn faces(quick: bool) {
     let detector = seam_carver::FaceDetector::bundled();
     println!();
     println!(
-        "| --protect-faces, face detection | faces | native s | native s/MP | wasmtime s | wasmtime s/MP |"
+        "| --protect-faces, face detection | faces | native s | native s/MP | wasmtime s | wasmtime s/MP | --protect-skin: skin pixels | native s | native s/MP |"
     );
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let sides: &[u32] = if quick { &[160] } else { &[512, 1024, 2048] };
     for &side in sides {
         let photo = imageops::resize(&small, side, side, FilterType::CatmullRom);
@@ -618,11 +619,14 @@ fn faces(quick: bool) {
             .0
         };
         let wasm_s = (wasm(&flagged) - wasm(&plain)).max(0.0);
+        let (skin_s, skin) = best_of(3, || seam_carver::Mask::skin(&photo, &found));
         println!(
-            "| {side}x{side} | {} | {native_s:.3} | {:.3} | {wasm_s:.3} | {:.3} |",
+            "| {side}x{side} | {} | {native_s:.3} | {:.3} | {wasm_s:.3} | {:.3} | {} | {skin_s:.3} | {:.3} |",
             found.len(),
             native_s / mp,
-            wasm_s / mp
+            wasm_s / mp,
+            skin.count(),
+            skin_s / mp
         );
     }
 }

@@ -24,13 +24,14 @@ for item in "${images[@]}"; do
   fi
 done
 echo "verify: $(find "$work/inputs" -type f | wc -l) input files, options: ${options[*]:-(defaults)}"
-# The WASI legs have no built-in face model: with --protect-faces they read it from
+# The WASI legs have no built-in face model: with --protect-faces or --protect-skin they read it from
 # /model, the folder a Bacalhau job downloads it into.
 model_dir=crates/seam-carver/model
 guest_options=("${options[@]}")
 for option in "${options[@]}"; do
-  if [ "$option" = "--protect-faces" ]; then
+  if [ "$option" = "--protect-faces" ] || [ "$option" = "--protect-skin" ]; then
     guest_options+=(--face-model /model/seeta_fd_frontal_v1.0.bin)
+    break
   fi
 done
 
