@@ -180,6 +180,22 @@ pub struct Args {
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// How progress is reported: `text`, lines for people on stderr (seam counts and the
+    /// time left once a carve takes over a second); `json`, one JSON object per line on
+    /// stdout for programs (started, seam, finished, failed, summary; see README), errors
+    /// still on stderr too.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub progress: ProgressFormat,
+}
+
+/// How progress is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProgressFormat {
+    /// Lines for people, on stderr.
+    Text,
+    /// JSON lines for programs, on stdout.
+    Json,
 }
 
 /// Reads a colour: `white`, `black`, `gray`, or `#RRGGBB`.

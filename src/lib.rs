@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod cli;
 pub mod error;
+pub mod events;
 pub mod job;
 pub mod output;
 pub mod partition;

@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use clap::Parser;
 use seam_carver_cli::batch::{self, Reporter, Schedule};
-use seam_carver_cli::cli::Args;
+use seam_carver_cli::cli::{Args, ProgressFormat};
+use seam_carver_cli::events::{JsonLines, describe_left, time_left};
 use seam_carver_cli::output::WrittenFile;
 
 /// Writes a line to stderr, ignoring failure: a closed stderr (`2>&1 | head`) must not
@@ -99,14 +100,20 @@ impl Reporter for Stderr {
         if self.quiet || self.carving_since.elapsed() < PROGRESS_AFTER {
             return;
         }
+        let elapsed = self.carving_since.elapsed().as_secs_f64();
+        let left = match time_left(elapsed, done, total) {
+            Some(s) if done < total => format!(", {}", describe_left(s)),
+            _ => String::new(),
+        };
         if self.tty {
-            note_partial!("\r  seam {done}/{total}");
+            // Padded to cover a longer line before it.
+            note_partial!("\r  seam {done}/{total}{left:<20}");
             if done == total {
                 note!();
             }
             let _ = std::io::stderr().flush();
         } else if done >= self.next_report || done == total {
-            note!("  seam {done}/{total}");
+            note!("  seam {done}/{total}{left}");
             self.next_report = done + total.div_ceil(10);
         }
     }
@@ -213,8 +220,11 @@ fn main() {
         .jobs
         .map(|n| n as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let mut reporter = Stderr {
-        quiet: args.quiet,
+    // With --progress json, events go to stdout and only errors to stderr.
+    let mut events =
+        (args.progress == ProgressFormat::Json).then(|| JsonLines::new(std::io::stdout()));
+    let mut text = Stderr {
+        quiet: args.quiet || events.is_some(),
         tty: std::io::stderr().is_terminal(),
         next_report: 0,
         carving_since: Instant::now(),
@@ -225,12 +235,16 @@ fn main() {
     let schedule = Schedule { jobs, partition };
     #[cfg(not(target_family = "wasm"))]
     remove_temporary_files_on_interrupt(args.output_dir.clone());
+    let reporter: &mut dyn Reporter = match events.as_mut() {
+        Some(events) => events,
+        None => &mut text,
+    };
     let code = match batch::run(
         &args.inputs(),
         &args.output_dir,
         &options,
         schedule,
-        &mut reporter,
+        reporter,
     ) {
         Ok(summary) => {
             let share = match partition {
@@ -241,8 +255,16 @@ fn main() {
                 None => String::new(),
             };
             let inputs = summary.succeeded.len() + summary.failed.len();
+            if let Some(events) = &mut events {
+                events.summary(
+                    summary.succeeded.len(),
+                    summary.failed.len(),
+                    summary.manifest.files.len(),
+                    &summary.manifest_name,
+                );
+            }
             if inputs == 0 && summary.other_partitions == 0 {
-                reporter.say(format_args!(
+                text.say(format_args!(
                     "no images to carve in {} (image files are found by their extension)",
                     args.inputs()
                         .iter()
@@ -251,7 +273,7 @@ fn main() {
                         .join(", ")
                 ));
             }
-            reporter.say(format_args!(
+            text.say(format_args!(
                 "carved {} of {inputs} {} into {} ({} {} and {}){share}",
                 summary.succeeded.len(),
                 plural(inputs, "input", "inputs"),

@@ -319,6 +319,13 @@ fn progress_goes_to_stderr_and_quiet_silences_it() {
         .unwrap();
     let stderr = stderr_of(&output);
     assert!(stderr.contains("  seam 1600/1600"), "{stderr}");
+    // Lines before the last say how long is left.
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("  seam ") && l.ends_with(" s left")),
+        "{stderr}"
+    );
     let quiet = bin()
         .arg(golden_input("chelsea.png"))
         .args(["-q", "-o"])
@@ -2133,5 +2140,68 @@ fn help_names_the_face_model_s_download_address() {
         help.contains(seam_carver::FaceDetector::MODEL_URL),
         "--help does not give {}",
         seam_carver::FaceDetector::MODEL_URL
+    );
+}
+
+#[test]
+fn progress_json_is_one_event_per_line_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.png");
+    fs::write(&bad, b"not a png").unwrap();
+    let noise = dir.path().join("noise.png");
+    support::noise(400, 40, 3).save(&noise).unwrap();
+    let output = bin()
+        .arg(&noise)
+        .arg(&bad)
+        .args(["--progress", "json", "--width", "50%", "-j", "1", "-o"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    // People still get the error line, and only it.
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("bad.png"),
+        "{stderr}"
+    );
+    let events: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    let seams = kinds.iter().filter(|&&k| k == "seam").count();
+    assert_eq!(kinds[0], "started", "{kinds:?}");
+    assert_eq!(events[0]["seams"], 200);
+    assert!(
+        events[0]["plan"]
+            .as_str()
+            .unwrap()
+            .starts_with("400x40 -> 200x40")
+    );
+    // One a hundredth of the 200 seams (1, 3, ..., 199), and the last.
+    assert_eq!(seams, 101, "{kinds:?}");
+    assert_eq!(&kinds[1 + seams..], ["finished", "failed", "summary"]);
+    let last = &events[seams];
+    assert_eq!(
+        (last["done"].as_u64(), last["total"].as_u64()),
+        (Some(200), Some(200))
+    );
+    assert_eq!(last["left_s"].as_f64(), Some(0.0));
+    assert_eq!(events[1 + seams]["files"].as_array().unwrap().len(), 6);
+    assert!(
+        events[2 + seams]["error"]
+            .as_str()
+            .unwrap()
+            .contains("bad.png")
+    );
+    let summary = &events[3 + seams];
+    assert_eq!(
+        (summary["succeeded"].as_u64(), summary["failed"].as_u64()),
+        (Some(1), Some(1))
     );
 }

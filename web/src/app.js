@@ -17,7 +17,7 @@ const state = {
   busy: false,
   urls: [], // blob URLs of the shown pictures and links
   runs: 0, // module runs so far
-  progress: [], // [seams done, seams] as the last run reported them
+  progress: [], // [seams done, seams, seconds left] as the last run's events gave them
   finished: 0, // actions finished so far
 };
 
@@ -38,8 +38,16 @@ const pending = new Map();
 function listen({ data }) {
   const job = pending.get(data.id);
   if (!job) return;
-  if (data.type === "stderr") {
-    job.onLine(data.line);
+  if (data.type === "stderr") return;
+  if (data.type === "stdout") {
+    // --progress json: one event per line.
+    let event = null;
+    try {
+      event = JSON.parse(data.line);
+    } catch {
+      return;
+    }
+    job.onEvent(event);
     return;
   }
   pending.delete(data.id);
@@ -68,13 +76,14 @@ function run(args, masks = []) {
   state.progress = [];
   state.lastArgs = args;
   return new Promise((resolve) => {
-    pending.set(id, { resolve, onLine: showProgress });
+    pending.set(id, { resolve, onEvent: showProgress });
     worker.postMessage({
       id,
       inputs: [[name, bytes]], // structured clone: the worker gets its own copy
       masks,
       model: args.includes("--face-model"),
-      args: [`/inputs/${name}`, "-o", "/outputs", ...args],
+      // Progress as events on stdout; it changes no output, so "made with" leaves it out.
+      args: [`/inputs/${name}`, "-o", "/outputs", "--progress", "json", ...args],
     });
   });
 }
@@ -89,16 +98,24 @@ function failure(result) {
   return line ?? `error: the module exited with code ${result.exitCode}: ${result.stderr.join(" ")}`;
 }
 
-function showProgress(line) {
-  const seam = /seam (\d+)\/(\d+)/.exec(line);
+/** A progress event from the module: the plan when a carve starts, then seams done and
+ * the time left (the module's estimate from its pace). */
+function showProgress(event) {
   const bar = $("progress");
-  if (seam) {
-    bar.max = Number(seam[2]);
-    bar.value = Number(seam[1]);
-    state.progress.push([bar.value, bar.max]);
-  } else if (!line.startsWith("error:")) {
-    $("status").textContent = line.trim();
+  if (event.event === "started") {
+    $("status").textContent = event.plan;
+  } else if (event.event === "seam") {
+    bar.max = event.total;
+    bar.value = event.done;
+    state.progress.push([event.done, event.total, event.left_s]);
+    const left = event.left_s === null || event.done === event.total ? "" : `, ${timeLeft(event.left_s)}`;
+    $("status").textContent = `seam ${event.done} of ${event.total}${left}`;
   }
+}
+
+/** Seconds left as people read them (the command line's words). */
+function timeLeft(seconds) {
+  return seconds < 90 ? `about ${Math.max(1, Math.ceil(seconds))} s left` : `about ${Math.round(seconds / 60)} min left`;
 }
 
 function busy(on, what = "") {
@@ -557,7 +574,7 @@ window.seamCarver = {
   runs: () => state.runs,
   finished: () => state.finished,
   lastArgs: () => state.lastArgs,
-  /** The [done, total] seam counts the last run's progress lines gave, in order. */
+  /** The [done, total, seconds left] the last run's seam events gave, in order. */
   progress: () => state.progress,
   /** The faces the last carve found (seams.json's `faces`), or null without the toggle. */
   faces: () => state.faces ?? null,

@@ -16,6 +16,8 @@ import {
  * @param {{inputs: Map<string, Uint8Array>, masks?: Map<string, Uint8Array>, model?: Map<string, Uint8Array>}} files
  * @param {string[]} args the parameters after argv[0]
  * @param {(line: string) => void} onStderr called with each line the module writes to stderr
+ * @param {(line: string) => void} onStdout called with each line the module writes to stdout
+ *   (with `--progress json`, its progress events)
  */
 /** A console that calls `write` with each line it is given, a line ending at "\n" or at
  * "\r": the module sees a terminal here, and redraws its seam progress with "\r". */
@@ -33,7 +35,7 @@ function lines(write) {
 /** The face model's file name: the worker mounts it at /model, `--face-model` names it. */
 export const MODEL_NAME = "seeta_fd_frontal_v1.0.bin";
 
-export async function carve(module, files, args, onStderr = () => {}) {
+export async function carve(module, files, args, onStderr = () => {}, onStdout = () => {}) {
   const dir = (entries) =>
     new Directory(new Map([...entries].map(([name, bytes]) => [name, new File(bytes, { readonly: true })])));
   const outputs = new Directory(new Map());
@@ -47,7 +49,10 @@ export async function carve(module, files, args, onStderr = () => {}) {
   const stderr = [];
   const fds = [
     new OpenFile(new File(new Uint8Array(), { readonly: true })),
-    lines((line) => stdout.push(line)),
+    lines((line) => {
+      stdout.push(line);
+      onStdout(line);
+    }),
     lines((line) => {
       stderr.push(line);
       onStderr(line);

@@ -39,8 +39,12 @@ onmessage = async ({ data }) => {
     const files = { inputs: new Map(inputs), masks: new Map(masks) };
     if (data.model) files.model = new Map([[MODEL_NAME, await model()]]);
     const started = performance.now();
-    const result = await carve(wasm, files, args, (line) =>
-      postMessage({ id, type: "stderr", line }),
+    const result = await carve(
+      wasm,
+      files,
+      args,
+      (line) => postMessage({ id, type: "stderr", line }),
+      (line) => postMessage({ id, type: "stdout", line }),
     );
     const outputs = [...result.outputs];
     postMessage(

@@ -264,8 +264,8 @@ try {
   );
   check(!(await page.evaluate(() => window.seamCarver.ready())), "and the page does not offer to carve the previous image");
 
-  // 3b. Progress: a carve of a large generated photo moves the bar while it runs (the
-  // module redraws "seam N/M" with "\r", as on a terminal).
+  // 3b. Progress: a carve of a large generated photo moves the bar while it runs, from
+  // the module's --progress json events, with the time left.
   const large = await page.evaluate(async () => {
     const canvas = new OffscreenCanvas(2400, 1500);
     const context = canvas.getContext("2d");
@@ -287,7 +287,11 @@ try {
   const during = progress.filter(([done, total]) => done > 0 && done < total);
   check(
     during.length > 0 && progress.at(-1)[0] === 1200,
-    `the bar moved during a ${((Date.now() - started) / 1000).toFixed(1)} s carve (${progress.length} progress lines, ${during.length} before the end)`,
+    `the bar moved during a ${((Date.now() - started) / 1000).toFixed(1)} s carve (${progress.length} progress events, ${during.length} before the end)`,
+  );
+  check(
+    during.every(([, , left]) => typeof left === "number" && left >= 0) && progress.at(-1)[2] === 0,
+    `each event before the end says how long is left (${JSON.stringify(during.slice(0, 3))}…)`,
   );
 
   // 3c. Cancel: stops a running carve within a second, and the page carves again.

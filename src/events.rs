@@ -1,0 +1,209 @@
+//! `--progress json`: what a run does, as one JSON object per line, for programs (the web
+//! page, scripts, a Bacalhau job's stdout) rather than people.
+//!
+//! Every line has an `"event"`:
+//! - `{"event":"waiting","dir":D}`: another run is writing into the output folder;
+//! - `{"event":"skipped","input":P,"reason":R}`: a directory entry that is not an image;
+//! - `{"event":"started","input":P,"plan":LINE,"seams":N}`: an input is decoded and its
+//!   carve of `N` seams begins (`plan` is the line the text progress prints);
+//! - `{"event":"seam","input":P,"done":D,"total":N,"elapsed_s":S,"left_s":L}`: `D` of `N`
+//!   seams are done, `S` seconds into the carve, about `L` seconds left (from the pace so
+//!   far); at most one per hundredth of the seams, and always the last;
+//! - `{"event":"finished","input":P,"files":[{"name","size","sha256"}]}`: its files are
+//!   written;
+//! - `{"event":"failed","input":P,"error":LINE}`: it failed, with the error line the text
+//!   output prints (also printed to stderr as `error: LINE`);
+//! - `{"event":"summary","succeeded":N,"failed":M,"files":F,"manifest":NAME}`: the end.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use crate::batch::Reporter;
+use crate::output::WrittenFile;
+
+/// A [`Reporter`] writing JSON lines to `out` (a closed stream is ignored: the carving
+/// goes on).
+pub struct JsonLines<W: Write> {
+    out: W,
+    input: String,
+    since: Instant,
+    /// The next `done` worth a line.
+    next: u32,
+}
+
+impl<W: Write> JsonLines<W> {
+    /// Events written to `out`.
+    pub fn new(out: W) -> Self {
+        JsonLines {
+            out,
+            input: String::new(),
+            since: Instant::now(),
+            next: 0,
+        }
+    }
+
+    /// Writes one event.
+    pub fn emit(&mut self, event: Value) {
+        let _ = writeln!(self.out, "{event}");
+        let _ = self.out.flush();
+    }
+
+    /// The run's last event.
+    pub fn summary(&mut self, succeeded: usize, failed: usize, files: usize, manifest: &str) {
+        self.emit(json!({
+            "event": "summary",
+            "succeeded": succeeded,
+            "failed": failed,
+            "files": files,
+            "manifest": manifest,
+        }));
+    }
+
+    /// The stream written to.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+fn name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+impl<W: Write> Reporter for JsonLines<W> {
+    fn waiting(&mut self, dir: &Path) {
+        self.emit(json!({"event": "waiting", "dir": name(dir)}));
+    }
+
+    fn skipped(&mut self, path: &Path, reason: &str) {
+        self.emit(json!({"event": "skipped", "input": name(path), "reason": reason}));
+    }
+
+    fn started(&mut self, path: &Path, plan: &str, seams: u32) {
+        self.input = name(path);
+        self.since = Instant::now();
+        self.next = 0;
+        self.emit(json!({"event": "started", "input": self.input, "plan": plan, "seams": seams}));
+    }
+
+    fn progress(&mut self, done: u32, total: u32) {
+        if done < self.next && done != total {
+            return;
+        }
+        self.next = done + total.div_ceil(100).max(1);
+        let elapsed = self.since.elapsed().as_secs_f64();
+        let left = time_left(elapsed, done, total).map_or(Value::Null, |s| json!(round(s)));
+        self.emit(json!({
+            "event": "seam",
+            "input": self.input,
+            "done": done,
+            "total": total,
+            "elapsed_s": round(elapsed),
+            "left_s": left,
+        }));
+    }
+
+    fn finished(&mut self, path: &Path, files: &[WrittenFile]) {
+        let files: Vec<Value> = files
+            .iter()
+            .map(|f| json!({"name": f.name, "size": f.size, "sha256": f.sha256}))
+            .collect();
+        self.emit(json!({"event": "finished", "input": name(path), "files": files}));
+    }
+
+    fn failed(&mut self, path: &Path, error: &str) {
+        self.emit(json!({"event": "failed", "input": name(path), "error": error}));
+        // People read stderr: the error line is there as with text progress.
+        let _ = writeln!(std::io::stderr(), "error: {error}");
+    }
+}
+
+/// Seconds left of a carve `elapsed` seconds in with `done` of `total` seams done, at
+/// the pace so far (`None` before the first seam).
+pub fn time_left(elapsed: f64, done: u32, total: u32) -> Option<f64> {
+    (done > 0).then(|| elapsed * f64::from(total.saturating_sub(done)) / f64::from(done))
+}
+
+/// Time left as people read it: `about 12 s left`, `about 3 min left`.
+pub fn describe_left(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("about {} s left", seconds.ceil().max(1.0))
+    } else {
+        format!("about {} min left", (seconds / 60.0).round())
+    }
+}
+
+/// Seconds to the millisecond.
+fn round(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(out: Vec<u8>) -> Vec<Value> {
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn seams_are_reported_once_a_hundredth_and_the_last_always() {
+        let mut events = JsonLines::new(Vec::new());
+        events.started(Path::new("a.png"), "10x10 -> 5x10", 1000);
+        for done in 1..=1000 {
+            events.progress(done, 1000);
+        }
+        let lines = lines(events.into_inner());
+        assert_eq!(lines[0]["event"], "started");
+        assert_eq!(lines[0]["seams"], 1000);
+        let seams: Vec<&Value> = lines.iter().filter(|l| l["event"] == "seam").collect();
+        // 1, 11, ..., 991, then the last.
+        assert_eq!(seams.len(), 101);
+        assert_eq!(seams[0]["done"], 1);
+        assert_eq!(seams[1]["done"], 11);
+        assert_eq!(seams.last().unwrap()["done"], 1000);
+        assert_eq!(seams.last().unwrap()["left_s"], 0.0);
+        assert!(
+            seams
+                .iter()
+                .all(|s| s["input"] == "a.png" && s["total"] == 1000)
+        );
+    }
+
+    #[test]
+    fn time_left_follows_the_pace() {
+        assert_eq!(time_left(2.0, 0, 10), None);
+        assert_eq!(time_left(2.0, 5, 10), Some(2.0));
+        assert_eq!(time_left(2.0, 10, 10), Some(0.0));
+        assert_eq!(describe_left(0.2), "about 1 s left");
+        assert_eq!(describe_left(11.5), "about 12 s left");
+        assert_eq!(describe_left(200.0), "about 3 min left");
+    }
+
+    #[test]
+    fn a_few_seams_are_each_reported() {
+        let mut events = JsonLines::new(Vec::new());
+        events.started(Path::new("a.png"), "plan", 3);
+        for done in 1..=3 {
+            events.progress(done, 3);
+        }
+        events.failed(Path::new("b.png"), "b.png: not an image");
+        events.summary(1, 1, 6, "manifest.json");
+        let lines = lines(events.into_inner());
+        let done: Vec<u64> = lines
+            .iter()
+            .filter(|l| l["event"] == "seam")
+            .map(|l| l["done"].as_u64().unwrap())
+            .collect();
+        assert_eq!(done, [1, 2, 3]);
+        assert_eq!(lines[4]["error"], "b.png: not an image");
+        assert_eq!(lines[5]["event"], "summary");
+        assert_eq!(lines[5]["failed"], 1);
+    }
+}
