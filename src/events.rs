@@ -7,8 +7,9 @@
 //! - `{"event":"started","input":P,"plan":LINE,"seams":N}`: an input is decoded and its
 //!   carve of `N` seams begins (`plan` is the line the text progress prints);
 //! - `{"event":"seam","input":P,"done":D,"total":N,"elapsed_s":S,"left_s":L}`: `D` of `N`
-//!   seams are done, `S` seconds into the carve, about `L` seconds left (from the pace so
-//!   far); at most one per hundredth of the seams, and always the last;
+//!   seams are done, `S` seconds into the carve, about `L` seconds left (at the pace since
+//!   the first seam; `null` for the first); at most one per hundredth of the seams, and
+//!   always the last;
 //! - `{"event":"finished","input":P,"files":[{"name","size","sha256"}]}`: its files are
 //!   written;
 //! - `{"event":"failed","input":P,"error":LINE}`: it failed, with the error line the text
@@ -29,7 +30,7 @@ use crate::output::WrittenFile;
 pub struct JsonLines<W: Write> {
     out: W,
     input: String,
-    since: Instant,
+    pace: Pace,
     /// The next `done` worth a line.
     next: u32,
 }
@@ -40,7 +41,7 @@ impl<W: Write> JsonLines<W> {
         JsonLines {
             out,
             input: String::new(),
-            since: Instant::now(),
+            pace: Pace::start(),
             next: 0,
         }
     }
@@ -83,18 +84,19 @@ impl<W: Write> Reporter for JsonLines<W> {
 
     fn started(&mut self, path: &Path, plan: &str, seams: u32) {
         self.input = name(path);
-        self.since = Instant::now();
+        self.pace = Pace::start();
         self.next = 0;
         self.emit(json!({"event": "started", "input": self.input, "plan": plan, "seams": seams}));
     }
 
     fn progress(&mut self, done: u32, total: u32) {
+        let left = self.pace.left(done, total);
         if done < self.next && done != total {
             return;
         }
         self.next = done + total.div_ceil(100).max(1);
-        let elapsed = self.since.elapsed().as_secs_f64();
-        let left = time_left(elapsed, done, total).map_or(Value::Null, |s| json!(round(s)));
+        let elapsed = self.pace.elapsed();
+        let left = left.map_or(Value::Null, |s| json!(round(s)));
         self.emit(json!({
             "event": "seam",
             "input": self.input,
@@ -120,10 +122,49 @@ impl<W: Write> Reporter for JsonLines<W> {
     }
 }
 
-/// Seconds left of a carve `elapsed` seconds in with `done` of `total` seams done, at
-/// the pace so far (`None` before the first seam).
-pub fn time_left(elapsed: f64, done: u32, total: u32) -> Option<f64> {
-    (done > 0).then(|| elapsed * f64::from(total.saturating_sub(done)) / f64::from(done))
+/// A carve's pace, for the time left: measured from its first seam on, since the first
+/// also pays for measuring the whole image.
+pub struct Pace {
+    since: Instant,
+    first: Option<(Instant, u32)>,
+}
+
+impl Pace {
+    /// A carve starting now.
+    pub fn start() -> Self {
+        Pace {
+            since: Instant::now(),
+            first: None,
+        }
+    }
+
+    /// Seconds since the start.
+    pub fn elapsed(&self) -> f64 {
+        self.since.elapsed().as_secs_f64()
+    }
+
+    /// Notes that `done` of `total` seams are done (call it for every seam) and gives the
+    /// seconds left at the pace since the first one (`None` until there is one; 0 at the
+    /// end).
+    pub fn left(&mut self, done: u32, total: u32) -> Option<f64> {
+        let now = Instant::now();
+        let (at, first) = *self.first.get_or_insert((now, done));
+        time_left(
+            (now - at).as_secs_f64(),
+            done - first.min(done),
+            total.saturating_sub(done),
+        )
+    }
+}
+
+/// Seconds left when `done` seams took `seconds` and `left` remain (`None` with none
+/// done, unless none remain).
+pub fn time_left(seconds: f64, done: u32, left: u32) -> Option<f64> {
+    match (done, left) {
+        (_, 0) => Some(0.0),
+        (0, _) => None,
+        _ => Some(seconds * f64::from(left) / f64::from(done)),
+    }
 }
 
 /// Time left as people read it: `about 12 s left`, `about 3 min left`.
@@ -179,8 +220,14 @@ mod tests {
     #[test]
     fn time_left_follows_the_pace() {
         assert_eq!(time_left(2.0, 0, 10), None);
-        assert_eq!(time_left(2.0, 5, 10), Some(2.0));
-        assert_eq!(time_left(2.0, 10, 10), Some(0.0));
+        assert_eq!(time_left(2.0, 5, 5), Some(2.0));
+        assert_eq!(time_left(2.0, 10, 0), Some(0.0));
+        assert_eq!(time_left(0.0, 0, 0), Some(0.0));
+        // The first seam starts the clock: no estimate from it alone.
+        let mut pace = Pace::start();
+        assert_eq!(pace.left(1, 10), None);
+        assert!(pace.left(2, 10).is_some_and(|s| s >= 0.0));
+        assert_eq!(pace.left(10, 10), Some(0.0));
         assert_eq!(describe_left(0.2), "about 1 s left");
         assert_eq!(describe_left(11.5), "about 12 s left");
         assert_eq!(describe_left(200.0), "about 3 min left");

@@ -9,7 +9,7 @@ use std::time::Instant;
 use clap::Parser;
 use seam_carver_cli::batch::{self, Reporter, Schedule};
 use seam_carver_cli::cli::{Args, ProgressFormat};
-use seam_carver_cli::events::{JsonLines, describe_left, time_left};
+use seam_carver_cli::events::{JsonLines, Pace, describe_left};
 use seam_carver_cli::output::WrittenFile;
 
 /// Writes a line to stderr, ignoring failure: a closed stderr (`2>&1 | head`) must not
@@ -37,6 +37,7 @@ struct Stderr {
     tty: bool,
     next_report: u32,
     carving_since: Instant,
+    pace: Pace,
     timing: Option<Timing>,
 }
 
@@ -84,6 +85,7 @@ impl Reporter for Stderr {
     fn started(&mut self, path: &Path, plan: &str, _seams: u32) {
         self.next_report = 0;
         self.carving_since = Instant::now();
+        self.pace = Pace::start();
         if let Some(t) = &mut self.timing {
             t.started = Some(Instant::now());
             t.carved = t.started;
@@ -95,13 +97,13 @@ impl Reporter for Stderr {
         if let Some(t) = &mut self.timing {
             t.carved = Some(Instant::now());
         }
+        let left = self.pace.left(done, total);
         // Seam progress only for a carve still going after a second: a quick one would
         // just flicker.
         if self.quiet || self.carving_since.elapsed() < PROGRESS_AFTER {
             return;
         }
-        let elapsed = self.carving_since.elapsed().as_secs_f64();
-        let left = match time_left(elapsed, done, total) {
+        let left = match left {
             Some(s) if done < total => format!(", {}", describe_left(s)),
             _ => String::new(),
         };
@@ -228,6 +230,7 @@ fn main() {
         tty: std::io::stderr().is_terminal(),
         next_report: 0,
         carving_since: Instant::now(),
+        pace: Pace::start(),
         // Phases are told apart only when inputs are carved one at a time.
         timing: (std::env::var_os("SEAM_CARVER_TIMING").is_some_and(|v| v == "1") && jobs == 1)
             .then(Timing::new),
