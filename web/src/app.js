@@ -2,7 +2,7 @@
 // shown and offered for download, and the multi-size slider. `window.seamCarver` lets the
 // browser test read what the page produced.
 import { MODEL_NAME } from "./carve.js";
-import { atWidth, removalOrder } from "./multisize.js";
+import { Slider, atWidth, removalOrder } from "./multisize.js";
 
 const $ = (id) => document.getElementById(id);
 const startWorker = () => new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
@@ -13,7 +13,8 @@ const state = {
   original: null, // {width, height, rgba} of the module's NAME.original.png
   files: new Map(), // name -> bytes of the last carve
   hashes: {}, // name -> sha256 hex of the last carve's files
-  explore: null, // {width, height, rgba, order, min}
+  explore: null, // {width, height, rgba, order, min, slider, scratch}
+  scale: 1, // the pictures' common scale (fitScale)
   busy: false,
   urls: [], // blob URLs of the shown pictures and links
   runs: 0, // module runs so far
@@ -185,15 +186,23 @@ const blobUrl = (bytes, type) => {
   return url;
 };
 
-/** One scale for every picture: the original fits the pictures' column, and the carved
- * image and the slider's are shown at that same scale, so their sizes compare truly. */
+/** One scale for every picture: the original fits the pictures' column (or, with "actual
+ * pixels" ticked, 1:1, each picture scrolling inside its frame), and the carved image and
+ * the slider's are shown at that same scale, so their sizes compare truly. */
 function fitScale() {
   if (!state.original) return;
-  const room = $("views").clientWidth - 20;
-  const scale = Math.min(1, room / state.original.width);
-  document.documentElement.style.setProperty("--scale", String(Math.max(scale, 0.05)));
+  state.scale = scaleFor(state.original.width);
+  document.documentElement.style.setProperty("--scale", String(state.scale));
+  if (state.explore) showWidth(Number($("explore-slider").value));
 }
 window.addEventListener("resize", fitScale);
+
+/** The pictures' scale for an original `width` pixels wide. */
+function scaleFor(width) {
+  const room = $("views").clientWidth - 20;
+  return $("zoom").checked ? 1 : Math.max(Math.min(1, room / width), 0.05);
+}
+$("zoom").addEventListener("change", fitScale);
 
 // ---- loading an image -----------------------------------------------------------------
 
@@ -527,7 +536,8 @@ async function prepareSlider() {
     showError("error: the smallest width must be narrower than the image");
     return;
   }
-  state.explore = { width, height, rgba, order: removalOrder(seams, width, height), min: width - seams.length };
+  const order = removalOrder(seams, width, height);
+  state.explore = { width, height, rgba, order, min: width - seams.length, slider: new Slider(rgba, width, height, order) };
   const slider = $("explore-slider");
   slider.min = String(state.explore.min);
   slider.max = String(width);
@@ -538,14 +548,26 @@ async function prepareSlider() {
   $("status").textContent = `slider ready: ${state.explore.min} to ${width} pixels`;
 }
 
+/** Draws the slider's picture at width `w`, at the resolution it is shown at (the
+ * page's scale times the screen's pixel ratio, at most the image's own): each pixel drawn
+ * is the carve's own, so a 12 MP photo redraws in a few milliseconds. */
 function showWidth(w) {
   const e = state.explore;
   const k = e.width - w;
-  const pixels = atWidth(e.rgba, e.width, e.height, e.order, k);
-  paint($("explore-canvas"), w, e.height, pixels);
+  const density = Math.min(1, (state.scale ?? 1) * (window.devicePixelRatio || 1));
+  const outWidth = Math.max(1, Math.min(w, Math.round(w * density)));
+  const outHeight = Math.max(1, Math.min(e.height, Math.round(e.height * density)));
+  const canvas = $("explore-canvas");
+  canvas.width = outWidth;
+  canvas.height = outHeight;
+  canvas.style.setProperty("--w", w);
+  // One buffer for every step (a new 10 MB one per step would keep the collector busy).
+  const bytes = outWidth * outHeight * 4;
+  if (!(e.scratch?.byteLength >= bytes)) e.scratch = new ArrayBuffer(bytes);
+  const pixels = e.slider.draw(k, outWidth, outHeight, new Uint8ClampedArray(e.scratch, 0, bytes));
+  canvas.getContext("2d").putImageData(new ImageData(pixels, outWidth, outHeight), 0, 0);
   $("explore-caption").textContent = `${w}x${e.height}: exact (the same pixels as a carve to width ${w})`;
   $("explore-status").textContent = `${w} px`;
-  return pixels;
 }
 
 $("explore").addEventListener("click", finished(prepareSlider));
@@ -565,8 +587,50 @@ window.seamCarver = {
   idle: () => !state.busy,
   hashes: () => state.hashes,
   error: () => ($("error").hidden ? null : $("error").textContent),
-  /** The RGB hash of the slider's image at `w` pixels (rendering it). */
-  sliderRgbHash: (w) => rgbHash(showWidth(w)),
+  /** The RGB hash of what the slider's canvas shows. */
+  sliderShownHash: () => {
+    const c = $("explore-canvas");
+    return rgbHash(c.getContext("2d").getImageData(0, 0, c.width, c.height).data);
+  },
+  /** The RGB hash of the slider's image at `w` pixels, whole (and shows it). */
+  sliderRgbHash: (w) => {
+    showWidth(w);
+    const e = state.explore;
+    return rgbHash(atWidth(e.rgba, e.width, e.height, e.order, e.width - w));
+  },
+  /** Times the slider on a generated `width` x `height` photo with a made-up removal
+   * order down to half its width: milliseconds to draw each of `steps` widths, sorted. */
+  timeSlider: (width, height, steps) => {
+    const rgba = new Uint8ClampedArray(width * height * 4);
+    let seed = 11;
+    for (let i = 0; i < rgba.length; i++) rgba[i] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16;
+    // Each row loses its pixels in a shuffled order, half of them at most.
+    const half = Math.floor(width / 2);
+    const order = new Int32Array(width * height).fill(0x7fffffff);
+    const row = new Int32Array(width);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) row[x] = x;
+      for (let x = 0; x < half; x++) {
+        const pick = x + ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % (width - x));
+        [row[x], row[pick]] = [row[pick], row[x]];
+        order[y * width + row[x]] = x;
+      }
+    }
+    const saved = [state.explore, $("explore-figure").hidden, state.scale];
+    state.explore = { width, height, rgba, order, min: width - half, slider: new Slider(rgba, width, height, order) };
+    state.scale = scaleFor(width); // as if it were the photo loaded
+    $("explore-figure").hidden = false;
+    const times = [];
+    for (let i = 0; i < steps; i++) {
+      const w = width - Math.floor(((i + 1) * half) / (steps + 1));
+      const start = performance.now();
+      showWidth(w);
+      times.push(performance.now() - start);
+    }
+    [state.explore, $("explore-figure").hidden, state.scale] = saved;
+    if (state.explore) showWidth(Number($("explore-slider").value));
+    return times.sort((a, b) => a - b);
+  },
   /** The RGB hash of the last carve's carved.png, decoded. */
   carvedRgbHash: () => rgbHash(state.carved.rgba),
   carvedSize: () => [state.carved.width, state.carved.height],
