@@ -54,3 +54,19 @@ fn the_page_carves_like_the_cli_in_chromium() {
         artifacts.display()
     );
 }
+
+#[test]
+fn the_slider_draws_the_carve_exactly_after_any_moves() {
+    // web/test/multisize.mjs: Slider.draw against atWidth on generated orders.
+    let output = Command::new("node")
+        .arg(support::root().join("web/test/multisize.mjs"))
+        .output()
+        .expect("node runs the slider's check");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok - ")).count(), 8, "{stdout}");
+}
