@@ -441,6 +441,11 @@ async function carve() {
   for (const id of ["result", "annotated-figure", "gradients-figure"]) $(id).hidden = true;
   drawFaces(null);
   const painted = await masks();
+  // A removal decides the width itself (the CLI refuses both): say so, not drop it silently.
+  const unused =
+    painted.some(([name]) => name === "remove.png") && ($("width").value.trim() || $("aspect").value)
+      ? "; the width and shape fields were not used: removing the painted object decides the width"
+      : "";
   const result = await run(options(painted), painted);
   busy(false);
   if (result.type === "cancelled") {
@@ -474,7 +479,8 @@ async function carve() {
   $("result-caption").textContent =
     `Carved: ${width}x${height} → ${carved.width}x${carved.height}, ` +
     `${report.seams.length} seams, ${(result.ms / 1000).toFixed(2)} s` +
-    keptWhole(report);
+    keptWhole(report) +
+    unused;
   state.carved = carved;
   const links = $("downloads");
   links.replaceChildren();

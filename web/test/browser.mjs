@@ -214,6 +214,19 @@ try {
   const typed = await unmasked();
   check(typed === 0, `a rectangle typed and entered protects the band too (${typed} removed pixels there)`);
   await page.click("#clear-mask");
+
+  // 2b. A painted object to remove decides the width: the caption says the field was not used.
+  await page.check('input[name="brush"][value="remove"]');
+  await page.fill("#rect", "250, 60, 30, 280");
+  await page.press("#rect", "Enter");
+  await carveWith(page, { width: "300" });
+  const removal = await page.textContent("#result-caption");
+  check(
+    /600x400 → 570x400/.test(removal) && /width and shape fields were not used/.test(removal),
+    `a removal says the width field was not used (${removal})`,
+  );
+  await page.click("#clear-mask");
+  await page.check('input[name="brush"][value="protect"]');
   // The width slider follows what is typed: pixels, a change, nothing.
   const sliderFor = async (text) => {
     await page.fill("#width", text);
@@ -381,6 +394,7 @@ try {
   for (const [label, viewport] of [
     ["1280x900", { width: 1280, height: 900 }],
     ["390x844 (phone)", { width: 390, height: 844 }],
+    ["360x740 (small phone)", { width: 360, height: 740 }],
   ]) {
     const view = await browser.newPage({ viewport });
     view.on("pageerror", (e) => errors.push(String(e)));
