@@ -593,6 +593,8 @@ window.seamCarver = {
   idle: () => !state.busy,
   hashes: () => state.hashes,
   error: () => ($("error").hidden ? null : $("error").textContent),
+  /** The blob URLs the page keeps alive (the shown pictures and the links). */
+  liveUrls: () => [...state.urls],
   /** The RGB hash of what the slider's canvas shows. */
   sliderShownHash: () => {
     const c = $("explore-canvas");

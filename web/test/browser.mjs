@@ -122,6 +122,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  // Every request the page makes of the server is answered (no favicon or other 404;
+  // the test's own loads of revoked blob URLs below are meant to fail).
+  const missing = [];
+  page.on("response", (r) => r.status() >= 400 && missing.push(`${r.status()} ${r.url()}`));
+  page.on("requestfailed", (r) => r.url().startsWith("blob:") || missing.push(`failed ${r.url()}`));
   await page.goto(url);
   await page.waitForFunction(() => window.seamCarver);
 
@@ -176,6 +181,26 @@ try {
   const skinCaption = await page.textContent("#result-caption");
   check(/1 face and [1-9]\d* pixels of skin kept whole/.test(skinCaption), `protect skin: the caption counts it (${skinCaption})`);
   await page.uncheck("#protect-skin");
+
+  // 1d. After a carve the focus is back on Carve (not lost to the page), and carving
+  // again keeps as many blob URLs alive as one carve needs (the old ones are revoked).
+  await andWait(page, () => page.click("#carve"));
+  check(
+    (await page.evaluate(() => document.activeElement?.id)) === "carve",
+    "after a carve the focus is on the Carve button",
+  );
+  const urlsBefore = await page.evaluate(() => window.seamCarver.liveUrls());
+  await andWait(page, () => page.click("#carve"));
+  await andWait(page, () => page.click("#carve"));
+  const urlsAfter = await page.evaluate(() => window.seamCarver.liveUrls());
+  // A revoked blob URL no longer loads.
+  const loads = (u) => page.evaluate((u) => fetch(u).then(() => true, () => false), u);
+  const oldLoading = (await Promise.all(urlsBefore.map(loads))).filter(Boolean).length;
+  const newLoading = (await Promise.all(urlsAfter.map(loads))).filter(Boolean).length;
+  check(
+    urlsBefore.length > 0 && urlsAfter.length === urlsBefore.length && oldLoading === 0 && newLoading === urlsAfter.length,
+    `a carve revokes the blob URLs of the one before (${urlsBefore.length} kept per carve; ${oldLoading} old ones still load, ${newLoading} of the new)`,
+  );
 
   // 2. A protect mask painted with the mouse: no seam goes through it.
   await open(page, join(repo, "inputs", "coffee.png"));
@@ -410,6 +435,7 @@ try {
     await view.close();
   }
   check(errors.length === 0, `no script errors on the other pages (${errors.join("; ")})`);
+  check(missing.length === 0, `every request the page made was answered (${missing.join("; ")})`);
 } finally {
   await browser.close();
   server.kill();
