@@ -10,7 +10,7 @@ use crate::batch::load_mask;
 use crate::output::Artifact;
 use crate::partition::Partition;
 use crate::pipeline::{Background, Options};
-use seam_carver::{Aspect, EnergyKind, FaceDetector, SeamRule, SizeSpec, Unsupported};
+use seam_carver::{Aspect, Direction, EnergyKind, FaceDetector, SeamRule, SizeSpec, Unsupported};
 
 const AFTER_HELP: &str = "\
 OUTPUTS (flat, in the output directory, for each input NAME.EXT):
@@ -36,6 +36,7 @@ EXAMPLES:
   seam-carver photo.png --seams imageproc   reproduce the Bacalhau example's output
   seam-carver photo.jpg --width 120%        enlarge by inserting seams
   seam-carver photo.jpg --width 800x600     both axes (widths first)
+  seam-carver photos/ --width '1200x800>'   only shrink: smaller photos stay as they are
   seam-carver photo.jpg --energy backward   the example's energy (the default is salient)
   seam-carver photo.jpg --aspect 16:9       reach 16:9 by carving the long axis
   seam-carver photo.jpg --protect face.png  never cut the mask's light pixels
@@ -74,7 +75,9 @@ pub struct Args {
 
     /// Target width: pixels (500), a change (-100) or a percentage (83%); or a geometry
     /// WxH (500x300, 50%x100%, x300) setting both axes. Larger than the image inserts
-    /// seams. Default: remove width/6 columns, as the Bacalhau example does.
+    /// seams. After it, as ImageMagick's: > only shrinks ('1200x800>': a batch's larger
+    /// photos carved down, smaller ones left as they are), < only enlarges (quote them
+    /// in a shell). Default: remove width/6 columns, as the Bacalhau example does.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub width: Option<SizeArg>,
 
@@ -315,22 +318,33 @@ impl Args {
         Ok(())
     }
 
-    /// The target width and height these arguments ask for; a geometry sets both, and
-    /// may not be combined with the other flag.
-    pub fn sizes(&self) -> Result<(Option<SizeSpec>, Option<SizeSpec>), String> {
+    /// The target width and height these arguments ask for, and which way they may
+    /// change the axes; a geometry sets both, and may not be combined with the other flag.
+    pub fn sizes(&self) -> Result<(Option<SizeSpec>, Option<SizeSpec>, Direction), String> {
         match (self.width, self.height) {
-            (Some(SizeArg::Geometry(w, h)), None) | (None, Some(SizeArg::Geometry(w, h))) => {
-                Ok((w, h))
+            (Some(SizeArg::Geometry(w, h, d)), None) | (None, Some(SizeArg::Geometry(w, h, d))) => {
+                Ok((w, h, d))
             }
             (Some(SizeArg::Geometry(..)), Some(_)) | (Some(_), Some(SizeArg::Geometry(..))) => {
                 Err("a geometry (WxH) sets both width and height; give it alone".to_string())
             }
             (w, h) => {
                 let axis = |a: Option<SizeArg>| match a {
-                    Some(SizeArg::Axis(s)) => Some(s),
-                    _ => None,
+                    Some(SizeArg::Axis(s, d)) => (Some(s), d),
+                    _ => (None, Direction::Either),
                 };
-                Ok((axis(w), axis(h)))
+                let ((w, dw), (h, dh)) = (axis(w), axis(h));
+                let direction = match (dw, dh) {
+                    (d, Direction::Either) | (Direction::Either, d) => d,
+                    (a, b) if a == b => a,
+                    _ => {
+                        return Err(
+                            "--width and --height ask for > (only shrink) and < (only enlarge): give one"
+                                .to_string(),
+                        );
+                    }
+                };
+                Ok((w, h, direction))
             }
         }
     }
@@ -349,7 +363,7 @@ impl Args {
                 model.display()
             ));
         }
-        let (width, height) = self.sizes()?;
+        let (width, height, direction) = self.sizes()?;
         let artifacts: BTreeSet<Artifact> = if self.only.is_empty() {
             Artifact::ALL.into_iter().collect()
         } else {
@@ -358,6 +372,7 @@ impl Args {
         // Whether the request can enlarge is known here only for relative sizes; an
         // absolute one is checked against each image (the library's `Request::check`).
         let grows = |spec: Option<SizeSpec>| match spec {
+            _ if direction == Direction::ShrinkOnly => false,
             Some(SizeSpec::Percent(p)) => p > 100.0,
             Some(SizeSpec::Relative(n)) => n > 0,
             _ => false,
@@ -393,6 +408,7 @@ impl Args {
             width,
             height,
             aspect: self.aspect.map(|a| (a, self.enlarge)),
+            direction,
             rule: self.seams,
             energy: self.energy(),
             protect: None,
@@ -486,18 +502,20 @@ fn load_face_model(file: Option<&std::path::Path>) -> Result<FaceDetector, Strin
 /// `WxH` (`500x300`, `50%x100%`, `x300`, `-40x`) that sets both axes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum SizeArg {
-    /// A size for the flag's own axis.
-    Axis(SizeSpec),
-    /// Width and height; an empty side leaves that axis as it is.
-    Geometry(Option<SizeSpec>, Option<SizeSpec>),
+    /// A size for the flag's own axis, and which way it may change it (`800>`).
+    Axis(SizeSpec, Direction),
+    /// Width and height (an empty side leaves that axis as it is), and which way they may
+    /// change them (`1200x800>`).
+    Geometry(Option<SizeSpec>, Option<SizeSpec>, Direction),
 }
 
 impl FromStr for SizeArg {
     type Err = String;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (s, direction) = Direction::strip(text);
         match s.split_once(['x', 'X']) {
-            None => s.parse().map(SizeArg::Axis),
+            None => s.parse().map(|spec| SizeArg::Axis(spec, direction)),
             Some((w, h)) => {
                 let side = |t: &str| -> Result<Option<SizeSpec>, String> {
                     if t.is_empty() {
@@ -509,10 +527,10 @@ impl FromStr for SizeArg {
                 let (w, h) = (side(w)?, side(h)?);
                 if w.is_none() && h.is_none() {
                     return Err(format!(
-                        "invalid geometry '{s}': give a width, a height or both"
+                        "invalid geometry '{text}': give a width, a height or both"
                     ));
                 }
-                Ok(SizeArg::Geometry(w, h))
+                Ok(SizeArg::Geometry(w, h, direction))
             }
         }
     }
@@ -525,28 +543,31 @@ mod tests {
 
     #[test]
     fn parses_geometry() {
-        assert_eq!("500".parse(), Ok(SizeArg::Axis(SizeSpec::Pixels(500))));
+        const E: Direction = Direction::Either;
+        assert_eq!("500".parse(), Ok(SizeArg::Axis(SizeSpec::Pixels(500), E)));
         assert_eq!(
             "500x300".parse(),
             Ok(SizeArg::Geometry(
                 Some(SizeSpec::Pixels(500)),
-                Some(SizeSpec::Pixels(300))
+                Some(SizeSpec::Pixels(300)),
+                E
             ))
         );
         assert_eq!(
             "50%x100%".parse(),
             Ok(SizeArg::Geometry(
                 Some(SizeSpec::Percent(50.0)),
-                Some(SizeSpec::Percent(100.0))
+                Some(SizeSpec::Percent(100.0)),
+                E
             ))
         );
         assert_eq!(
             "x300".parse(),
-            Ok(SizeArg::Geometry(None, Some(SizeSpec::Pixels(300))))
+            Ok(SizeArg::Geometry(None, Some(SizeSpec::Pixels(300)), E))
         );
         assert_eq!(
             "-40x".parse(),
-            Ok(SizeArg::Geometry(Some(SizeSpec::Relative(-40)), None))
+            Ok(SizeArg::Geometry(Some(SizeSpec::Relative(-40)), None, E))
         );
         assert!("x".parse::<SizeArg>().is_err());
         assert!("10x20x30".parse::<SizeArg>().is_err());
@@ -560,7 +581,10 @@ mod tests {
     #[test]
     fn negative_width_is_a_value_not_a_flag() {
         let args = Args::try_parse_from(["seam-carver", "--width", "-100", "a.png"]).unwrap();
-        assert_eq!(args.width, Some(SizeArg::Axis(SizeSpec::Relative(-100))));
+        assert_eq!(
+            args.width,
+            Some(SizeArg::Axis(SizeSpec::Relative(-100), Direction::Either))
+        );
         assert_eq!(args.inputs, vec![PathBuf::from("a.png")]);
     }
 
@@ -574,6 +598,35 @@ mod tests {
         assert_eq!(args.options().unwrap().height, Some(SizeSpec::Pixels(300)));
         let args = Args::try_parse_from(["", "--width", "5x5", "--height", "4"]).unwrap();
         assert!(args.options().is_err());
+    }
+
+    #[test]
+    fn geometry_flags_say_which_way_an_axis_may_change() {
+        let sizes = |args: &[&str]| {
+            let mut all = vec![""];
+            all.extend_from_slice(args);
+            Args::try_parse_from(all).unwrap().sizes()
+        };
+        assert_eq!(
+            sizes(&["--width", "300x200>"]),
+            Ok((
+                Some(SizeSpec::Pixels(300)),
+                Some(SizeSpec::Pixels(200)),
+                Direction::ShrinkOnly
+            ))
+        );
+        assert_eq!(
+            sizes(&["--width", "150%<"]),
+            Ok((Some(SizeSpec::Percent(150.0)), None, Direction::EnlargeOnly))
+        );
+        assert_eq!(
+            sizes(&["--width", "800>", "--height", "600"]).unwrap().2,
+            Direction::ShrinkOnly
+        );
+        assert!(sizes(&["--width", "800>", "--height", "600<"]).is_err());
+        // --aspect sets the shape alone (clap refuses it beside a size).
+        assert!(Args::try_parse_from(["", "--aspect", "1:1", "--height", "500>"]).is_err());
+        assert!("x>".parse::<SizeArg>().is_err());
     }
 
     #[test]

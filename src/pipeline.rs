@@ -14,7 +14,8 @@ use seam_carver::annotate::{
     Marks, draw_seams, gradients, grayscale, marks, outline, outline_mask,
 };
 use seam_carver::{
-    Aspect, EnergyKind, Face, FaceDetector, Mask, Request, SeamRule, SizeSpec, resize_with_progress,
+    Aspect, Direction, EnergyKind, Face, FaceDetector, Mask, Request, SeamRule, SizeSpec,
+    resize_with_progress,
 };
 
 use crate::error::{Error, Result};
@@ -36,6 +37,9 @@ pub struct Options {
     pub height: Option<SizeSpec>,
     /// A shape to reach instead of `width` and `height`, and whether by inserting seams.
     pub aspect: Option<(Aspect, bool)>,
+    /// Which way `width` and `height` may change each axis (`>`: only shrink, `<`: only
+    /// enlarge).
+    pub direction: Direction,
     /// How seams are traced.
     pub rule: SeamRule,
     /// The energy seams are measured in.
@@ -87,6 +91,7 @@ impl Default for Options {
             width: None,
             height: None,
             aspect: None,
+            direction: Direction::Either,
             rule: SeamRule::default(),
             energy: SeamRule::default().default_energy(),
             protect: None,
@@ -499,7 +504,10 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
     let (w, h) = image.dimensions();
     let (width, height) = match options.aspect {
         Some((aspect, enlarge)) => aspect.fit(w, h, enlarge),
-        None => (options.target_width(w)?, options.target_height(h)?),
+        None => (
+            options.direction.apply(w, options.target_width(w)?),
+            options.direction.apply(h, options.target_height(h)?),
+        ),
     };
     let pixels = width as u64 * height as u64;
     if pixels > options.max_pixels {

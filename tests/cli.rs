@@ -2205,3 +2205,25 @@ fn progress_json_is_one_event_per_line_on_stdout() {
         (Some(1), Some(1))
     );
 }
+
+#[test]
+fn only_shrink_and_only_enlarge_leave_the_other_images_alone() {
+    // chelsea (72x48) and camera (48x48) against 70x60, each way.
+    let dir = tempfile::tempdir().unwrap();
+    let sizes = |geometry: &str| -> Vec<(u32, u32)> {
+        let out = dir.path().join(geometry.replace(['>', '<'], "_"));
+        bin()
+            .arg(golden_input("chelsea.png"))
+            .arg(golden_input("camera.png"))
+            .args(["--width", geometry, "--only", "carved", "-q", "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        ["chelsea", "camera"]
+            .map(|n| image::image_dimensions(out.join(format!("{n}.carved.png"))).unwrap())
+            .to_vec()
+    };
+    assert_eq!(sizes("70x60"), [(70, 60), (70, 60)]);
+    assert_eq!(sizes("70x60>"), [(70, 48), (48, 48)]);
+    assert_eq!(sizes("70x60<"), [(72, 60), (70, 60)]);
+}

@@ -68,5 +68,9 @@ fn the_slider_draws_the_carve_exactly_after_any_moves() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok - ")).count(), 8, "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("ok - ")).count(),
+        8,
+        "{stdout}"
+    );
 }

@@ -63,8 +63,8 @@
 //! - Seams ([`SeamRule`]): `Optimal` traces true minimum-cost seams; `Imageproc`
 //!   reproduces imageproc 0.27's tracing byte for byte, drift included, as the Bacalhau
 //!   example did.
-//! - Sizes as people write them (`500`, `-100`, `83%`): [`SizeSpec`]; shapes (`16:9`):
-//!   [`Aspect`].
+//! - Sizes as people write them (`500`, `-100`, `83%`): [`SizeSpec`], with ImageMagick's
+//!   `>` and `<` ([`Direction`]); shapes (`16:9`): [`Aspect`].
 //! - The example's pictures, seams drawn on the grayscale original or on the gradients:
 //!   [`annotate`].
 //!
@@ -99,4 +99,4 @@ pub use faces::FaceDetector;
 pub use mask::Mask;
 pub use resize::{Carved, MAX_SEAM_LENGTH, Request, resize, resize_with_progress};
 pub use seam::SeamRule;
-pub use size::{Aspect, SizeSpec};
+pub use size::{Aspect, Direction, SizeSpec};

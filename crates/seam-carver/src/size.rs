@@ -87,6 +87,60 @@ impl FromStr for SizeSpec {
     }
 }
 
+/// Which way a size may change an axis: ImageMagick's geometry flags that mean something
+/// for carving, `>` (only shrink) and `<` (only enlarge), written after a size (`800>`,
+/// `1200x800>`).
+///
+/// ```
+/// use seam_carver::Direction;
+/// assert_eq!(Direction::ShrinkOnly.apply(600, 800), 600);
+/// assert_eq!(Direction::ShrinkOnly.apply(1000, 800), 800);
+/// assert_eq!(Direction::EnlargeOnly.apply(600, 800), 800);
+/// assert_eq!(Direction::strip("1200x800>"), ("1200x800", Direction::ShrinkOnly));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Direction {
+    /// Either way: the target as given.
+    #[default]
+    Either,
+    /// `>`: an axis longer than its target is shortened; a shorter one is left as it is.
+    ShrinkOnly,
+    /// `<`: an axis shorter than its target is lengthened; a longer one is left as it is.
+    EnlargeOnly,
+}
+
+impl Direction {
+    /// The length an axis `current` long gets for `target`.
+    pub fn apply(self, current: u32, target: u32) -> u32 {
+        match self {
+            Direction::Either => target,
+            Direction::ShrinkOnly => target.min(current),
+            Direction::EnlargeOnly => target.max(current),
+        }
+    }
+
+    /// A size written with its flag (`800>`) split into the size and the direction.
+    pub fn strip(text: &str) -> (&str, Direction) {
+        let t = text.trim_end();
+        if let Some(rest) = t.strip_suffix('>') {
+            (rest, Direction::ShrinkOnly)
+        } else if let Some(rest) = t.strip_suffix('<') {
+            (rest, Direction::EnlargeOnly)
+        } else {
+            (t, Direction::Either)
+        }
+    }
+
+    /// The flag as written: `>`, `<` or nothing.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Direction::Either => "",
+            Direction::ShrinkOnly => ">",
+            Direction::EnlargeOnly => "<",
+        }
+    }
+}
+
 /// A shape to reach: width to height as `W:H` (`16:9`, `1:1`, `1.91:1`), by carving the
 /// axis that is too long (or, with `enlarge`, growing the one that is too short).
 ///
