@@ -94,6 +94,12 @@ pub struct Args {
     #[arg(long, value_name = "W:H", conflicts_with_all = ["width", "height", "remove"])]
     pub aspect: Option<Aspect>,
 
+    /// The share of the change, in percent, done by seams; the rest is plain scaling
+    /// (Lanczos3) after the carve, as Photoshop's Content-Aware Scale's Amount: 100 seams
+    /// alone, 0 plain scaling. Not with --remove.
+    #[arg(long, value_name = "P", default_value_t = 100, value_parser = clap::value_parser!(u8).range(0..=100), conflicts_with = "remove")]
+    pub amount: u8,
+
     /// With --aspect: reach the shape by inserting seams instead of removing them.
     #[arg(long, requires = "aspect")]
     pub enlarge: bool,
@@ -186,8 +192,10 @@ pub struct Args {
 
     /// How progress is reported: `text`, lines for people on stderr (seam counts and the
     /// time left once a carve takes over a second); `json`, one JSON object per line on
-    /// stdout for programs (started, seam, finished, failed, summary; see README), errors
-    /// still on stderr too.
+    /// stdout for programs, whatever -q says (waiting, skipped, started, seam, finished,
+    /// failed, summary; see README), errors still on stderr too. Seam events come while
+    /// inputs are carved one at a time (-j 1, one input, or WASI); several at once report
+    /// each input when it is done.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub progress: ProgressFormat,
 }
@@ -416,6 +424,7 @@ impl Args {
             skin: self.protect_skin,
             remove: None,
             keep_size: self.keep_size,
+            amount: self.amount,
             mask_files: Vec::new(),
             artifacts,
             max_pixels: self.max_pixels,
@@ -466,7 +475,12 @@ impl Args {
         options.protect = protect;
         options.remove = remove;
         if self.finds_faces() {
-            options.faces = Some(load_face_model(self.face_model.as_deref())?);
+            let flag = if self.protect_skin {
+                "--protect-skin"
+            } else {
+                "--protect-faces"
+            };
+            options.faces = Some(load_face_model(self.face_model.as_deref(), flag)?);
         }
         options.mask_files = [&self.protect, &self.remove]
             .into_iter()
@@ -477,14 +491,18 @@ impl Args {
     }
 }
 
-/// The face detector for `--protect-faces`: the model from `file`, or the built-in one.
-fn load_face_model(file: Option<&std::path::Path>) -> Result<FaceDetector, String> {
+/// The face detector for `flag` (`--protect-faces` or `--protect-skin`): the model from
+/// `file`, or the built-in one.
+fn load_face_model(file: Option<&std::path::Path>, flag: &str) -> Result<FaceDetector, String> {
+    // Natively the model is built in: only the WASI module's error names the flag.
+    #[cfg(not(target_family = "wasm"))]
+    let _ = flag;
     let Some(file) = file else {
         #[cfg(not(target_family = "wasm"))]
         return Ok(FaceDetector::bundled());
         #[cfg(target_family = "wasm")]
         return Err(format!(
-            "--protect-faces and --protect-skin: this WASI module has no built-in face model; give its file \
+            "{flag}: this WASI module has no built-in face model; give its file \
              with --face-model (SeetaFace's {}, from {})",
             FaceDetector::MODEL_NAME,
             FaceDetector::MODEL_URL

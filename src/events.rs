@@ -20,10 +20,48 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::batch::Reporter;
 use crate::output::WrittenFile;
+
+/// One line of `--progress json`.
+#[derive(Serialize)]
+#[serde(tag = "event", rename_all = "lowercase")]
+pub enum Event<'a> {
+    /// Another run is writing into the output folder.
+    Waiting { dir: String },
+    /// A directory entry that is not an image.
+    Skipped { input: String, reason: &'a str },
+    /// An input is decoded and its carve begins.
+    Started {
+        input: &'a str,
+        plan: &'a str,
+        seams: u32,
+    },
+    /// Seams done so far.
+    Seam {
+        input: &'a str,
+        done: u32,
+        total: u32,
+        elapsed_s: f64,
+        left_s: Option<f64>,
+    },
+    /// An input's files are written.
+    Finished {
+        input: String,
+        files: &'a [WrittenFile],
+    },
+    /// An input failed.
+    Failed { input: String, error: &'a str },
+    /// The end of the run.
+    Summary {
+        succeeded: usize,
+        failed: usize,
+        files: usize,
+        manifest: &'a str,
+    },
+}
 
 /// A [`Reporter`] writing JSON lines to `out` (a closed stream is ignored: the carving
 /// goes on).
@@ -47,20 +85,21 @@ impl<W: Write> JsonLines<W> {
     }
 
     /// Writes one event.
-    pub fn emit(&mut self, event: Value) {
-        let _ = writeln!(self.out, "{event}");
-        let _ = self.out.flush();
+    pub fn emit(&mut self, event: &Event) {
+        if let Ok(line) = serde_json::to_string(event) {
+            let _ = writeln!(self.out, "{line}");
+            let _ = self.out.flush();
+        }
     }
 
     /// The run's last event.
     pub fn summary(&mut self, succeeded: usize, failed: usize, files: usize, manifest: &str) {
-        self.emit(json!({
-            "event": "summary",
-            "succeeded": succeeded,
-            "failed": failed,
-            "files": files,
-            "manifest": manifest,
-        }));
+        self.emit(&Event::Summary {
+            succeeded,
+            failed,
+            files,
+            manifest,
+        });
     }
 
     /// The stream written to.
@@ -75,18 +114,27 @@ fn name(path: &Path) -> String {
 
 impl<W: Write> Reporter for JsonLines<W> {
     fn waiting(&mut self, dir: &Path) {
-        self.emit(json!({"event": "waiting", "dir": name(dir)}));
+        self.emit(&Event::Waiting { dir: name(dir) });
     }
 
     fn skipped(&mut self, path: &Path, reason: &str) {
-        self.emit(json!({"event": "skipped", "input": name(path), "reason": reason}));
+        self.emit(&Event::Skipped {
+            input: name(path),
+            reason,
+        });
     }
 
     fn started(&mut self, path: &Path, plan: &str, seams: u32) {
         self.input = name(path);
         self.pace = Pace::start();
         self.next = 0;
-        self.emit(json!({"event": "started", "input": self.input, "plan": plan, "seams": seams}));
+        let input = std::mem::take(&mut self.input);
+        self.emit(&Event::Started {
+            input: &input,
+            plan,
+            seams,
+        });
+        self.input = input;
     }
 
     fn progress(&mut self, done: u32, total: u32) {
@@ -95,28 +143,29 @@ impl<W: Write> Reporter for JsonLines<W> {
             return;
         }
         self.next = done + total.div_ceil(100).max(1);
-        let elapsed = self.pace.elapsed();
-        let left = left.map_or(Value::Null, |s| json!(round(s)));
-        self.emit(json!({
-            "event": "seam",
-            "input": self.input,
-            "done": done,
-            "total": total,
-            "elapsed_s": round(elapsed),
-            "left_s": left,
-        }));
+        let input = std::mem::take(&mut self.input);
+        self.emit(&Event::Seam {
+            input: &input,
+            done,
+            total,
+            elapsed_s: round(self.pace.elapsed()),
+            left_s: left.map(round),
+        });
+        self.input = input;
     }
 
     fn finished(&mut self, path: &Path, files: &[WrittenFile]) {
-        let files: Vec<Value> = files
-            .iter()
-            .map(|f| json!({"name": f.name, "size": f.size, "sha256": f.sha256}))
-            .collect();
-        self.emit(json!({"event": "finished", "input": name(path), "files": files}));
+        self.emit(&Event::Finished {
+            input: name(path),
+            files,
+        });
     }
 
     fn failed(&mut self, path: &Path, error: &str) {
-        self.emit(json!({"event": "failed", "input": name(path), "error": error}));
+        self.emit(&Event::Failed {
+            input: name(path),
+            error,
+        });
         // People read stderr: the error line is there as with text progress.
         let _ = writeln!(std::io::stderr(), "error: {error}");
     }
@@ -184,6 +233,8 @@ fn round(seconds: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use serde_json::Value;
 
     fn lines(out: Vec<u8>) -> Vec<Value> {
         String::from_utf8(out)

@@ -97,7 +97,7 @@ pub struct OutputFile {
 }
 
 /// A file that was written: what the manifest and the progress report need of it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WrittenFile {
     /// File name inside the output directory.
     pub name: String,
@@ -181,6 +181,13 @@ pub struct SeamsReport {
     /// With `--protect-skin`: how many pixels of skin around the faces were kept.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skin_pixels: Option<usize>,
+    /// With `--amount` under 100: the share of the change done by seams, in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<u8>,
+    /// With `--amount` under 100 (and a change to make): the size the seams reached, from
+    /// which the image was scaled to `output_width` x `output_height`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carved_size: Option<[u32; 2]>,
     /// The seams, in removal order.
     pub seams: Vec<SeamRecord>,
 }

@@ -54,6 +54,9 @@ pub struct Options {
     pub remove: Option<Mask>,
     /// After removing the object, insert seams back to the original width.
     pub keep_size: bool,
+    /// The share (percent) of the change done by seams, the rest by scaling
+    /// ([`Request::amount`]).
+    pub amount: u8,
     /// The files `protect` and `remove` were read from: a batch does not carve them.
     pub mask_files: Vec<PathBuf>,
     /// Which artifacts to write.
@@ -99,6 +102,7 @@ impl Default for Options {
             skin: false,
             remove: None,
             keep_size: false,
+            amount: 100,
             mask_files: Vec::new(),
             artifacts: Artifact::ALL.into_iter().collect(),
             max_pixels: DEFAULT_MAX_PIXELS,
@@ -330,6 +334,7 @@ impl Options {
             skin: found.skin.as_ref(),
             remove: self.remove.as_ref(),
             keep_size: self.keep_size,
+            amount: self.amount,
             step_ratio: None,
             threads: self.threads,
         }
@@ -392,8 +397,12 @@ impl Plan {
                 self.protecting(options)
             );
         }
-        let removing = w.saturating_sub(self.width) + h.saturating_sub(self.height);
-        let inserting = self.width.saturating_sub(w) + self.height.saturating_sub(h);
+        // With --amount under 100 the seams go part of the way, then scaling.
+        let (cw, ch) = options
+            .request(self.width, self.height, &self.found)
+            .carve_to(w, h);
+        let removing = w.saturating_sub(cw) + h.saturating_sub(ch);
+        let inserting = cw.saturating_sub(w) + ch.saturating_sub(h);
         let seams = |n: u32| if n == 1 { "seam" } else { "seams" };
         let what = match (removing, inserting) {
             (r, 0) => format!("removing {r} {}", seams(r)),
@@ -405,8 +414,16 @@ impl Plan {
         } else {
             ""
         };
+        let scaling = if (cw, ch) == (self.width, self.height) {
+            String::new()
+        } else {
+            format!(
+                " to {cw}x{ch}, then scaling ({} % of the change by seams)",
+                options.amount
+            )
+        };
         format!(
-            "{w}x{h} -> {}x{}, {what}{frames}{}",
+            "{w}x{h} -> {}x{}, {what}{scaling}{frames}{}",
             self.width,
             self.height,
             self.protecting(options)
@@ -447,13 +464,18 @@ impl Plan {
                 ", {n} {noun} found, but only {free} {lines} are free of them: {} of the {removed} seams cross them",
                 removed - free
             ),
-            _ => match &self.found.skin {
-                Some(skin) => format!(
-                    ", keeping {n} {noun} and {} pixels of skin around them whole",
-                    skin.count()
-                ),
-                None => format!(", keeping {n} {noun} whole"),
-            },
+            _ => {
+                let them = if n == 1 { "it" } else { "them" };
+                match self.found.skin.as_ref().map(Mask::count) {
+                    Some(0) => format!(", keeping {n} {noun} whole (no skin colour around {them})"),
+                    Some(skin) => {
+                        format!(
+                            ", keeping {n} {noun} and {skin} pixels of skin around {them} whole"
+                        )
+                    }
+                    None => format!(", keeping {n} {noun} whole"),
+                }
+            }
         }
     }
 }
@@ -661,6 +683,7 @@ pub fn render(
                 horizontal: carved.horizontal,
                 energy: carved.energy,
                 input: carved.input,
+                carved: carved.carved,
             };
             (seams, Some(carved.image))
         }
@@ -744,6 +767,8 @@ pub fn render(
                         .collect()
                 }),
                 skin_pixels: plan.found.skin.as_ref().map(Mask::count),
+                amount: (options.amount < 100).then_some(options.amount),
+                carved_size: result.carved.map(|(w, h)| [w, h]),
                 seams: result
                     .seams
                     .iter()

@@ -1886,7 +1886,7 @@ fn protect_skin_keeps_every_seam_out_of_the_skin_around_the_face() {
     assert_eq!(report.skin_pixels, Some(skin.count()));
     assert!(
         stderr.contains(&format!(
-            "keeping 1 face and {} pixels of skin around them whole",
+            "keeping 1 face and {} pixels of skin around it whole",
             skin.count()
         )),
         "{stderr}"
@@ -2226,4 +2226,45 @@ fn only_shrink_and_only_enlarge_leave_the_other_images_alone() {
     assert_eq!(sizes("70x60"), [(70, 60), (70, 60)]);
     assert_eq!(sizes("70x60>"), [(70, 48), (48, 48)]);
     assert_eq!(sizes("70x60<"), [(72, 60), (70, 60)]);
+}
+
+#[test]
+fn amount_0_is_plain_scaling_and_100_is_the_carve() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |amount: Option<&str>| {
+        let out = dir.path().join(amount.unwrap_or("default"));
+        let mut cmd = bin();
+        cmd.arg(golden_input("coffee.png"))
+            .args(["--width", "70%", "--height", "90%", "-q", "-o"])
+            .arg(&out);
+        if let Some(a) = amount {
+            cmd.args(["--amount", a]);
+        }
+        cmd.assert().success();
+        support::read_flat_dir(&out)
+    };
+    let (default, full, none) = (run(None), run(Some("100")), run(Some("0")));
+    assert!(full == default, "--amount 100 is today's carve, every file");
+    let input = image::open(golden_input("coffee.png")).unwrap().to_rgb8();
+    let (w, h) = input.dimensions();
+    let scaled = seam_carver::scale(&input, (w * 7 + 5) / 10, (h * 9 + 5) / 10);
+    let carved = image::load_from_memory(&none["coffee.carved.png"])
+        .unwrap()
+        .to_rgb8();
+    assert!(carved == scaled, "--amount 0 is plain scaling");
+    let report: SeamsReport = serde_json::from_slice(&none["coffee.seams.json"]).unwrap();
+    assert!(report.seams.is_empty());
+    assert_eq!((report.amount, report.carved_size), (Some(0), Some([w, h])));
+    // Refused with an object removal, and above 100.
+    for args in [
+        &["--amount", "50", "--remove", "m.png"][..],
+        &["--amount", "101"],
+    ] {
+        let out = bin()
+            .arg(golden_input("coffee.png"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
 }

@@ -353,3 +353,65 @@ fn detected_faces_and_skin_protect_as_masks_of_them_do() {
     );
     assert_enlarged("faces beside masks", &rest, &want);
 }
+
+#[test]
+fn an_amount_blends_the_carve_with_plain_scaling() {
+    let image = image::open(support::root().join("golden/inputs/chelsea.png"))
+        .unwrap()
+        .to_rgb8();
+    let (w, h) = image.dimensions();
+    let (tw, th) = (w * 3 / 5, h * 4 / 5);
+    let with = |amount: u8| Request {
+        amount,
+        ..request(tw, th, EnergyKind::Salient)
+    };
+    // 100: today's carve, the same seams and pixels.
+    let full = resize(&image, &with(100)).unwrap();
+    let plain = resize(&image, &request(tw, th, EnergyKind::Salient)).unwrap();
+    assert!(full.image == plain.image && full.seams == plain.seams && full.carved.is_none());
+    // 0: plain scaling, no seam.
+    let none = resize(&image, &with(0)).unwrap();
+    assert!(none.seams.is_empty() && none.horizontal.is_empty());
+    assert!(none.image == seam_carver::scale(&image, tw, th));
+    // 60: the carve to 60 % of the way, then scaled; another image follows the same way.
+    let part = resize(&image, &with(60)).unwrap();
+    let (cw, ch) = with(60).carve_to(w, h);
+    assert_eq!((cw, ch), (w - (w - tw) * 3 / 5, h - (h - th) * 3 / 5));
+    assert_eq!(part.carved, Some((cw, ch)));
+    let carved = resize(&image, &request(cw, ch, EnergyKind::Salient)).unwrap();
+    assert!(part.seams == carved.seams && part.horizontal == carved.horizontal);
+    assert!(part.image == seam_carver::scale(&carved.image, tw, th));
+    assert!(part.apply_to(&image).unwrap() == part.image);
+    // Growing: 60 % of the growth by seams.
+    let grown = resize(
+        &image,
+        &Request {
+            amount: 60,
+            ..request(w + 10, h, EnergyKind::Salient)
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (grown.carved, grown.image.dimensions()),
+        (Some((w + 6, h)), (w + 10, h))
+    );
+    // Refused: over 100, or with an object removal.
+    let err = resize(&image, &with(101)).unwrap_err();
+    assert!(
+        matches!(err, seam_carver::Error::AmountOutOfRange { amount: 101 }),
+        "{err}"
+    );
+    let object = blob(&image, 3, "object.png");
+    let err = resize(
+        &image,
+        &Request {
+            remove: Some(&object),
+            ..with(50)
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, seam_carver::Error::AmountWithRemoval),
+        "{err}"
+    );
+}

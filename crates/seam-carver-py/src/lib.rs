@@ -69,7 +69,7 @@ type Carried<P, Q> = (Buffer<P>, Option<Buffer<Q>>, Vec<Taken>);
 /// size reached, the kept area carried along; height-first by carving the transpose.
 /// `data`, the same picture in another sample type (an array of floats or wide
 /// integers, which `image` is the 0..255 reading of), gets the same seams.
-fn carve<P: Pixel<Subpixel = u8> + 'static, Q: Pixel>(
+fn carve<P: Pixel<Subpixel = u8> + 'static, Q: Pixel + 'static>(
     image: Buffer<P>,
     data: Option<Buffer<Q>>,
     spec: &Spec,
@@ -477,7 +477,7 @@ fn resize(
 /// `wide` values) of `P` pixels: the result's size, bytes, values and seams.
 type Outcome = (u32, u32, Vec<u8>, Option<Vec<f64>>, Vec<Taken>);
 
-fn carve_raw<P: Pixel<Subpixel = u8> + 'static, Q: Pixel<Subpixel = f64>>(
+fn carve_raw<P: Pixel<Subpixel = u8> + 'static, Q: Pixel<Subpixel = f64> + 'static>(
     width: u32,
     height: u32,
     bytes: Vec<u8>,

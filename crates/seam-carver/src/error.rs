@@ -126,6 +126,15 @@ pub enum Error {
     /// Keeping the size was asked without an object to remove.
     #[error("keeping the size needs an object to remove")]
     KeepSizeWithoutRemoval,
+    /// The share of a resize done by seams is over 100 %.
+    #[error("an amount of {amount} %: the share of the change done by seams is 0 to 100 %")]
+    AmountOutOfRange {
+        /// The amount asked.
+        amount: u8,
+    },
+    /// An amount under 100 % was asked for an object removal, which seams alone do.
+    #[error("an object removal is done by seams alone: the amount must be 100 %")]
+    AmountWithRemoval,
     /// A mask's size differs from the image's.
     #[error(
         "mask {mask} is {mask_width}x{mask_height} but the image is {width}x{height}; a mask must match the image's size"

@@ -32,6 +32,9 @@ pub struct Carved<P: Pixel = Rgb<u8>> {
     pub energy: Vec<u16>,
     /// The input's width and height.
     pub input: (u32, u32),
+    /// With [`Request::amount`] under 100: the size the seams reached, from which the
+    /// image was then scaled to its final size.
+    pub carved: Option<(u32, u32)>,
 }
 
 impl<P: Pixel> Carved<P> {
@@ -48,7 +51,7 @@ impl<P: Pixel> Carved<P> {
     /// assert_eq!(moved.dimensions(), (15, 8));
     /// # Ok::<(), seam_carver::Error>(())
     /// ```
-    pub fn apply_to<Q: Pixel>(&self, image: &Buffer<Q>) -> Result<Buffer<Q>> {
+    pub fn apply_to<Q: Pixel + 'static>(&self, image: &Buffer<Q>) -> Result<Buffer<Q>> {
         let (width, height) = image.dimensions();
         if (width, height) != self.input {
             return Err(Error::MaskSize {
@@ -59,7 +62,11 @@ impl<P: Pixel> Carved<P> {
                 height: self.input.1,
             });
         }
-        Ok(pixels::replay(image.clone(), &self.seams, &self.horizontal))
+        let replayed = pixels::replay(image.clone(), &self.seams, &self.horizontal);
+        Ok(match self.carved {
+            Some(_) => crate::scale(&replayed, self.image.width(), self.image.height()),
+            None => replayed,
+        })
     }
 }
 
@@ -98,6 +105,11 @@ pub struct Request<'a> {
     pub remove: Option<&'a Mask>,
     /// After an object removal, insert as many seams as were removed.
     pub keep_size: bool,
+    /// The share, in percent (0 to 100), of the change in each axis done by seams; the
+    /// rest is plain scaling ([`scale`](crate::scale)) after the carve, as Photoshop's
+    /// Content-Aware Scale's "Amount" blends the two. 100 (the default): seams alone; 0:
+    /// plain scaling. Not with an object removal.
+    pub amount: u8,
     /// The most seams one insertion pass inserts, as a share of the width then (at
     /// least one, at most the width less one); `None`: the width less one, so that
     /// growth up to about twice the width is one pass. The `seam-carving` Python
@@ -137,6 +149,7 @@ impl<'a> Request<'a> {
             skin: None,
             remove: None,
             keep_size: false,
+            amount: 100,
             step_ratio: None,
             threads: crate::parallel::available(),
         }
@@ -176,6 +189,14 @@ impl<'a> Request<'a> {
         if self.keep_size && self.remove.is_none() {
             return Err(Error::KeepSizeWithoutRemoval);
         }
+        if self.amount > 100 {
+            return Err(Error::AmountOutOfRange {
+                amount: self.amount,
+            });
+        }
+        if self.amount < 100 && self.remove.is_some() {
+            return Err(Error::AmountWithRemoval);
+        }
         let too_small = |axis, operation| Error::TooSmall {
             width,
             height,
@@ -200,6 +221,27 @@ impl<'a> Request<'a> {
         Ok(())
     }
 
+    /// The size the seams reach for an image of `width` x `height`: the target, or with
+    /// an [`amount`](Request::amount) under 100 that share of the way to it (rounded half
+    /// away from the image's size), from which the image is then scaled.
+    ///
+    /// ```
+    /// let request = seam_carver::Request { amount: 60, ..seam_carver::Request::to(500, 300) };
+    /// assert_eq!(request.carve_to(600, 400), (540, 340));
+    /// assert_eq!(seam_carver::Request::to(500, 300).carve_to(600, 400), (500, 300));
+    /// ```
+    pub fn carve_to(&self, width: u32, height: u32) -> (u32, u32) {
+        if self.amount >= 100 || self.remove.is_some() {
+            return (self.width, self.height);
+        }
+        let part = |from: u32, to: u32| {
+            let change = i64::from(to) - i64::from(from);
+            let share = (change.abs() * i64::from(self.amount) + 50) / 100;
+            (i64::from(from) + change.signum() * share) as u32
+        };
+        (part(width, self.width), part(height, self.height))
+    }
+
     /// Seams this request takes from an image of `width` x `height`, or for an object
     /// removal a lower bound (the most masked pixels in one row), for progress reports.
     pub fn seams(&self, width: u32, height: u32) -> u32 {
@@ -208,9 +250,9 @@ impl<'a> Request<'a> {
                 let most = mask.widest_row();
                 if self.keep_size { 2 * most } else { most }
             }
-            None => self.width.abs_diff(width),
+            None => self.carve_to(width, height).0.abs_diff(width),
         };
-        vertical + self.height.abs_diff(height)
+        vertical + self.carve_to(width, height).1.abs_diff(height)
     }
 }
 
@@ -298,7 +340,17 @@ where
     I: GenericImageView,
     I::Pixel: 'static,
 {
-    let carved = carve_rgb(&pixels::measured(image), request, &mut progress)?;
+    let (width, height) = image.dimensions();
+    request.check(width, height)?;
+    // With an amount under 100, the seams reach part of the way; scaling does the rest.
+    let carve_to = request.carve_to(width, height);
+    let partial = Request {
+        width: carve_to.0,
+        height: carve_to.1,
+        amount: 100,
+        ..*request
+    };
+    let carved = carve_rgb(&pixels::measured(image), &partial, &mut progress)?;
     // 8-bit RGB is what was carved: its pixels are the result. Any other type is given
     // the same seams.
     let carved_image: Box<dyn std::any::Any> = Box::new(carved.image);
@@ -306,12 +358,19 @@ where
         Ok(same) => *same,
         Err(_) => pixels::replay(pixels::buffer(image), &carved.seams, &carved.horizontal),
     };
+    let target = (request.width, request.height);
+    let (image, carved_to) = if carve_to == target || request.remove.is_some() {
+        (result, None)
+    } else {
+        (crate::scale(&result, target.0, target.1), Some(carve_to))
+    };
     Ok(Carved {
-        image: result,
+        image,
         seams: carved.seams,
         horizontal: carved.horizontal,
         energy: carved.energy,
         input: carved.input,
+        carved: carved_to,
     })
 }
 
@@ -354,6 +413,7 @@ fn carve_rgb(
         horizontal,
         energy,
         input: (width, height),
+        carved: None,
     })
 }
 
