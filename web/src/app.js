@@ -110,7 +110,10 @@ function showProgress(event) {
     bar.value = event.done;
     state.progress.push([event.done, event.total, event.left_s]);
     const left = event.left_s === null || event.done === event.total ? "" : `, ${timeLeft(event.left_s)}`;
-    $("status").textContent = `seam ${event.done} of ${event.total}${left}`;
+    $("status").textContent =
+      event.done === event.total
+        ? `all ${event.total} seams done: drawing and encoding the pictures…`
+        : `seam ${event.done} of ${event.total}${left}`;
   }
 }
 
@@ -217,6 +220,7 @@ async function load(file) {
   state.explore = null;
   $("explore-figure").hidden = true;
   $("explore-slider").disabled = true;
+  $("explore-status").textContent = "";
   for (const id of ["result", "annotated-figure", "gradients-figure"]) $(id).hidden = true;
   showError(null);
   busy(true, `reading ${state.file.name}…`);
@@ -299,7 +303,7 @@ function brushAt(event) {
   const y = ((event.clientY - rect.top) * maskCanvas.height) / rect.height;
   const mode = document.querySelector('input[name="brush"]:checked').value;
   const radius = (Number($("brush-size").value) / 2) * (maskCanvas.width / rect.width);
-  const context = maskCanvas.getContext("2d");
+  const context = maskCanvas.getContext("2d", { willReadFrequently: true });
   context.globalCompositeOperation = mode === "erase" ? "destination-out" : "source-over";
   context.fillStyle = mode === "remove" ? "rgb(230, 0, 0)" : "rgb(0, 200, 0)";
   context.beginPath();
@@ -327,7 +331,7 @@ function markRectangle() {
   showError(null);
   const [x, y, w, h] = numbers;
   const mode = document.querySelector('input[name="brush"]:checked').value;
-  const context = maskCanvas.getContext("2d");
+  const context = maskCanvas.getContext("2d", { willReadFrequently: true });
   context.globalCompositeOperation = mode === "erase" ? "destination-out" : "source-over";
   context.fillStyle = mode === "remove" ? "rgb(230, 0, 0)" : "rgb(0, 200, 0)";
   context.fillRect(x, y, w, h);
@@ -336,14 +340,14 @@ $("add-rect").addEventListener("click", markRectangle);
 $("rect").addEventListener("keydown", (e) => e.key === "Enter" && markRectangle());
 
 $("clear-mask").addEventListener("click", () => {
-  maskCanvas.getContext("2d").clearRect(0, 0, maskCanvas.width, maskCanvas.height);
+  maskCanvas.getContext("2d", { willReadFrequently: true }).clearRect(0, 0, maskCanvas.width, maskCanvas.height);
 });
 
 /** The painted masks as white-on-black PNGs: [[name, bytes]] for those painted. */
 async function masks() {
   const { width, height } = maskCanvas;
   if (!width) return [];
-  const painted = maskCanvas.getContext("2d").getImageData(0, 0, width, height).data;
+  const painted = maskCanvas.getContext("2d", { willReadFrequently: true }).getImageData(0, 0, width, height).data;
   const out = [];
   for (const [kind, isKind] of [
     ["protect", (r, g) => g > r],
@@ -422,6 +426,14 @@ function seamArgs() {
   const fallback = rule === "imageproc" ? "backward" : "salient";
   return [...(energy === fallback ? [] : ["--energy", energy]), "--seams", rule];
 }
+
+// Skin is found around faces: "protect skin too" includes "protect faces".
+$("protect-skin").addEventListener("change", () => {
+  if ($("protect-skin").checked) $("protect-faces").checked = true;
+});
+$("protect-faces").addEventListener("change", () => {
+  if (!$("protect-faces").checked) $("protect-skin").checked = false;
+});
 
 // The example's rule comes with the example's energy.
 $("rule").addEventListener("change", () => {

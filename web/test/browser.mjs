@@ -180,7 +180,9 @@ try {
   }
   const skinCaption = await page.textContent("#result-caption");
   check(/1 face and [1-9]\d* pixels of skin kept whole/.test(skinCaption), `protect skin: the caption counts it (${skinCaption})`);
-  await page.uncheck("#protect-skin");
+  check(await page.isChecked("#protect-faces"), "ticking protect skin ticks protect faces (skin is found around faces)");
+  await page.uncheck("#protect-faces");
+  check(!(await page.isChecked("#protect-skin")), "unticking protect faces unticks protect skin");
 
   // 1d. After a carve the focus is back on Carve (not lost to the page), and carving
   // again keeps as many blob URLs alive as one carve needs (the old ones are revoked).
@@ -318,6 +320,15 @@ try {
   });
   await andWait(page, () =>
     page.setInputFiles("#file", { name: "large.png", mimeType: "image/png", buffer: Buffer.from(large) }),
+  );
+  // A photo wider than the window is fitted to the pictures' column: no sideways scroll.
+  const fitted = await page.evaluate(() => [
+    Math.round(document.getElementById("original").getBoundingClientRect().width),
+    window.seamCarver.overflow(),
+  ]);
+  check(
+    fitted[0] < 1500 && fitted[1] <= 0,
+    `a 2400-pixel-wide photo is fitted to the column (${fitted[0]} px wide, ${fitted[1]} px too wide)`,
   );
   const started = Date.now();
   await carveWith(page, { width: "50%" });
