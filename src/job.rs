@@ -224,8 +224,8 @@ pub const GUIDED_BYTES_PER_PIXEL: u64 = 48;
 
 /// Bytes budgeted per input pixel for a carve that changes the height too (`--height`, a
 /// `WxH` geometry, `--aspect`), whose horizontal seams are taken from a transposed copy:
-/// a 16 MP photo to 98 % x 99 %, all artifacts, runs in 576 MiB and, with `--amount 50`,
-/// traps in 576 and runs in 640 MiB (measured on wasmtime with its memory capped).
+/// a 16 MP photo to 98 % x 99 %, all artifacts, traps in 512 MiB and runs in 576 MiB, and
+/// with `--amount 50` runs in 640 MiB (measured on wasmtime with its memory capped).
 pub const TWO_AXIS_BYTES_PER_PIXEL: u64 = 36;
 
 /// The bytes per input pixel a job with these carving `options` is given: guided carves
