@@ -76,8 +76,9 @@ pub struct Args {
     /// Target width: pixels (500), a change (-100) or a percentage (83%); or a geometry
     /// WxH (500x300, 50%x100%, x300) setting both axes. Larger than the image inserts
     /// seams. After it, as ImageMagick's: > only shrinks ('1200x800>': a batch's larger
-    /// photos carved down, smaller ones left as they are), < only enlarges (quote them
-    /// in a shell). Default: remove width/6 columns, as the Bacalhau example does.
+    /// photos carved down, smaller ones left as they are), < only enlarges, ^ fills
+    /// ('800x800^': scaled to cover the box, then the overflow carved; quote them in a
+    /// shell). Default: remove width/6 columns, as the Bacalhau example does.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub width: Option<SizeArg>,
 
@@ -345,11 +346,12 @@ impl Args {
                 let direction = match (dw, dh) {
                     (d, Direction::Either) | (Direction::Either, d) => d,
                     (a, b) if a == b => a,
-                    _ => {
-                        return Err(
-                            "--width and --height ask for > (only shrink) and < (only enlarge): give one"
-                                .to_string(),
-                        );
+                    (a, b) => {
+                        return Err(format!(
+                            "--width and --height end in {} and {}: give one of >, < and ^",
+                            a.suffix(),
+                            b.suffix()
+                        ));
                     }
                 };
                 Ok((w, h, direction))
@@ -379,8 +381,11 @@ impl Args {
         };
         // Whether the request can enlarge is known here only for relative sizes; an
         // absolute one is checked against each image (the library's `Request::check`).
+        if direction == Direction::Fill && (width.is_none() || height.is_none()) {
+            return Err("^ fills a box: give both its sides, as WxH^ (800x800^)".to_string());
+        }
         let grows = |spec: Option<SizeSpec>| match spec {
-            _ if direction == Direction::ShrinkOnly => false,
+            _ if matches!(direction, Direction::ShrinkOnly | Direction::Fill) => false,
             Some(SizeSpec::Percent(p)) => p > 100.0,
             Some(SizeSpec::Relative(n)) => n > 0,
             _ => false,

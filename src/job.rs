@@ -249,6 +249,21 @@ pub fn bytes_per_pixel(options: &[String], guided: bool) -> u64 {
     }
 }
 
+/// With a `^` geometry (`800x800^`) among `options`: the most pixels the module accepts
+/// (`--max-pixels`, else its default), which a scaled image may reach; else `None`.
+pub fn fill_limit(options: &[String]) -> Option<u64> {
+    let mut rest = options.iter();
+    let (mut fill, mut most) = (false, crate::pipeline::DEFAULT_MAX_PIXELS);
+    while let Some(arg) = rest.next() {
+        match flag_value(arg, &mut rest, &["--width", "--height", "--max-pixels"]) {
+            Some(("--max-pixels", Some(n))) => most = n.trim().parse().unwrap_or(most),
+            Some((_, Some(v))) => fill |= v.trim_end().ends_with('^'),
+            _ => {}
+        }
+    }
+    fill.then_some(most)
+}
+
 /// Fixed memory for the module itself, its stack and allocator slack.
 pub const BASE_MEMORY: u64 = 64 << 20;
 
@@ -840,6 +855,12 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
         let mut arguments = Vec::new();
         let mut given = Vec::new();
         let largest = group.iter().map(|p| p.pixels).max().unwrap_or(0);
+        // A `^` geometry scales an image up to cover its box first: budget for the most
+        // pixels the module accepts.
+        let largest = match fill_limit(&options) {
+            Some(most) => largest.max(most),
+            None => largest,
+        };
         for item in group {
             sources.push(item.source);
             arguments.push(item.name);
@@ -1138,6 +1159,15 @@ mod tests {
             )
         };
         assert_eq!(per(&["--width", "80%"], false), plain);
+        let fill = |options: &[&str]| {
+            fill_limit(&options.iter().map(|o| o.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(fill(&["--width", "800x800^"]), Some(16_000_000));
+        assert_eq!(
+            fill(&["--width=800x800^", "--max-pixels", "4000000"]),
+            Some(4_000_000)
+        );
+        assert_eq!(fill(&["--width", "800x800>"]), None);
         assert_eq!(per(&["--width=80%", "--amount", "50"], false), plain);
         for two_axes in [
             &["--height", "90%"][..],

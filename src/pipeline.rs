@@ -358,6 +358,8 @@ pub struct Plan {
     pub animated: bool,
     /// What was found in it to keep out of every seam.
     pub found: Found,
+    /// With `^`: the input's own size, from which `image` was scaled to cover the box.
+    pub scaled_from: Option<(u32, u32)>,
 }
 
 /// What was found in an image to keep whole (with [`Options::faces`]).
@@ -422,8 +424,15 @@ impl Plan {
                 options.amount
             )
         };
+        let filled = match self.scaled_from {
+            Some((fw, fh)) => format!(
+                "{fw}x{fh} scaled to {w}x{h} to fill {}x{}, ",
+                self.width, self.height
+            ),
+            None => String::new(),
+        };
         format!(
-            "{w}x{h} -> {}x{}, {what}{scaling}{frames}{}",
+            "{filled}{w}x{h} -> {}x{}, {what}{scaling}{frames}{}",
             self.width,
             self.height,
             self.protecting(options)
@@ -516,14 +525,14 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
     let decoded = decode_oriented(bytes, format_by_name(name), options.max_pixels)?;
     // Transparent pixels show the background, as a viewer shows them; the example's
     // rule keeps the colours stored under them, as the example's code did.
-    let alpha = (options.background == Background::Keep && decoded.color().has_alpha())
+    let mut alpha = (options.background == Background::Keep && decoded.color().has_alpha())
         .then(|| decoded.to_rgba8());
-    let image = match (options.rule, options.background) {
+    let mut image = match (options.rule, options.background) {
         (SeamRule::Imageproc, _) => decoded.into_rgb8(),
         (SeamRule::Optimal, Background::Over(colour)) => over_background(&decoded, colour),
         (SeamRule::Optimal, Background::Keep) => over_background(&decoded, [255; 3]),
     };
-    let (w, h) = image.dimensions();
+    let (mut w, mut h) = image.dimensions();
     let (width, height) = match options.aspect {
         Some((aspect, enlarge)) => aspect.fit(w, h, enlarge),
         None => (
@@ -531,14 +540,26 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
             options.direction.apply(h, options.target_height(h)?),
         ),
     };
-    let pixels = width as u64 * height as u64;
-    if pixels > options.max_pixels {
-        return Err(Error::ResultTooLarge {
-            width,
-            height,
-            max: options.max_pixels,
-        });
+    // `^`: scaled first to cover the box, keeping its shape; the overflow is carved.
+    let fill = (options.direction == Direction::Fill)
+        .then(|| Direction::fill(w, h, width, height))
+        .flatten();
+    for (x, y) in [Some((width, height)), fill].into_iter().flatten() {
+        if x as u64 * y as u64 > options.max_pixels {
+            return Err(Error::ResultTooLarge {
+                width: x,
+                height: y,
+                max: options.max_pixels,
+            });
+        }
     }
+    let scaled_from = fill.map(|(sw, sh)| {
+        image = seam_carver::scale(&image, sw, sh);
+        alpha = alpha.as_ref().map(|a| seam_carver::scale(a, sw, sh));
+        let from = (w, h);
+        (w, h) = (sw, sh);
+        from
+    });
     let faces = options
         .faces
         .as_ref()
@@ -565,6 +586,7 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
         height,
         animated: is_animated(bytes),
         found,
+        scaled_from,
     })
 }
 
@@ -768,6 +790,7 @@ pub fn render(
                 }),
                 skin_pixels: plan.found.skin.as_ref().map(Mask::count),
                 amount: (options.amount < 100).then_some(options.amount),
+                scaled_from: plan.scaled_from.map(|(w, h)| [w, h]),
                 carved_size: result.carved.map(|(w, h)| [w, h]),
                 seams: result
                     .seams

@@ -2268,3 +2268,69 @@ fn amount_0_is_plain_scaling_and_100_is_the_carve() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn fill_scales_to_cover_the_box_then_carves_the_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = bin()
+        .arg(golden_input("chelsea.png"))
+        .arg(golden_input("camera.png"))
+        .args(["--width", "40x40^", "-j", "1", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    // chelsea, 72x48: scaled to 60x40 (the height binds), then 20 columns carved.
+    assert!(
+        stderr.contains("72x48 scaled to 60x40 to fill 40x40, 60x40 -> 40x40, removing 20 seams"),
+        "{stderr}"
+    );
+    let report: SeamsReport =
+        serde_json::from_slice(&fs::read(out.join("chelsea.seams.json")).unwrap()).unwrap();
+    assert_eq!(
+        (
+            report.scaled_from,
+            report.width,
+            report.height,
+            report.seams.len()
+        ),
+        (Some([72, 48]), 60, 40, 20)
+    );
+    let input = image::open(golden_input("chelsea.png")).unwrap().to_rgb8();
+    let want = seam_carver::resize(
+        &seam_carver::scale(&input, 60, 40),
+        &seam_carver::Request::to(40, 40),
+    )
+    .unwrap()
+    .image;
+    let got = image::open(out.join("chelsea.carved.png"))
+        .unwrap()
+        .to_rgb8();
+    assert!(got == want, "the scaled image's carve");
+    // camera, 48x48: scaling alone fills the box.
+    let report: SeamsReport =
+        serde_json::from_slice(&fs::read(out.join("camera.seams.json")).unwrap()).unwrap();
+    assert_eq!(
+        (report.scaled_from, report.seams.len()),
+        (Some([48, 48]), 0)
+    );
+    assert_eq!(
+        image::image_dimensions(out.join("camera.carved.png")).unwrap(),
+        (40, 40)
+    );
+    // A box needs both sides.
+    let one = bin()
+        .arg(golden_input("camera.png"))
+        .args(["--width", "40^", "-o"])
+        .arg(dir.path().join("one"))
+        .output()
+        .unwrap();
+    assert_eq!(one.status.code(), Some(2));
+    assert!(
+        stderr_of(&one).contains("^ fills a box"),
+        "{}",
+        stderr_of(&one)
+    );
+}

@@ -88,8 +88,9 @@ impl FromStr for SizeSpec {
 }
 
 /// Which way a size may change an axis: ImageMagick's geometry flags that mean something
-/// for carving, `>` (only shrink) and `<` (only enlarge), written after a size (`800>`,
-/// `1200x800>`).
+/// for carving, `>` (only shrink), `<` (only enlarge) and `^` (fill: scale to cover the
+/// box, then carve what overflows it), written after a size (`800>`, `1200x800>`,
+/// `800x800^`).
 ///
 /// ```
 /// use seam_carver::Direction;
@@ -97,6 +98,7 @@ impl FromStr for SizeSpec {
 /// assert_eq!(Direction::ShrinkOnly.apply(1000, 800), 800);
 /// assert_eq!(Direction::EnlargeOnly.apply(600, 800), 800);
 /// assert_eq!(Direction::strip("1200x800>"), ("1200x800", Direction::ShrinkOnly));
+/// assert_eq!(Direction::strip("800x800^"), ("800x800", Direction::Fill));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Direction {
@@ -107,13 +109,16 @@ pub enum Direction {
     ShrinkOnly,
     /// `<`: an axis shorter than its target is lengthened; a longer one is left as it is.
     EnlargeOnly,
+    /// `^`: the image is first scaled, keeping its shape, to the smallest size that covers
+    /// the box ([`Direction::fill`]), then the axis that overflows is carved to the box.
+    Fill,
 }
 
 impl Direction {
     /// The length an axis `current` long gets for `target`.
     pub fn apply(self, current: u32, target: u32) -> u32 {
         match self {
-            Direction::Either => target,
+            Direction::Either | Direction::Fill => target,
             Direction::ShrinkOnly => target.min(current),
             Direction::EnlargeOnly => target.max(current),
         }
@@ -126,6 +131,8 @@ impl Direction {
             (rest, Direction::ShrinkOnly)
         } else if let Some(rest) = t.strip_suffix('<') {
             (rest, Direction::EnlargeOnly)
+        } else if let Some(rest) = t.strip_suffix('^') {
+            (rest, Direction::Fill)
         } else {
             (t, Direction::Either)
         }
@@ -137,7 +144,31 @@ impl Direction {
             Direction::Either => "",
             Direction::ShrinkOnly => ">",
             Direction::EnlargeOnly => "<",
+            Direction::Fill => "^",
         }
+    }
+
+    /// For `^`: the size a `width` x `height` image is scaled to, keeping its shape
+    /// (rounded half up), so that it covers `box_width` x `box_height` with one side
+    /// exactly the box's; `None` when that is its own size.
+    ///
+    /// ```
+    /// use seam_carver::Direction;
+    /// assert_eq!(Direction::fill(600, 400, 300, 300), Some((450, 300)));
+    /// assert_eq!(Direction::fill(600, 400, 800, 800), Some((1200, 800)));
+    /// assert_eq!(Direction::fill(600, 400, 600, 300), None);
+    /// ```
+    pub fn fill(width: u32, height: u32, box_width: u32, box_height: u32) -> Option<(u32, u32)> {
+        let (w, h) = (u64::from(width), u64::from(height));
+        let (bw, bh) = (u64::from(box_width), u64::from(box_height));
+        let round = |n: u64, d: u64| ((2 * n + d) / (2 * d)).min(u64::from(u32::MAX)) as u32;
+        let size = if bw * h >= bh * w {
+            // The width binds: scale by box_width / width.
+            (box_width, round(h * bw, w).max(box_height))
+        } else {
+            (round(w * bh, h).max(box_width), box_height)
+        };
+        (size != (width, height)).then_some(size)
     }
 }
 
