@@ -86,10 +86,7 @@ impl<W: Write> JsonLines<W> {
 
     /// Writes one event.
     pub fn emit(&mut self, event: &Event) {
-        if let Ok(line) = serde_json::to_string(event) {
-            let _ = writeln!(self.out, "{line}");
-            let _ = self.out.flush();
-        }
+        write_event(&mut self.out, event);
     }
 
     /// The run's last event.
@@ -105,6 +102,15 @@ impl<W: Write> JsonLines<W> {
     /// The stream written to.
     pub fn into_inner(self) -> W {
         self.out
+    }
+}
+
+/// Writes `event` as a line of `out` (the stream apart from the reporter's other fields,
+/// so that an event can borrow them).
+fn write_event(out: &mut impl Write, event: &Event) {
+    if let Ok(line) = serde_json::to_string(event) {
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
     }
 }
 
@@ -128,13 +134,14 @@ impl<W: Write> Reporter for JsonLines<W> {
         self.input = name(path);
         self.pace = Pace::start();
         self.next = 0;
-        let input = std::mem::take(&mut self.input);
-        self.emit(&Event::Started {
-            input: &input,
-            plan,
-            seams,
-        });
-        self.input = input;
+        write_event(
+            &mut self.out,
+            &Event::Started {
+                input: &self.input,
+                plan,
+                seams,
+            },
+        );
     }
 
     fn progress(&mut self, done: u32, total: u32) {
@@ -143,15 +150,16 @@ impl<W: Write> Reporter for JsonLines<W> {
             return;
         }
         self.next = done + total.div_ceil(100).max(1);
-        let input = std::mem::take(&mut self.input);
-        self.emit(&Event::Seam {
-            input: &input,
-            done,
-            total,
-            elapsed_s: round(self.pace.elapsed()),
-            left_s: left.map(round),
-        });
-        self.input = input;
+        write_event(
+            &mut self.out,
+            &Event::Seam {
+                input: &self.input,
+                done,
+                total,
+                elapsed_s: round(self.pace.elapsed()),
+                left_s: left.map(round),
+            },
+        );
     }
 
     fn finished(&mut self, path: &Path, files: &[WrittenFile]) {

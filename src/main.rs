@@ -36,7 +36,7 @@ struct Stderr {
     quiet: bool,
     tty: bool,
     next_report: u32,
-    carving_since: Instant,
+    /// The current carve's start and pace.
     pace: Pace,
     timing: Option<Timing>,
 }
@@ -84,7 +84,6 @@ impl Reporter for Stderr {
 
     fn started(&mut self, path: &Path, plan: &str, _seams: u32) {
         self.next_report = 0;
-        self.carving_since = Instant::now();
         self.pace = Pace::start();
         if let Some(t) = &mut self.timing {
             t.started = Some(Instant::now());
@@ -100,7 +99,7 @@ impl Reporter for Stderr {
         let left = self.pace.left(done, total);
         // Seam progress only for a carve still going after a second: a quick one would
         // just flicker.
-        if self.quiet || self.carving_since.elapsed() < PROGRESS_AFTER {
+        if self.quiet || self.pace.elapsed() < PROGRESS_AFTER.as_secs_f64() {
             return;
         }
         let left = match left {
@@ -229,7 +228,6 @@ fn main() {
         quiet: args.quiet || events.is_some(),
         tty: std::io::stderr().is_terminal(),
         next_report: 0,
-        carving_since: Instant::now(),
         pace: Pace::start(),
         // Phases are told apart only when inputs are carved one at a time.
         timing: (std::env::var_os("SEAM_CARVER_TIMING").is_some_and(|v| v == "1") && jobs == 1)

@@ -245,14 +245,15 @@ impl<'a> Request<'a> {
     /// Seams this request takes from an image of `width` x `height`, or for an object
     /// removal a lower bound (the most masked pixels in one row), for progress reports.
     pub fn seams(&self, width: u32, height: u32) -> u32 {
+        let (to_width, to_height) = self.carve_to(width, height);
         let vertical = match self.remove {
             Some(mask) => {
                 let most = mask.widest_row();
                 if self.keep_size { 2 * most } else { most }
             }
-            None => self.carve_to(width, height).0.abs_diff(width),
+            None => to_width.abs_diff(width),
         };
-        vertical + self.carve_to(width, height).1.abs_diff(height)
+        vertical + to_height.abs_diff(height)
     }
 }
 
@@ -359,7 +360,7 @@ where
         Err(_) => pixels::replay(pixels::buffer(image), &carved.seams, &carved.horizontal),
     };
     let target = (request.width, request.height);
-    let (image, carved_to) = if carve_to == target || request.remove.is_some() {
+    let (image, carved_to) = if carve_to == target {
         (result, None)
     } else {
         (crate::scale(&result, target.0, target.1), Some(carve_to))

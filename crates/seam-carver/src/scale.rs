@@ -2,7 +2,7 @@
 //! (radius 3) resampling, the `image` crate's `imageops::resize`, whose arithmetic is
 //! plain `f32` and so the same on every platform.
 
-use image::{ImageBuffer, Pixel, imageops};
+use image::{Pixel, imageops};
 
 use crate::pixels::Buffer;
 
@@ -22,7 +22,5 @@ where
     if image.dimensions() == (width, height) {
         return image.clone();
     }
-    let scaled: ImageBuffer<P, Vec<P::Subpixel>> =
-        imageops::resize(image, width, height, imageops::FilterType::Lanczos3);
-    scaled
+    imageops::resize(image, width, height, imageops::FilterType::Lanczos3)
 }

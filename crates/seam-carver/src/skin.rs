@@ -108,6 +108,16 @@ fn tone(
 
 /// The skin around `faces` in `image` (see the module's rule), as a mask named "skin".
 pub(crate) fn mask<I: GenericImageView>(image: &I, faces: &[Face]) -> Mask {
+    // No face, no skin: a batch's photos without people cost nothing here.
+    if faces.is_empty() {
+        let (width, height) = image.dimensions();
+        return Mask::from_bits(
+            "skin",
+            width,
+            height,
+            vec![false; width as usize * height as usize],
+        );
+    }
     let rgb = crate::pixels::measured(image);
     let (width, height) = rgb.dimensions();
     let (w, h) = (width as usize, height as usize);
