@@ -171,7 +171,27 @@ fn removed_energy(
             })
             .collect()
     };
-    let m = marks(&along("vertical"), &along("horizontal"), w, h, options.rule);
+    // The order the report lists them in, as runs of one axis.
+    let mut order: Vec<(seam_carver::Axis, u32)> = Vec::new();
+    for seam in &report.seams {
+        let axis = if seam.orientation == "vertical" {
+            seam_carver::Axis::Width
+        } else {
+            seam_carver::Axis::Height
+        };
+        match order.last_mut() {
+            Some((last, n)) if *last == axis => *n += 1,
+            _ => order.push((axis, 1)),
+        }
+    }
+    let m = marks(
+        &along("vertical"),
+        &along("horizontal"),
+        &order,
+        w,
+        h,
+        options.rule,
+    );
     Some(
         m.removed
             .iter()

@@ -10,7 +10,9 @@ use crate::batch::load_mask;
 use crate::output::Artifact;
 use crate::partition::Partition;
 use crate::pipeline::{Background, Options};
-use seam_carver::{Aspect, Direction, EnergyKind, FaceDetector, SeamRule, SizeSpec, Unsupported};
+use seam_carver::{
+    Aspect, Direction, EnergyKind, FaceDetector, Order, SeamRule, SizeSpec, Unsupported,
+};
 
 const AFTER_HELP: &str = "\
 OUTPUTS (flat, in the output directory, for each input NAME.EXT):
@@ -82,8 +84,8 @@ pub struct Args {
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub width: Option<SizeArg>,
 
-    /// Target height, reached by removing or inserting horizontal seams after the
-    /// vertical ones: pixels (300), a change (-50) or a percentage (90%), or a geometry
+    /// Target height, reached by removing or inserting horizontal seams (after the
+    /// vertical ones, unless --order says otherwise): pixels (300), a change (-50) or a percentage (90%), or a geometry
     /// WxH as for --width. Default: keep the height. Giving only --height keeps the width.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub height: Option<SizeArg>,
@@ -104,6 +106,16 @@ pub struct Args {
     /// With --aspect: reach the shape by inserting seams instead of removing them.
     #[arg(long, requires = "aspect")]
     pub enlarge: bool,
+
+    /// When both axes change, the order of their seams: `width-first` (every vertical
+    /// seam, then the horizontal ones, as liblqr does), `height-first`, `interleaved`
+    /// (the axes in turns, at most 8 rounds each) or `optimal` (the order of least total
+    /// seam cost, Avidan and Shamir's transport map over at most 8 rounds an axis;
+    /// never costlier than width- or height-first, and about 11 times slower). An axis
+    /// that grows is grown after the other's removals, except in width- and
+    /// height-first.
+    #[arg(long, value_name = "ORDER", default_value = "width-first")]
+    pub order: Order,
 
     /// How seams are traced: `optimal` (true minimum-cost seams) or `imageproc`
     /// (imageproc 0.27's drifting seams, byte-identical to the Bacalhau example).
@@ -430,6 +442,7 @@ impl Args {
             remove: None,
             keep_size: self.keep_size,
             amount: self.amount,
+            order: self.order,
             mask_files: Vec::new(),
             artifacts,
             max_pixels: self.max_pixels,

@@ -192,7 +192,11 @@ pub struct SeamsReport {
     /// which the image was scaled to `output_width` x `output_height`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carved_size: Option<[u32; 2]>,
-    /// The seams, in removal order.
+    /// With `--order` other than `width-first`, when both axes changed: the order asked
+    /// for (`height-first`, `interleaved`, `optimal`); `seams` lists them as taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+    /// The seams, in the order they were taken.
     pub seams: Vec<SeamRecord>,
 }
 

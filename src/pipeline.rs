@@ -14,8 +14,8 @@ use seam_carver::annotate::{
     Marks, draw_seams, gradients, grayscale, marks, outline, outline_mask,
 };
 use seam_carver::{
-    Aspect, Direction, EnergyKind, Face, FaceDetector, Mask, Request, SeamRule, SizeSpec,
-    resize_with_progress,
+    Aspect, Axis, Direction, EnergyKind, Face, FaceDetector, Mask, Order, Request, SeamRule,
+    SizeSpec, resize_with_progress,
 };
 
 use crate::error::{Error, Result};
@@ -32,8 +32,7 @@ pub struct Options {
     /// unless a height or an object removal is asked for, which leave the width alone.
     /// Larger than the image inserts seams.
     pub width: Option<SizeSpec>,
-    /// Target height, reached by removing or inserting horizontal seams after the
-    /// vertical ones.
+    /// Target height, reached by removing or inserting horizontal seams.
     pub height: Option<SizeSpec>,
     /// A shape to reach instead of `width` and `height`, and whether by inserting seams.
     pub aspect: Option<(Aspect, bool)>,
@@ -57,6 +56,8 @@ pub struct Options {
     /// The share (percent) of the change done by seams, the rest by scaling
     /// ([`Request::amount`]).
     pub amount: u8,
+    /// The order of the two axes' seams when both change ([`Request::order`]).
+    pub order: Order,
     /// The files `protect` and `remove` were read from: a batch does not carve them.
     pub mask_files: Vec<PathBuf>,
     /// Which artifacts to write.
@@ -103,6 +104,7 @@ impl Default for Options {
             remove: None,
             keep_size: false,
             amount: 100,
+            order: Order::default(),
             mask_files: Vec::new(),
             artifacts: Artifact::ALL.into_iter().collect(),
             max_pixels: DEFAULT_MAX_PIXELS,
@@ -335,6 +337,7 @@ impl Options {
             remove: self.remove.as_ref(),
             keep_size: self.keep_size,
             amount: self.amount,
+            order: self.order,
             step_ratio: None,
             threads: self.threads,
         }
@@ -400,9 +403,8 @@ impl Plan {
             );
         }
         // With --amount under 100 the seams go part of the way, then scaling.
-        let (cw, ch) = options
-            .request(self.width, self.height, &self.found)
-            .carve_to(w, h);
+        let request = options.request(self.width, self.height, &self.found);
+        let (cw, ch) = request.carve_to(w, h);
         let removing = w.saturating_sub(cw) + h.saturating_sub(ch);
         let inserting = cw.saturating_sub(w) + ch.saturating_sub(h);
         let seams = |n: u32| if n == 1 { "seam" } else { "seams" };
@@ -410,6 +412,16 @@ impl Plan {
             (r, 0) => format!("removing {r} {}", seams(r)),
             (0, i) => format!("inserting {i} {}", seams(i)),
             (r, i) => format!("removing {r} and inserting {i} {}", seams(i)),
+        };
+        let order = match options.order {
+            _ if cw == w || ch == h => String::new(),
+            Order::WidthFirst => String::new(),
+            Order::HeightFirst => ", height first".to_string(),
+            Order::Interleaved => ", the axes interleaved".to_string(),
+            Order::Optimal => format!(
+                ", in the order of least cost ({} seams tried)",
+                request.seams(w, h)
+            ),
         };
         let frames = if self.animated {
             " (an animated image: its first frame only)"
@@ -432,7 +444,7 @@ impl Plan {
             None => String::new(),
         };
         format!(
-            "{filled}{w}x{h} -> {}x{}, {what}{scaling}{frames}{}",
+            "{filled}{w}x{h} -> {}x{}, {what}{order}{scaling}{frames}{}",
             self.width,
             self.height,
             self.protecting(options)
@@ -703,6 +715,7 @@ pub fn render(
                 image: RgbImage::new(0, 0),
                 seams: carved.seams,
                 horizontal: carved.horizontal,
+                order: carved.order,
                 energy: carved.energy,
                 input: carved.input,
                 carved: carved.carved,
@@ -722,6 +735,7 @@ pub fn render(
         marks(
             &result.seams,
             &result.horizontal,
+            &result.order,
             width,
             height,
             options.rule,
@@ -792,13 +806,16 @@ pub fn render(
                 amount: (options.amount < 100).then_some(options.amount),
                 scaled_from: plan.scaled_from.map(|(w, h)| [w, h]),
                 carved_size: result.carved.map(|(w, h)| [w, h]),
+                order: (result.order.len() > 1 && options.order != Order::WidthFirst)
+                    .then(|| options.order.name().to_string()),
                 seams: result
-                    .seams
-                    .iter()
-                    .map(|s| ("vertical", s))
-                    .chain(result.horizontal.iter().map(|s| ("horizontal", s)))
-                    .map(|(orientation, s)| SeamRecord {
-                        orientation: orientation.to_string(),
+                    .taken()
+                    .map(|(axis, s)| SeamRecord {
+                        orientation: match axis {
+                            Axis::Width => "vertical",
+                            Axis::Height => "horizontal",
+                        }
+                        .to_string(),
                         inserted: s.inserted.is_some(),
                         pass: s.inserted,
                         cost: s.cost,

@@ -9,11 +9,11 @@ use std::path::Path;
 use assert_cmd::Command;
 use seam_carver_cli::output::{Manifest, SeamsReport, sha256_hex};
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     Command::cargo_bin("seam-carver").unwrap()
 }
 
-fn golden_input(name: &str) -> std::path::PathBuf {
+pub(crate) fn golden_input(name: &str) -> std::path::PathBuf {
     support::root().join("golden/inputs").join(name)
 }
 
@@ -21,7 +21,7 @@ fn manifest(dir: &Path) -> Manifest {
     serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap()
 }
 
-fn stderr_of(output: &std::process::Output) -> String {
+pub(crate) fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 

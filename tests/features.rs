@@ -106,8 +106,14 @@ fn protected_pixels_survive_while_other_seams_exist() {
         req.protect = Some(&protect);
         let got = resize(&image, &req).unwrap();
         assert_eq!(got.horizontal.len() as u32, h / 4, "{name}");
-        let marks =
-            seam_carver::annotate::marks(&got.seams, &got.horizontal, w, h, SeamRule::Optimal);
+        let marks = seam_carver::annotate::marks(
+            &got.seams,
+            &got.horizontal,
+            &got.order,
+            w,
+            h,
+            SeamRule::Optimal,
+        );
         let (cw, ch) = got.image.dimensions();
         assert_eq!(marks.removed.len() as u32, w * h - cw * ch, "{name}");
         for (x, y) in marks.removed {

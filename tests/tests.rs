@@ -16,6 +16,7 @@ mod golden;
 mod imageproc_parity;
 mod job;
 mod malformed;
+mod order;
 mod python;
 mod wasi;
 mod web;

@@ -4,6 +4,7 @@
 use image::{GrayImage, Luma, Pixel, Rgb, RgbImage};
 
 use crate::carve::{Seam, original_columns};
+use crate::error::Axis;
 use crate::faces::Face;
 use crate::mask::Mask;
 use crate::seam::SeamRule;
@@ -55,57 +56,90 @@ pub struct Marks {
     pub inserted: Vec<(u32, u32)>,
 }
 
-/// Maps every seam back to the pixels of the original `width` x `height` image: the
-/// vertical seams (removed ones mapped as `rule` maps them: `Imageproc` as imageproc 0.27's `draw_vertical_seams`
-/// does, which can map two seams onto one column),
-/// then the horizontal seams, which were taken from the image the vertical ones left and
-/// are mapped back exactly through it.
+/// Maps every seam back to the pixels of the original `width` x `height` image, in the
+/// order they were taken ([`crate::Carved::order`]): each run of vertical seams (removed
+/// ones of a first run mapped as `rule` maps them: `Imageproc` as imageproc 0.27's
+/// `draw_vertical_seams` does, which can map two seams onto one column) and of
+/// horizontal seams, each taken from the image the runs before it left and mapped back
+/// exactly through them.
+///
+/// ```
+/// use seam_carver::{Axis, SeamRule, Seam, annotate::marks};
+/// let seam = |path: &[u32]| Seam { path: path.to_vec(), cost: 0, inserted: None };
+/// // A 3x2 image: its middle column, then its bottom row.
+/// let marks = marks(&[seam(&[1, 1])], &[seam(&[1, 1])], &[(Axis::Width, 1), (Axis::Height, 1)], 3, 2, SeamRule::Optimal);
+/// assert_eq!(marks.removed, [(1, 0), (1, 1), (0, 1), (2, 1)]);
+/// ```
 pub fn marks(
     vertical: &[Seam],
     horizontal: &[Seam],
+    order: &[(Axis, u32)],
     width: u32,
     height: u32,
     rule: SeamRule,
 ) -> Marks {
     let mut marks = Marks::default();
-    // The original column of every pixel, row by row, as the vertical seams go.
-    let mut rows: Vec<Vec<u32>> = vec![(0..width).collect(); height as usize];
-    replay(vertical, &mut rows, &mut |y, x, inserted| {
+    // The original pixel at every place of the image as the seams go, row by row.
+    let mut rows: Vec<Vec<(u32, u32)>> = (0..height)
+        .map(|y| (0..width).map(|x| (x, y)).collect())
+        .collect();
+    let mut mark = |(x, y): (u32, u32), inserted: bool| {
         let list = if inserted {
             &mut marks.inserted
         } else {
             &mut marks.removed
         };
-        list.push((x, y as u32));
-    });
-    if rule == SeamRule::Imageproc {
-        // Only removal is possible with this rule; draw it as imageproc does.
-        marks.removed = original_columns(vertical, width, height, rule)
-            .iter()
-            .flat_map(|seam| seam.iter().enumerate().map(|(y, &x)| (x, y as u32)))
-            .collect();
-    }
-    if !horizontal.is_empty() {
-        let columns = rows.first().map_or(0, |row| row.len());
-        // Horizontal seams are vertical seams of the transpose: a line per column.
-        let mut lines: Vec<Vec<u32>> = vec![(0..height).collect(); columns];
-        replay(horizontal, &mut lines, &mut |column, y, inserted| {
-            let pixel = (rows[y as usize][column], y);
-            if inserted {
-                marks.inserted.push(pixel);
-            } else {
-                marks.removed.push(pixel);
+        list.push((x, y));
+    };
+    let (mut across, mut down) = (vertical, horizontal);
+    for (i, &(axis, n)) in order.iter().enumerate() {
+        let n = n as usize;
+        match axis {
+            Axis::Width => {
+                let (run, rest) = across.split_at(n.min(across.len()));
+                across = rest;
+                if i == 0 && rule == SeamRule::Imageproc {
+                    // Only removal is possible with this rule; draw it as imageproc does.
+                    for seam in original_columns(run, width, height, rule) {
+                        for (y, x) in seam.into_iter().enumerate() {
+                            mark((x, y as u32), false);
+                        }
+                    }
+                    replay(run, &mut rows, &mut |_, _, _| {});
+                } else {
+                    replay(run, &mut rows, &mut |_, pixel, inserted| {
+                        mark(pixel, inserted)
+                    });
+                }
             }
-        });
+            Axis::Height => {
+                let (run, rest) = down.split_at(n.min(down.len()));
+                down = rest;
+                // Horizontal seams are vertical seams of the transpose: a line per column.
+                let mut lines = transpose_grid(&rows);
+                replay(run, &mut lines, &mut |_, pixel, inserted| {
+                    mark(pixel, inserted)
+                });
+                rows = transpose_grid(&lines);
+            }
+        }
     }
     marks
+}
+
+/// Rows of a grid as its columns.
+fn transpose_grid<T: Copy>(rows: &[Vec<T>]) -> Vec<Vec<T>> {
+    let width = rows.first().map_or(0, Vec::len);
+    (0..width)
+        .map(|x| rows.iter().map(|row| row[x]).collect())
+        .collect()
 }
 
 /// Replays `seams` on `lines` (for each line of the image, the original position of each
 /// of its pixels), calling `mark(line, original position, inserted)` for every pixel a
 /// seam removes or doubles. Removed seams are taken one by one; the seams of one
 /// insertion pass are all in the coordinates from before the pass.
-fn replay(seams: &[Seam], lines: &mut [Vec<u32>], mark: &mut dyn FnMut(usize, u32, bool)) {
+fn replay<T: Copy>(seams: &[Seam], lines: &mut [Vec<T>], mark: &mut dyn FnMut(usize, T, bool)) {
     let mut i = 0;
     while i < seams.len() {
         let Some(pass) = seams[i].inserted else {
@@ -230,7 +264,8 @@ mod tests {
         // 4x3 image: remove column 1 everywhere, then the middle row of what is left.
         let vertical = [seam(&[1, 1, 1])];
         let horizontal = [seam(&[1, 1, 1])];
-        let marks = marks(&vertical, &horizontal, 4, 3, SeamRule::Optimal);
+        let order = [(Axis::Width, 1), (Axis::Height, 1)];
+        let marks = marks(&vertical, &horizontal, &order, 4, 3, SeamRule::Optimal);
         assert_eq!(
             marks.removed,
             vec![(1, 0), (1, 1), (1, 2), (0, 1), (2, 1), (3, 1)]
@@ -247,7 +282,7 @@ mod tests {
             inserted: Some(n),
         };
         let seams = [pass(1, 2), pass(2, 3), pass(2, 0), seam(&[1])];
-        let marks = marks(&seams, &[], 3, 1, SeamRule::Optimal);
+        let marks = marks(&seams, &[], &[(Axis::Width, 4)], 3, 1, SeamRule::Optimal);
         assert_eq!(marks.inserted, vec![(2, 0), (2, 0), (0, 0)]);
         assert_eq!(marks.removed, vec![(0, 0)]);
     }

@@ -81,6 +81,7 @@ mod faces;
 mod guided;
 mod mask;
 mod names;
+mod order;
 mod parallel;
 mod pixels;
 mod resize;
@@ -98,6 +99,7 @@ pub use faces::Face;
 #[cfg(feature = "faces")]
 pub use faces::FaceDetector;
 pub use mask::Mask;
+pub use order::Order;
 pub use resize::{Carved, MAX_SEAM_LENGTH, Request, resize, resize_with_progress};
 pub use scale::scale;
 pub use seam::SeamRule;

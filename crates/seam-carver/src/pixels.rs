@@ -6,6 +6,7 @@ use image::{GenericImageView, ImageBuffer, Pixel, Primitive, Rgb, RgbImage};
 use num_traits::{NumCast, ToPrimitive};
 
 use crate::carve::Seam;
+use crate::error::Axis;
 
 /// An image buffer of the pixel type `P`, as `image` names them (`RgbaImage`, ...).
 pub(crate) type Buffer<P> = ImageBuffer<P, Vec<<P as Pixel>::Subpixel>>;
@@ -40,15 +41,32 @@ pub(crate) fn buffer<I: GenericImageView>(image: &I) -> Buffer<I::Pixel> {
     ImageBuffer::from_fn(image.width(), image.height(), |x, y| image.get_pixel(x, y))
 }
 
-/// The image a carve's seams make of `image`: the vertical seams (removals, then
-/// insertion passes), then the horizontal ones on the transpose, as [`crate::resize`]
-/// took them.
-pub(crate) fn replay<P: Pixel>(image: Buffer<P>, seams: &[Seam], horizontal: &[Seam]) -> Buffer<P> {
-    let narrowed = vertical(image, seams);
-    if horizontal.is_empty() {
-        return narrowed;
+/// The image a carve's seams make of `image`: runs of vertical seams (removals, then
+/// insertion passes) and of horizontal ones (on the transpose) in `order`, as
+/// [`crate::resize`] took them.
+pub(crate) fn replay<P: Pixel>(
+    mut image: Buffer<P>,
+    seams: &[Seam],
+    horizontal: &[Seam],
+    order: &[(Axis, u32)],
+) -> Buffer<P> {
+    let (mut across, mut down) = (seams, horizontal);
+    for &(axis, n) in order {
+        let n = n as usize;
+        image = match axis {
+            Axis::Width => {
+                let (run, rest) = across.split_at(n.min(across.len()));
+                across = rest;
+                vertical(image, run)
+            }
+            Axis::Height => {
+                let (run, rest) = down.split_at(n.min(down.len()));
+                down = rest;
+                transpose(&vertical(transpose(&image), run))
+            }
+        };
     }
-    transpose(&vertical(transpose(&narrowed), horizontal))
+    image
 }
 
 /// The image mirrored along its diagonal: rows become columns. A horizontal seam of an

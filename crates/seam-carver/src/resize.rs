@@ -2,6 +2,8 @@
 //! then height as vertical seams of the transpose), under masks and forward energy, and
 //! object removal.
 
+use std::borrow::Cow;
+
 use image::{GenericImageView, Pixel, Rgb, RgbImage};
 
 use crate::carve::{Carver, Purpose, Seam, original_columns};
@@ -10,6 +12,7 @@ use crate::error::{Axis, Error, Operation, Result};
 use crate::faces::Face;
 use crate::guided::PROTECT;
 use crate::mask::{self, Mask};
+use crate::order::Order;
 use crate::pixels::{self, Buffer};
 use crate::seam::SeamRule;
 
@@ -25,9 +28,13 @@ pub struct Carved<P: Pixel = Rgb<u8>> {
     /// The vertical seams, in order, each in the image it was removed from (inserted
     /// seams: in the image before their pass, see [`Seam::inserted`]).
     pub seams: Vec<Seam>,
-    /// The horizontal seams, taken after the vertical ones: each `path` holds the seam's
-    /// row in each column, left to right.
+    /// The horizontal seams, in order, each in the image it was taken from: each `path`
+    /// holds the seam's row in each column, left to right.
     pub horizontal: Vec<Seam>,
+    /// The order the seams were taken in, as runs: `(Axis::Width, n)` for the next `n` of
+    /// `seams`, `(Axis::Height, n)` for the next `n` of `horizontal`. Width first (see
+    /// [`Request::order`]): at most one run of each.
+    pub order: Vec<(Axis, u32)>,
     /// The energy map of the input, row by row (the example's gradients picture).
     pub energy: Vec<u16>,
     /// The input's width and height.
@@ -38,6 +45,27 @@ pub struct Carved<P: Pixel = Rgb<u8>> {
 }
 
 impl<P: Pixel> Carved<P> {
+    /// Every seam with its axis, in the order taken ([`Carved::order`]).
+    ///
+    /// ```
+    /// use seam_carver::{Axis, Order, Request, resize};
+    /// let image = image::RgbImage::from_fn(12, 9, |x, y| image::Rgb([(x * 20) as u8, (y * 25) as u8, 0]));
+    /// let carved = resize(&image, &Request { order: Order::Interleaved, ..Request::to(10, 7) })?;
+    /// let axes: Vec<Axis> = carved.taken().map(|(axis, _)| axis).collect();
+    /// assert_eq!(axes, [Axis::Width, Axis::Height, Axis::Width, Axis::Height]);
+    /// # Ok::<(), seam_carver::Error>(())
+    /// ```
+    pub fn taken(&self) -> impl Iterator<Item = (Axis, &Seam)> + '_ {
+        let (mut vertical, mut horizontal) = (self.seams.iter(), self.horizontal.iter());
+        self.order.iter().flat_map(move |&(axis, n)| {
+            let run: Vec<&Seam> = match axis {
+                Axis::Width => vertical.by_ref().take(n as usize).collect(),
+                Axis::Height => horizontal.by_ref().take(n as usize).collect(),
+            };
+            run.into_iter().map(move |seam| (axis, seam))
+        })
+    }
+
     /// The same seams applied to another image of the input's size, of any pixel type:
     /// a mask, a depth map or an alpha channel that should follow the carve. Inserted
     /// pixels are the mean of their two neighbours, as in the carve.
@@ -62,7 +90,7 @@ impl<P: Pixel> Carved<P> {
                 height: self.input.1,
             });
         }
-        let replayed = pixels::replay(image.clone(), &self.seams, &self.horizontal);
+        let replayed = pixels::replay(image.clone(), &self.seams, &self.horizontal, &self.order);
         Ok(match self.carved {
             Some(_) => crate::scale(&replayed, self.image.width(), self.image.height()),
             None => replayed,
@@ -76,6 +104,7 @@ impl<P: Pixel> std::fmt::Debug for Carved<P> {
             .field("image", &self.image.dimensions())
             .field("seams", &self.seams)
             .field("horizontal", &self.horizontal)
+            .field("order", &self.order)
             .field("energy", &self.energy.len())
             .finish()
     }
@@ -86,8 +115,10 @@ impl<P: Pixel> std::fmt::Debug for Carved<P> {
 pub struct Request<'a> {
     /// Target width: smaller removes seams, larger inserts them.
     pub width: u32,
-    /// Target height, reached after the width.
+    /// Target height.
     pub height: u32,
+    /// In which order the seams of the two axes are taken when both change.
+    pub order: Order,
     /// How seams are traced (`Imageproc` only for plain removal with backward energy).
     pub rule: SeamRule,
     /// The energy seams are measured in.
@@ -142,6 +173,7 @@ impl<'a> Request<'a> {
         Request {
             width,
             height,
+            order: Order::default(),
             rule,
             energy: rule.default_energy(),
             protect: None,
@@ -242,8 +274,9 @@ impl<'a> Request<'a> {
         (part(width, self.width), part(height, self.height))
     }
 
-    /// Seams this request takes from an image of `width` x `height`, or for an object
-    /// removal a lower bound (the most masked pixels in one row), for progress reports.
+    /// Seams this request finds in an image of `width` x `height`, for progress reports:
+    /// those it takes (for an object removal a lower bound, the most masked pixels in one
+    /// row), and with [`Order::Optimal`] every seam of the orders it tries.
     pub fn seams(&self, width: u32, height: u32) -> u32 {
         let (to_width, to_height) = self.carve_to(width, height);
         let vertical = match self.remove {
@@ -253,7 +286,12 @@ impl<'a> Request<'a> {
             }
             None => to_width.abs_diff(width),
         };
-        vertical + to_height.abs_diff(height)
+        let horizontal = to_height.abs_diff(height);
+        if self.remove.is_none() && to_width < width && to_height < height {
+            self.order.work(vertical, horizontal)
+        } else {
+            vertical + horizontal
+        }
     }
 }
 
@@ -357,7 +395,12 @@ where
     let carved_image: Box<dyn std::any::Any> = Box::new(carved.image);
     let result = match carved_image.downcast::<Buffer<I::Pixel>>() {
         Ok(same) => *same,
-        Err(_) => pixels::replay(pixels::buffer(image), &carved.seams, &carved.horizontal),
+        Err(_) => pixels::replay(
+            pixels::buffer(image),
+            &carved.seams,
+            &carved.horizontal,
+            &carved.order,
+        ),
     };
     let target = (request.width, request.height);
     let (image, carved_to) = if carve_to == target {
@@ -369,6 +412,7 @@ where
         image,
         seams: carved.seams,
         horizontal: carved.horizontal,
+        order: carved.order,
         energy: carved.energy,
         input: carved.input,
         carved: carved_to,
@@ -407,59 +451,265 @@ fn carve_rgb(
         },
         || carve_layers(image, flags, request, &mut ticker),
     );
-    let (image, seams, horizontal) = carved?;
+    let taken = carved?;
     Ok(Carved {
-        image,
-        seams,
-        horizontal,
+        image: taken.image.into_owned(),
+        seams: taken.seams,
+        horizontal: taken.horizontal,
+        order: taken.order,
         energy,
         input: (width, height),
         carved: None,
     })
 }
 
-/// The vertical seams, then the horizontal ones, of a carve of `image` with mask `flags`:
-/// the carved image and both lists of seams.
-fn carve_layers(
-    image: &RgbImage,
+/// What a carve has taken so far: the image it has reached (at first the input itself,
+/// borrowed) with its mask flags, the seams of each axis, the order they were taken in
+/// and their total cost.
+#[derive(Clone)]
+struct Taken<'a> {
+    image: Cow<'a, RgbImage>,
+    flags: Vec<u8>,
+    seams: Vec<Seam>,
+    horizontal: Vec<Seam>,
+    order: Vec<(Axis, u32)>,
+    cost: u64,
+}
+
+impl<'a> Taken<'a> {
+    fn start(image: &'a RgbImage, flags: Vec<u8>) -> Self {
+        Taken {
+            image: Cow::Borrowed(image),
+            flags,
+            seams: Vec::new(),
+            horizontal: Vec::new(),
+            order: Vec::new(),
+            cost: 0,
+        }
+    }
+
+    /// The length of `axis` now.
+    fn len(&self, axis: Axis) -> u32 {
+        match axis {
+            Axis::Width => self.image.width(),
+            Axis::Height => self.image.height(),
+        }
+    }
+
+    /// Adds a layer reached by `seams` across `axis`.
+    fn then(mut self, axis: Axis, layer: Layer, seams: Vec<Seam>) -> Self {
+        self.image = Cow::Owned(layer.image);
+        self.flags = layer.flags;
+        self.cost += seams.iter().map(|s| s.cost).sum::<u64>();
+        crate::order::push_run(&mut self.order, axis, seams.len() as u32);
+        match axis {
+            Axis::Width => self.seams.extend(seams),
+            Axis::Height => self.horizontal.extend(seams),
+        }
+        self
+    }
+
+    /// Brings `axis` to `target` by removing or inserting seams (horizontal ones as
+    /// vertical seams of the transpose), measuring the image afresh.
+    fn reach(
+        mut self,
+        axis: Axis,
+        target: u32,
+        request: &Request,
+        ticker: &mut Ticker,
+    ) -> Result<Self> {
+        if self.len(axis) == target {
+            return Ok(self);
+        }
+        let (layer, seams) = match axis {
+            Axis::Width if target < self.image.width() => {
+                let carver = remover(&self.image, self.flags.clone(), request);
+                remove_seams(carver, target, request, ticker)
+            }
+            Axis::Width => {
+                let layer = Layer {
+                    image: std::mem::take(&mut self.image).into_owned(),
+                    flags: std::mem::take(&mut self.flags),
+                };
+                reach_width(layer, target, request, ticker)?
+            }
+            Axis::Height => {
+                let (width, height) = self.image.dimensions();
+                let turned = Layer {
+                    image: pixels::transpose(&*self.image),
+                    flags: transpose_flags(&self.flags, width, height),
+                };
+                let (done, seams) = reach_width(turned, target, request, ticker)?;
+                let (w, h) = done.image.dimensions();
+                let layer = Layer {
+                    image: pixels::transpose(&done.image),
+                    flags: transpose_flags(&done.flags, w, h),
+                };
+                (layer, seams)
+            }
+        };
+        Ok(self.then(axis, layer, seams))
+    }
+
+    /// Removes `n` seams across `axis`.
+    fn remove(self, axis: Axis, n: u32, request: &Request, ticker: &mut Ticker) -> Result<Self> {
+        let target = self.len(axis) - n;
+        self.reach(axis, target, request, ticker)
+    }
+}
+
+/// The carve of `image` with mask `flags` as `request` says: the object removed first,
+/// then each axis brought to its target in the request's [`Order`]. Returns the carved
+/// image, the seams of both axes and the order they were taken in.
+fn carve_layers<'a>(
+    image: &'a RgbImage,
     flags: Vec<u8>,
     request: &Request,
     ticker: &mut Ticker,
-) -> Result<(RgbImage, Vec<Seam>, Vec<Seam>)> {
-    let height = image.height();
-    // A carver measures the image for removal: built only when seams are removed (and
-    // from `image` itself, with no copy of it for the layer).
-    let (layer, seams) = match request.remove {
-        Some(mask) => remove_object(remover(image, flags, request), mask, request, ticker)?,
-        None if request.width < image.width() => remove_seams(
-            remover(image, flags, request),
-            request.width,
+) -> Result<Taken<'a>> {
+    let mut taken = Taken::start(image, flags);
+    if let Some(mask) = request.remove {
+        // A carver measures the image for removal, from `image` itself.
+        let carver = remover(image, taken.flags.clone(), request);
+        let (layer, seams) = remove_object(carver, mask, request, ticker)?;
+        taken = taken.then(Axis::Width, layer, seams);
+    }
+    let width = if request.remove.is_some() {
+        taken.image.width()
+    } else {
+        request.width
+    };
+    let height = request.height;
+    let (w, h) = taken.image.dimensions();
+    let both_shrink = width < w && height < h;
+    let done = match request.order {
+        Order::HeightFirst => taken.reach(Axis::Height, height, request, ticker)?.reach(
+            Axis::Width,
+            width,
             request,
             ticker,
-        ),
-        None => {
-            let layer = Layer {
-                image: image.clone(),
-                flags,
-            };
-            reach_width(layer, request.width, request, ticker)?
+        )?,
+        Order::Interleaved if both_shrink => {
+            let rounds = (w - width).min(h - height).min(Order::ROUNDS);
+            let across = crate::order::split(w - width, rounds);
+            let down = crate::order::split(h - height, rounds);
+            for (v, d) in across.into_iter().zip(down) {
+                taken = taken.remove(Axis::Width, v, request, ticker)?.remove(
+                    Axis::Height,
+                    d,
+                    request,
+                    ticker,
+                )?;
+            }
+            taken
         }
+        Order::Optimal if both_shrink => least_cost(taken, (width, height), request, ticker)?,
+        // Removals before growth; width first when both or neither shrink.
+        Order::Interleaved | Order::Optimal if height < h => taken
+            .reach(Axis::Height, height, request, ticker)?
+            .reach(Axis::Width, width, request, ticker)?,
+        _ => taken.reach(Axis::Width, width, request, ticker)?.reach(
+            Axis::Height,
+            height,
+            request,
+            ticker,
+        )?,
     };
-    let mut result = layer;
-    let mut horizontal = Vec::new();
-    if request.height != height {
-        let turned = Layer {
-            image: pixels::transpose(&result.image),
-            flags: transpose_flags(&result.flags, result.image.width(), height),
-        };
-        let (done, taken) = reach_width(turned, request.height, request, ticker)?;
-        result = Layer {
-            image: pixels::transpose(&done.image),
-            flags: Vec::new(),
-        };
-        horizontal = taken;
+    Ok(done)
+}
+
+/// The order of least total cost from `taken` to `target` (both axes smaller), as
+/// [`Order::Optimal`] describes: width-first, height-first, and every order seam by seam
+/// when there are few, else the transport map over rounds of seams; the cheapest kept
+/// (ties in that order).
+fn least_cost<'a>(
+    taken: Taken<'a>,
+    (width, height): (u32, u32),
+    request: &Request,
+    ticker: &mut Ticker,
+) -> Result<Taken<'a>> {
+    let (w, h) = taken.image.dimensions();
+    let width_first = taken
+        .clone()
+        .reach(Axis::Width, width, request, ticker)?
+        .reach(Axis::Height, height, request, ticker)?;
+    let height_first = taken
+        .clone()
+        .reach(Axis::Height, height, request, ticker)?
+        .reach(Axis::Width, width, request, ticker)?;
+    let mut best = if height_first.cost < width_first.cost {
+        height_first
+    } else {
+        width_first
+    };
+    let (v, d) = (w - width, h - height);
+    if crate::order::exhaustive(v, d) {
+        let every = cheapest_of_every_order(taken, v, d, request, ticker)?;
+        return Ok(if every.cost < best.cost { every } else { best });
     }
-    Ok((result.image, seams, horizontal))
+    let across = crate::order::split(w - width, (w - width).min(Order::ROUNDS));
+    let down = crate::order::split(h - height, (h - height).min(Order::ROUNDS));
+    // The table's first row: rounds of vertical seams only.
+    let mut row = vec![taken];
+    for &v in &across {
+        let next = row[row.len() - 1]
+            .clone()
+            .remove(Axis::Width, v, request, ticker)?;
+        row.push(next);
+    }
+    // Each further row from the one above it (a round of horizontal seams) or from the
+    // entry to its left (a round of vertical ones), whichever costs less.
+    for &d in &down {
+        let mut next: Vec<Taken> = Vec::with_capacity(row.len());
+        for (i, above) in row.into_iter().enumerate() {
+            let down = above.remove(Axis::Height, d, request, ticker)?;
+            let entry = match next.last() {
+                Some(left) => {
+                    let right = left
+                        .clone()
+                        .remove(Axis::Width, across[i - 1], request, ticker)?;
+                    if down.cost < right.cost { down } else { right }
+                }
+                None => down,
+            };
+            next.push(entry);
+        }
+        row = next;
+    }
+    let table = row.pop().expect("the table has a last entry");
+    if table.cost < best.cost {
+        best = table;
+    }
+    Ok(best)
+}
+
+/// The cheapest of every order of removing `v` vertical and `d` horizontal seams from
+/// `taken`, one seam at a time (ties: a vertical seam first).
+fn cheapest_of_every_order<'a>(
+    taken: Taken<'a>,
+    v: u32,
+    d: u32,
+    request: &Request,
+    ticker: &mut Ticker,
+) -> Result<Taken<'a>> {
+    if v == 0 && d == 0 {
+        return Ok(taken);
+    }
+    let across = if v > 0 {
+        let next = taken.clone().remove(Axis::Width, 1, request, ticker)?;
+        Some(cheapest_of_every_order(next, v - 1, d, request, ticker)?)
+    } else {
+        None
+    };
+    if d == 0 {
+        return Ok(across.expect("a vertical seam is left"));
+    }
+    let next = taken.remove(Axis::Height, 1, request, ticker)?;
+    let down = cheapest_of_every_order(next, v, d - 1, request, ticker)?;
+    Ok(match across {
+        Some(across) if across.cost <= down.cost => across,
+        _ => down,
+    })
 }
 
 /// Checks that `seams` seams across `axis` can be removed from a `width` x `height`
