@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use image::{Rgb, RgbImage};
-use seam_carver::{EnergyKind, Request, SeamRule, resize};
+use seam_carver::{EnergyKind, Order, Request, SeamRule, resize};
 
 /// A small deterministic generator (xorshift64*).
 struct Random(u64);
@@ -499,52 +499,75 @@ fn bend(image: &RgbImage, colours: &[[u8; 3]]) -> f64 {
     }
 }
 
-/// A resize: which axis and by how much (percent).
-#[derive(Clone, Copy)]
-struct Size {
-    percent: u32,
-    height: bool,
+/// A resize: which axes, by how much (percent).
+#[derive(Clone, Copy, PartialEq)]
+enum Size {
+    /// The width to this percentage.
+    Width(u32),
+    /// The height to this percentage.
+    Height(u32),
+    /// Both axes to this percentage.
+    Both(u32),
+    /// The width to this percentage and the height to make it 16:9.
+    Wide(u32),
 }
 
 impl Size {
-    const ALL: [Size; 5] = [
-        Size {
-            percent: 80,
-            height: false,
-        },
-        Size {
-            percent: 60,
-            height: false,
-        },
-        Size {
-            percent: 80,
-            height: true,
-        },
-        Size {
-            percent: 130,
-            height: false,
-        },
-        Size {
-            percent: 200,
-            height: false,
-        },
+    const ALL: [Size; 7] = [
+        Size::Width(80),
+        Size::Width(60),
+        Size::Height(80),
+        Size::Width(130),
+        Size::Width(200),
+        Size::Both(80),
+        Size::Wide(80),
     ];
 
     fn label(self) -> String {
-        format!(
-            "{}% {}",
-            self.percent,
-            if self.height { "height" } else { "width" }
-        )
+        match self {
+            Size::Width(p) => format!("{p}% width"),
+            Size::Height(p) => format!("{p}% height"),
+            Size::Both(p) => format!("{p}%x{p}%"),
+            Size::Wide(p) => format!("16:9 at {p}% width"),
+        }
+    }
+
+    /// A short name for the gallery's files.
+    fn tag(self) -> String {
+        match self {
+            Size::Width(p) => format!("{p}"),
+            Size::Height(p) => format!("{p}h"),
+            Size::Both(p) => format!("{p}x{p}"),
+            Size::Wide(p) => format!("{p}-16x9"),
+        }
+    }
+
+    /// Whether both axes change, so that the order of their seams matters.
+    fn two_axes(self) -> bool {
+        matches!(self, Size::Both(_) | Size::Wide(_))
     }
 
     fn target(self, image: &RgbImage) -> (u32, u32) {
         let (w, h) = image.dimensions();
-        let scale = |v: u32| (v * self.percent).div_ceil(100);
-        if self.height {
-            (w, scale(h))
-        } else {
-            (scale(w), h)
+        let scale = |v: u32, p: u32| (v * p).div_ceil(100);
+        match self {
+            Size::Width(p) => (scale(w, p), h),
+            Size::Height(p) => (w, scale(h, p)),
+            Size::Both(p) => (scale(w, p), scale(h, p)),
+            Size::Wide(p) => {
+                let width = scale(w, p);
+                (width, (width * 9 + 8) / 16)
+            }
+        }
+    }
+
+    /// How much the image grew (below 1: shrank): along the carved axis, or in area when
+    /// both change.
+    fn factor(self, (w, h): (u32, u32), (rw, rh): (u32, u32)) -> f64 {
+        match self {
+            Size::Width(_) => rw as f64 / w as f64,
+            Size::Height(_) => rh as f64 / h as f64,
+            Size::Both(_) | Size::Wide(_) => (rw * rh) as f64 / (w * h) as f64,
         }
     }
 }
@@ -552,23 +575,33 @@ impl Size {
 /// A way to resize.
 #[derive(Clone, Copy, PartialEq)]
 enum Method {
-    Ours(EnergyKind),
+    Ours(EnergyKind, Order),
     Liblqr,
 }
 
 impl Method {
     fn name(self) -> String {
         match self {
-            Method::Ours(kind) => kind.to_string(),
+            Method::Ours(kind, Order::WidthFirst) => kind.to_string(),
+            Method::Ours(kind, order) => format!("{kind} {order}"),
             Method::Liblqr => "liblqr".into(),
+        }
+    }
+
+    /// Whether this method is tried at `size`: other orders only where both axes change.
+    fn tried_at(self, size: Size) -> bool {
+        match self {
+            Method::Ours(_, order) => order == Order::WidthFirst || size.two_axes(),
+            Method::Liblqr => true,
         }
     }
 
     fn run(self, image: &RgbImage, (width, height): (u32, u32)) -> Option<RgbImage> {
         match self {
-            Method::Ours(energy) => {
+            Method::Ours(energy, order) => {
                 let request = Request {
                     energy,
+                    order,
                     ..Request::new(width, height, SeamRule::Optimal)
                 };
                 resize(image, &request).ok().map(|c| c.image)
@@ -609,12 +642,7 @@ struct Measures {
 }
 
 fn measure(scene: &Scene, size: Size, result: &RgbImage) -> Measures {
-    let (w, h) = scene.image.dimensions();
-    let factor = if size.height {
-        result.height() as f64 / h as f64
-    } else {
-        result.width() as f64 / w as f64
-    };
+    let factor = size.factor(scene.image.dimensions(), result.dimensions());
     let grows = factor > 1.0;
     let mut m = Measures {
         extent: if grows { 0.0 } else { f64::MAX },
@@ -706,13 +734,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "ImageMagick's convert with liblqr is needed (apt-get install imagemagick)".into(),
         );
     }
-    let ours: Vec<Method> = EnergyKind::ALL.iter().map(|&k| Method::Ours(k)).collect();
-    let default = Method::Ours(EnergyKind::default());
-    let mut methods = ours.clone();
+    let default = Method::Ours(EnergyKind::default(), Order::default());
+    let mut methods: Vec<Method> = EnergyKind::ALL
+        .iter()
+        .map(|&k| Method::Ours(k, Order::WidthFirst))
+        .collect();
+    // The orders, tried where both axes change.
+    for order in [Order::Interleaved, Order::Optimal] {
+        methods.push(Method::Ours(EnergyKind::default(), order));
+    }
     methods.push(Method::Liblqr);
+    let l = methods.len() - 1;
+    let d = methods
+        .iter()
+        .position(|m| *m == default)
+        .expect("the default is listed");
     println!(
         "Object measures, {set} set: kept (removal, higher is better) or stretch \
-         (enlargement, lower is better) of the worst object · cable breaks · roof bend (px)\n"
+         (enlargement, lower is better) of the worst object (along the carved axis; in area \
+         when both change) · cable breaks · roof bend (px)\n"
     );
     println!(
         "| scene | size | {} | {} vs liblqr |",
@@ -724,7 +764,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         default.name()
     );
     println!("|---|---|{}---|", "---|".repeat(methods.len()));
-    let mut tally: Vec<[u32; 3]> = vec![[0; 3]; Size::ALL.len()];
+    // Per size, per method: wins, ties and losses against liblqr, and the extents' sum.
+    let mut tally = vec![vec![[0u32; 3]; methods.len()]; Size::ALL.len()];
     let mut sums = vec![vec![0.0f64; methods.len()]; Size::ALL.len()];
     let mut counts = vec![0u32; Size::ALL.len()];
     for scene in scenes(seed) {
@@ -738,7 +779,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let target = size.target(&scene.image);
             let results: Vec<Option<RgbImage>> = methods
                 .iter()
-                .map(|m| m.run(&scene.image, target))
+                .map(|m| {
+                    m.tried_at(size)
+                        .then(|| m.run(&scene.image, target))
+                        .flatten()
+                })
                 .collect();
             let measures: Vec<Option<Measures>> = results
                 .iter()
@@ -750,62 +795,69 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Some(m) => {
                         format!("{:.2} {} · {} · {:.1}", m.extent, m.worst, m.breaks, m.bend)
                     }
-                    None => "—".into(),
+                    None => "·".into(),
                 })
                 .collect();
-            let d = methods
+            let grows = target.0 > scene.image.width();
+            let calls: Vec<&str> = measures
                 .iter()
-                .position(|m| *m == default)
-                .expect("the default is listed");
-            let l = methods.len() - 1;
-            let call = match (&measures[d], &measures[l]) {
-                (Some(a), Some(b)) => verdict(a, b, size.percent > 100),
-                _ => "—",
-            };
-            if let Some(i) = ["win", "tie", "loss"].iter().position(|v| *v == call) {
-                tally[s][i] += 1;
+                .map(|m| match (m, &measures[l]) {
+                    (Some(a), Some(b)) => verdict(a, b, grows),
+                    _ => "—",
+                })
+                .collect();
+            for (m, call) in calls.iter().enumerate() {
+                if let Some(i) = ["win", "tie", "loss"].iter().position(|v| v == call) {
+                    tally[s][m][i] += 1;
+                }
             }
             counts[s] += 1;
             for (i, m) in measures.iter().enumerate() {
                 sums[s][i] += m.as_ref().map_or(0.0, |m| m.extent);
             }
             println!(
-                "| {} | {} | {} | {call} |",
+                "| {} | {} | {} | {} |",
                 scene.name,
                 size.label(),
-                cells.join(" | ")
+                cells.join(" | "),
+                calls[d]
             );
             if let Some(dir) = &gallery
                 && let (Some(a), Some(b)) = (&results[d], &results[l])
             {
                 std::fs::create_dir_all(dir)?;
-                let name = format!(
-                    "{}-{}{}",
-                    scene.name,
-                    size.percent,
-                    if size.height { "h" } else { "" }
-                );
+                let name = format!("{}-{}", scene.name, size.tag());
                 beside(&[&scene.image, a, b]).save(dir.join(format!("{name}.png")))?;
             }
         }
     }
     println!();
-    for (s, size) in Size::ALL.iter().enumerate() {
-        let means: Vec<String> = sums[s]
-            .iter()
-            .map(|t| format!("{:.2}", t / counts[s].max(1) as f64))
+    for (s, &size) in Size::ALL.iter().enumerate() {
+        let tried: Vec<usize> = (0..methods.len())
+            .filter(|&m| methods[m].tried_at(size))
             .collect();
-        let [w, t, l] = tally[s];
+        let means: Vec<String> = tried
+            .iter()
+            .map(|&m| format!("{:.2}", sums[s][m] / counts[s].max(1) as f64))
+            .collect();
+        let names: Vec<String> = tried.iter().map(|&m| methods[m].name()).collect();
+        let verdicts: Vec<String> = tried
+            .iter()
+            .filter(|&&m| m != l && (m == d || size.two_axes()))
+            .map(|&m| {
+                let [w, t, x] = tally[s][m];
+                format!(
+                    "{} vs liblqr: {w} wins, {t} ties, {x} losses",
+                    methods[m].name()
+                )
+            })
+            .collect();
         println!(
-            "{}: mean extent {} ({}); {} vs liblqr: {w} wins, {t} ties, {l} losses",
+            "{}: mean extent {} ({}); {}",
             size.label(),
             means.join(" / "),
-            methods
-                .iter()
-                .map(|m| m.name())
-                .collect::<Vec<_>>()
-                .join(" / "),
-            default.name()
+            names.join(" / "),
+            verdicts.join("; ")
         );
     }
     Ok(())

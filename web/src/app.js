@@ -383,6 +383,11 @@ function options(painted) {
     if (width && !hasRemove) args.push("--width", width);
     if (height) args.push("--height", height);
   }
+  const order = $("order").value;
+  if (order !== "width-first") args.push("--order", order);
+  // The CLI refuses --amount with --remove, and the object decides the width anyway.
+  const amount = $("amount").value.trim();
+  if (amount !== "" && amount !== "100" && !hasRemove) args.push("--amount", amount);
   args.push(...seamArgs());
   for (const [name] of painted) args.push(`--${stem(name)}`, `/masks/${name}`);
   args.push(...faceArgs());

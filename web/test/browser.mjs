@@ -1,7 +1,8 @@
 // The page in a real browser: Debian's Chromium, headless, driven by playwright-core.
 // Serves web/ with serve.mjs, then checks that
 //  - a golden input carved with a golden case's options gives every file of that case
-//    byte for byte (sha256 against golden/expected/CASE/), for two cases;
+//    byte for byte (sha256 against golden/expected/CASE/), for four cases (--order
+//    interleaved and --amount among them);
 //  - "protect faces" gives the golden astronaut's files byte for byte and draws the box;
 //    "protect skin too" gives the golden astronaut-skin files and counts the skin;
 //  - a protect mask painted with the mouse keeps every seam out of what was painted;
@@ -79,6 +80,8 @@ async function carveWith(page, options) {
   await page.selectOption("#aspect", options.aspect ?? "");
   await page.fill("#width", options.width ?? "");
   await page.fill("#height", options.height ?? "");
+  await page.selectOption("#order", options.order ?? "width-first");
+  await page.fill("#amount", options.amount ?? "100");
   const rule = options.rule ?? "optimal";
   await page.selectOption("#rule", rule);
   await page.selectOption("#energy", options.energy ?? (rule === "imageproc" ? "backward" : "salient"));
@@ -90,7 +93,14 @@ function pageOptions(args) {
   const options = {};
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1]];
-    const key = { "--width": "width", "--height": "height", "--energy": "energy", "--seams": "rule" }[flag];
+    const key = {
+      "--width": "width",
+      "--height": "height",
+      "--energy": "energy",
+      "--seams": "rule",
+      "--order": "order",
+      "--amount": "amount",
+    }[flag];
     if (!key) fail(`golden case flag ${flag} has no field on the page`);
     options[key] = value;
   }
@@ -132,7 +142,7 @@ try {
 
   // 1. Golden cases: every file byte for byte.
   const cases = JSON.parse(readFileSync(join(repo, "golden", "cases.json"), "utf8"));
-  for (const name of ["chelsea-half", "coffee-imageproc"]) {
+  for (const name of ["chelsea-half", "coffee-imageproc", "rocket-order-interleaved", "coffee-amount"]) {
     const golden = cases.find((c) => c.name === name);
     await open(page, join(repo, "golden", "inputs", golden.inputs[0]));
     await carveWith(page, pageOptions(golden.args));
