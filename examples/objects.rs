@@ -513,6 +513,18 @@ enum Size {
 }
 
 impl Size {
+    /// Removals well beyond the usual, for `--extreme`.
+    const EXTREME: [Size; 8] = [
+        Size::Width(50),
+        Size::Width(40),
+        Size::Width(30),
+        Size::Width(20),
+        Size::Height(50),
+        Size::Height(30),
+        Size::Both(50),
+        Size::Both(30),
+    ];
+
     const ALL: [Size; 7] = [
         Size::Width(80),
         Size::Width(60),
@@ -577,6 +589,8 @@ impl Size {
 enum Method {
     Ours(EnergyKind, Order),
     Liblqr,
+    /// Plain scaling (Lanczos3), the baseline of `--extreme`.
+    Scale,
 }
 
 impl Method {
@@ -585,6 +599,7 @@ impl Method {
             Method::Ours(kind, Order::WidthFirst) => kind.to_string(),
             Method::Ours(kind, order) => format!("{kind} {order}"),
             Method::Liblqr => "liblqr".into(),
+            Method::Scale => "scaling".into(),
         }
     }
 
@@ -592,7 +607,7 @@ impl Method {
     fn tried_at(self, size: Size) -> bool {
         match self {
             Method::Ours(_, order) => order == Order::WidthFirst || size.two_axes(),
-            Method::Liblqr => true,
+            Method::Liblqr | Method::Scale => true,
         }
     }
 
@@ -607,6 +622,7 @@ impl Method {
                 resize(image, &request).ok().map(|c| c.image)
             }
             Method::Liblqr => liblqr(image, width, height),
+            Method::Scale => Some(seam_carver::scale(image, width, height)),
         }
     }
 }
@@ -715,10 +731,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut set = "tuning".to_string();
     let mut gallery: Option<PathBuf> = None;
     let mut only: Option<String> = None;
+    let mut extreme = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--set" => set = args.next().ok_or("--set needs tuning or validation")?,
+            "--extreme" => extreme = true,
             "--gallery" => gallery = args.next().map(PathBuf::from),
             "--only" => only = args.next(),
             other => return Err(format!("unknown argument {other}").into()),
@@ -735,15 +753,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let default = Method::Ours(EnergyKind::default(), Order::default());
-    let mut methods: Vec<Method> = EnergyKind::ALL
-        .iter()
-        .map(|&k| Method::Ours(k, Order::WidthFirst))
-        .collect();
-    // The orders, tried where both axes change.
-    for order in [Order::Interleaved, Order::Optimal] {
-        methods.push(Method::Ours(EnergyKind::default(), order));
-    }
-    methods.push(Method::Liblqr);
+    // The sizes, and the methods compared with the last of them.
+    let (sizes, methods): (&[Size], Vec<Method>) = if extreme {
+        // Large removals: where does carving lose to plain scaling?
+        (&Size::EXTREME, vec![default, Method::Liblqr, Method::Scale])
+    } else {
+        let mut methods: Vec<Method> = EnergyKind::ALL
+            .iter()
+            .map(|&k| Method::Ours(k, Order::WidthFirst))
+            .collect();
+        // The orders, tried where both axes change.
+        for order in [Order::Interleaved, Order::Optimal] {
+            methods.push(Method::Ours(EnergyKind::default(), order));
+        }
+        methods.push(Method::Liblqr);
+        (&Size::ALL, methods)
+    };
     let l = methods.len() - 1;
     let d = methods
         .iter()
@@ -755,19 +780,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
          when both change) · cable breaks · roof bend (px)\n"
     );
     println!(
-        "| scene | size | {} | {} vs liblqr |",
+        "| scene | size | {} | {} vs {} |",
         methods
             .iter()
             .map(|m| m.name())
             .collect::<Vec<_>>()
             .join(" | "),
-        default.name()
+        default.name(),
+        methods[l].name()
     );
     println!("|---|---|{}---|", "---|".repeat(methods.len()));
     // Per size, per method: wins, ties and losses against liblqr, and the extents' sum.
-    let mut tally = vec![vec![[0u32; 3]; methods.len()]; Size::ALL.len()];
-    let mut sums = vec![vec![0.0f64; methods.len()]; Size::ALL.len()];
-    let mut counts = vec![0u32; Size::ALL.len()];
+    let mut tally = vec![vec![[0u32; 3]; methods.len()]; sizes.len()];
+    let mut sums = vec![vec![0.0f64; methods.len()]; sizes.len()];
+    let mut counts = vec![0u32; sizes.len()];
     for scene in scenes(seed) {
         if only
             .as_ref()
@@ -775,7 +801,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         {
             continue;
         }
-        for (s, &size) in Size::ALL.iter().enumerate() {
+        for (s, &size) in sizes.iter().enumerate() {
             let target = size.target(&scene.image);
             let results: Vec<Option<RgbImage>> = methods
                 .iter()
@@ -832,7 +858,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!();
-    for (s, &size) in Size::ALL.iter().enumerate() {
+    for (s, &size) in sizes.iter().enumerate() {
         let tried: Vec<usize> = (0..methods.len())
             .filter(|&m| methods[m].tried_at(size))
             .collect();
@@ -843,12 +869,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let names: Vec<String> = tried.iter().map(|&m| methods[m].name()).collect();
         let verdicts: Vec<String> = tried
             .iter()
-            .filter(|&&m| m != l && (m == d || size.two_axes()))
+            .filter(|&&m| m != l && (m == d || size.two_axes() || extreme))
             .map(|&m| {
                 let [w, t, x] = tally[s][m];
                 format!(
-                    "{} vs liblqr: {w} wins, {t} ties, {x} losses",
-                    methods[m].name()
+                    "{} vs {}: {w} wins, {t} ties, {x} losses",
+                    methods[m].name(),
+                    methods[l].name()
                 )
             })
             .collect();

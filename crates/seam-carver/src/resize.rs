@@ -589,20 +589,7 @@ fn carve_layers<'a>(
             request,
             ticker,
         )?,
-        Order::Interleaved if both_shrink => {
-            let rounds = (w - width).min(h - height).min(Order::ROUNDS);
-            let across = crate::order::split(w - width, rounds);
-            let down = crate::order::split(h - height, rounds);
-            for (v, d) in across.into_iter().zip(down) {
-                taken = taken.remove(Axis::Width, v, request, ticker)?.remove(
-                    Axis::Height,
-                    d,
-                    request,
-                    ticker,
-                )?;
-            }
-            taken
-        }
+        Order::Interleaved if both_shrink => interleave(taken, (width, height), request, ticker)?,
         Order::Optimal if both_shrink => least_cost(taken, (width, height), request, ticker)?,
         // Removals before growth; width first when both or neither shrink.
         Order::Interleaved | Order::Optimal if height < h => taken
@@ -618,10 +605,34 @@ fn carve_layers<'a>(
     Ok(done)
 }
 
+/// From `taken` to `target` (both axes smaller) in [`Order::Interleaved`]: a round of
+/// vertical seams, then one of horizontal seams, as many rounds as the smaller count
+/// allows, at most [`Order::ROUNDS`].
+fn interleave<'a>(
+    mut taken: Taken<'a>,
+    (width, height): (u32, u32),
+    request: &Request,
+    ticker: &mut Ticker,
+) -> Result<Taken<'a>> {
+    let (w, h) = taken.image.dimensions();
+    let rounds = (w - width).min(h - height).min(Order::ROUNDS);
+    let across = crate::order::split(w - width, rounds);
+    let down = crate::order::split(h - height, rounds);
+    for (v, d) in across.into_iter().zip(down) {
+        taken = taken.remove(Axis::Width, v, request, ticker)?.remove(
+            Axis::Height,
+            d,
+            request,
+            ticker,
+        )?;
+    }
+    Ok(taken)
+}
+
 /// The order of least total cost from `taken` to `target` (both axes smaller), as
-/// [`Order::Optimal`] describes: width-first, height-first, and every order seam by seam
-/// when there are few, else the transport map over rounds of seams; the cheapest kept
-/// (ties in that order).
+/// [`Order::Optimal`] describes: width-first, height-first, interleaved, and every order
+/// seam by seam when there are few, else the transport map over rounds of seams; the
+/// cheapest kept (ties in that order).
 fn least_cost<'a>(
     taken: Taken<'a>,
     (width, height): (u32, u32),
@@ -637,11 +648,13 @@ fn least_cost<'a>(
         .clone()
         .reach(Axis::Height, height, request, ticker)?
         .reach(Axis::Width, width, request, ticker)?;
-    let mut best = if height_first.cost < width_first.cost {
-        height_first
-    } else {
-        width_first
-    };
+    let interleaved = interleave(taken.clone(), (width, height), request, ticker)?;
+    let mut best = width_first;
+    for other in [height_first, interleaved] {
+        if other.cost < best.cost {
+            best = other;
+        }
+    }
     let (v, d) = (w - width, h - height);
     if crate::order::exhaustive(v, d) {
         let every = cheapest_of_every_order(taken, v, d, request, ticker)?;
