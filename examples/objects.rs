@@ -514,7 +514,7 @@ enum Size {
 
 impl Size {
     /// Removals well beyond the usual, for `--extreme`.
-    const EXTREME: [Size; 8] = [
+    const EXTREME: [Size; 10] = [
         Size::Width(50),
         Size::Width(40),
         Size::Width(30),
@@ -523,6 +523,8 @@ impl Size {
         Size::Height(30),
         Size::Both(50),
         Size::Both(30),
+        Size::Both(20),
+        Size::Wide(50),
     ];
 
     const ALL: [Size; 7] = [
@@ -591,6 +593,9 @@ enum Method {
     Liblqr,
     /// Plain scaling (Lanczos3), the baseline of `--extreme`.
     Scale,
+    /// The default after scaling first so that seams take at most this percentage of
+    /// either axis ([`seam_carver::prescale`]).
+    Prescaled(u8),
 }
 
 impl Method {
@@ -600,6 +605,7 @@ impl Method {
             Method::Ours(kind, order) => format!("{kind} {order}"),
             Method::Liblqr => "liblqr".into(),
             Method::Scale => "scaling".into(),
+            Method::Prescaled(most) => format!("scaled to {most} %"),
         }
     }
 
@@ -607,7 +613,7 @@ impl Method {
     fn tried_at(self, size: Size) -> bool {
         match self {
             Method::Ours(_, order) => order == Order::WidthFirst || size.two_axes(),
-            Method::Liblqr | Method::Scale => true,
+            Method::Liblqr | Method::Scale | Method::Prescaled(_) => true,
         }
     }
 
@@ -623,6 +629,16 @@ impl Method {
             }
             Method::Liblqr => liblqr(image, width, height),
             Method::Scale => Some(seam_carver::scale(image, width, height)),
+            Method::Prescaled(most) => {
+                let (w, h) = image.dimensions();
+                let scaled = match seam_carver::prescale(w, h, (width, height), most) {
+                    Some((sw, sh)) => seam_carver::scale(image, sw, sh),
+                    None => image.clone(),
+                };
+                resize(&scaled, &Request::to(width, height))
+                    .ok()
+                    .map(|c| c.image)
+            }
         }
     }
 }
@@ -756,7 +772,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The sizes, and the methods compared with the last of them.
     let (sizes, methods): (&[Size], Vec<Method>) = if extreme {
         // Large removals: where does carving lose to plain scaling?
-        (&Size::EXTREME, vec![default, Method::Liblqr, Method::Scale])
+        let mut methods = vec![default];
+        methods.extend([40, 50, 60, 70].map(Method::Prescaled));
+        methods.extend([Method::Liblqr, Method::Scale]);
+        (&Size::EXTREME, methods)
     } else {
         let mut methods: Vec<Method> = EnergyKind::ALL
             .iter()

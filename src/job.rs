@@ -230,8 +230,9 @@ pub const TWO_AXIS_BYTES_PER_PIXEL: u64 = 36;
 
 /// Bytes budgeted per input pixel for a carve in `--order optimal` that changes both
 /// axes, which keeps an image for each entry of a row of its table (up to nine) besides
-/// a carver: a 8 MP noise image to 98 % x 99 % traps in 56 and 72 bytes a pixel and
-/// runs in 128 (measured on wasmtime with its memory capped; natively it peaks at 88).
+/// a carver: an 8 MP noise image to 98 % x 99 % traps in 56 and 72 bytes a pixel and
+/// runs in 100 and 128 (plus 64 MiB, measured on wasmtime with its memory capped;
+/// natively it peaks at 88).
 pub const OPTIMAL_ORDER_BYTES_PER_PIXEL: u64 = 128;
 
 /// The bytes per input pixel a job with these carving `options` is given: the optimal

@@ -9,7 +9,7 @@ use numpy::{PyArray1, PyArrayMethods, PyReadonlyArrayDyn, PyUntypedArrayMethods}
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use seam_carver::{EnergyKind, Mask, Request, Seam, SeamRule};
+use seam_carver::{Axis, EnergyKind, Mask, Order, Request, Seam, SeamRule};
 
 pyo3::create_exception!(
     seam_carver,
@@ -33,6 +33,9 @@ struct Spec {
     size: Option<(u32, u32)>,
     energy: EnergyKind,
     height_first: bool,
+    /// The library's order of the two axes (`height_first` is done by transposing, as
+    /// seam-carving does).
+    order: Order,
     keep: Option<Vec<bool>>,
     drop: Option<Vec<bool>>,
     step_ratio: Option<f32>,
@@ -101,6 +104,7 @@ fn carve<P: Pixel<Subpixel = u8> + 'static, Q: Pixel + 'static>(
     };
     let base = |width, height| Request {
         energy: spec.energy,
+        order: spec.order,
         step_ratio: spec.step_ratio,
         ..Request::new(width, height, spec.rule)
     };
@@ -136,8 +140,10 @@ fn carve<P: Pixel<Subpixel = u8> + 'static, Q: Pixel + 'static>(
             keep = keep.map(|k| carved.apply_to(&k)).transpose()?;
         }
         data = data.map(|d| carved.apply_to(&d)).transpose()?;
-        taken.extend(carved.seams.iter().map(|s| (vertical, s.clone())));
-        taken.extend(carved.horizontal.iter().map(|s| (horizontal, s.clone())));
+        taken.extend(carved.taken().map(|(axis, s)| match axis {
+            Axis::Width => (vertical, s.clone()),
+            Axis::Height => (horizontal, s.clone()),
+        }));
         image = carved.image;
     }
     if spec.height_first {
@@ -248,7 +254,10 @@ fn round_size(value: f64) -> i64 {
 ///   a smoothed copy plus how much each pixel stands out, which keeps plain objects on
 ///   textured backgrounds), or `"backward"`, `"forward"` as in seam-carving, or
 ///   `"salient"`.
-/// - `order`: `"width-first"` or `"height-first"`.
+/// - `order`: `"width-first"` or `"height-first"` as in seam-carving, or seam-carver's
+///   `"interleaved"` (the axes' seams in turns, at most 8 rounds each) or `"optimal"`
+///   (the order of least total seam cost; several times slower), the command line's
+///   `--order`.
 /// - `keep_mask`: pixels no seam crosses while another exists; `drop_mask`: an object
 ///   removed before the resize (both 2-d, any dtype, nonzero = set).
 /// - `step_ratio`: the most seams one insertion pass inserts, as a share of the width;
@@ -356,10 +365,13 @@ fn resize(
             )));
         }
     };
-    let height_first = match order {
-        "width-first" => false,
-        "height-first" => true,
+    let (height_first, order) = match order {
+        "width-first" => (false, Order::WidthFirst),
+        "height-first" => (true, Order::WidthFirst),
+        "interleaved" => (false, Order::Interleaved),
+        "optimal" => (false, Order::Optimal),
         other => {
+            // seam-carving's own words (it has the first two orders only).
             return Err(PyValueError::new_err(format!(
                 "expect order to be one of ('width-first', 'height-first'), got {other}"
             )));
@@ -404,6 +416,7 @@ fn resize(
         size,
         energy,
         height_first,
+        order,
         keep,
         drop,
         step_ratio: step_ratio.map(|r| r as f32),

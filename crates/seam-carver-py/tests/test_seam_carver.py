@@ -434,6 +434,19 @@ def test_the_same_pixels_as_the_cli(path):
     )
 
 
+@pytest.mark.parametrize("order", ["height-first", "interleaved", "optimal"])
+def test_every_order_gives_the_cli_s_pixels_and_seams_as_taken(order):
+    src = np.asarray(Image.open(ROOT / "golden" / "inputs" / "chelsea.png").convert("RGB"))
+    size = (58, 36)
+    out, seams = seam_carver.resize(src, size, order=order, return_seams=True)
+    assert np.array_equal(out, cli_carve(src, ["--width", "58", "--height", "36", "--order", order]))
+    kinds = [s["orientation"] for s in seams]
+    assert kinds.count("vertical") == 14 and kinds.count("horizontal") == 12
+    if order == "interleaved":
+        # Eight rounds of 1 or 2 seams each way: 14 = 1+2+2+2+1+2+2+2, 12 = 1+2+1+2+...
+        assert kinds[:6] == ["vertical", "horizontal", "vertical", "vertical", "horizontal", "horizontal"]
+
+
 def test_the_readme_example_runs_as_written(tmp_path, monkeypatch):
     readme = (ROOT / "README.md").read_text()
     start = readme.index("```python\nimport numpy as np, seam_carver") + len("```python\n")

@@ -172,6 +172,53 @@ impl Direction {
     }
 }
 
+/// The size to scale a `width` x `height` image to, keeping its shape, before carving it
+/// to `target`, so that seams remove at most `most` percent of either axis: as little
+/// scaling as that takes, but never below covering the target (when the shapes differ
+/// too much for that, the covering size, as `WxH^` would scale). `None` when seams alone
+/// remove no more than `most` percent of each axis, when either axis grows, or when
+/// `most` is 100. Sizes are rounded half up.
+///
+/// Carving 90 % of an axis away is rarely what anyone wants (caire's issue 30: 1200x750
+/// to 120x120); scaling first to 240x150 leaves seams half of each axis:
+///
+/// ```
+/// assert_eq!(seam_carver::prescale(1200, 750, (120, 120), 50), Some((240, 150)));
+/// assert_eq!(seam_carver::prescale(1200, 750, (900, 600), 50), None);
+/// // A 16:9 strip of a square photo: the covering size, the rest carved.
+/// assert_eq!(seam_carver::prescale(1000, 1000, (160, 90), 40), Some((160, 160)));
+/// ```
+pub fn prescale(width: u32, height: u32, target: (u32, u32), most: u8) -> Option<(u32, u32)> {
+    let (tw, th) = target;
+    if most >= 100 || tw > width || th > height || width == 0 || height == 0 {
+        return None;
+    }
+    let keep = u64::from(100 - most);
+    let (w, h) = (u64::from(width), u64::from(height));
+    let (tw64, th64) = (u64::from(tw), u64::from(th));
+    // Seams alone remove at most `most` % of each axis: t * 100 >= len * keep.
+    if tw64 * 100 >= w * keep && th64 * 100 >= h * keep {
+        return None;
+    }
+    // Scale factors as fractions (numerator, denominator), compared exactly.
+    let less = |a: (u64, u64), b: (u64, u64)| {
+        u128::from(a.0) * u128::from(b.1) < u128::from(b.0) * u128::from(a.1)
+    };
+    let min = |a, b| if less(b, a) { b } else { a };
+    let max = |a, b| if less(a, b) { b } else { a };
+    // The most that leaves each axis `keep` % of itself to the seams, and the least that
+    // covers the target.
+    let most_scale = min((tw64 * 100, w * keep), (th64 * 100, h * keep));
+    let cover = max((tw64, w), (th64, h));
+    let (num, den) = max(most_scale, cover);
+    if num >= den {
+        return None;
+    }
+    let round = |len: u64| ((2 * len * num + den) / (2 * den)) as u32;
+    let size = (round(w).clamp(tw, width), round(h).clamp(th, height));
+    (size != (width, height)).then_some(size)
+}
+
 /// A shape to reach: width to height as `W:H` (`16:9`, `1:1`, `1.91:1`), by carving the
 /// axis that is too long (or, with `enlarge`, growing the one that is too short).
 ///
@@ -266,6 +313,49 @@ fn gcd(a: u64, b: u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_prescale_covers_the_target_keeps_the_shape_and_leaves_at_most_most_to_seams() {
+        let mut scaled = 0;
+        for (w, h) in [(1200, 750), (640, 427), (300, 900), (97, 61)] {
+            for tw in (1..=w).step_by((w / 9) as usize) {
+                for th in (1..=h).step_by((h / 7) as usize) {
+                    for most in [30, 50, 70] {
+                        let Some((sw, sh)) = prescale(w, h, (tw, th), most) else {
+                            continue;
+                        };
+                        scaled += 1;
+                        let label = format!("{w}x{h} to {tw}x{th} at most {most}");
+                        assert!(
+                            sw >= tw && sh >= th && sw <= w && sh <= h,
+                            "{label}: {sw}x{sh}"
+                        );
+                        assert!((sw, sh) != (w, h), "{label}");
+                        // The shape, within rounding: sw / sh against w / h.
+                        let skew = (sw as f64 / sh as f64) / (w as f64 / h as f64);
+                        assert!(
+                            (skew - 1.0).abs() <= 1.0 / sw.min(sh) as f64 + 1e-9,
+                            "{label}: {sw}x{sh}"
+                        );
+                        // Seams remove at most `most` % of each axis, give or take the
+                        // rounding, unless the covering size binds.
+                        let share = |t: u32, l: u32| 100.0 * (1.0 - t as f64 / l as f64);
+                        let covering = sw == tw || sh == th;
+                        let over = share(tw, sw).max(share(th, sh)) - most as f64;
+                        assert!(
+                            covering || over <= 100.0 / sw.min(sh) as f64,
+                            "{label}: {sw}x{sh}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(scaled > 100, "{scaled}");
+        // Growth, a small change, or seams alone asked for: no scaling.
+        assert_eq!(prescale(600, 400, (700, 100), 50), None);
+        assert_eq!(prescale(600, 400, (500, 300), 50), None);
+        assert_eq!(prescale(600, 400, (60, 40), 100), None);
+    }
+
     use super::*;
 
     #[test]
