@@ -1,6 +1,6 @@
 //! Object benchmark: do the things in a picture survive the carve?
 //!
-//! `cargo run --release --example objects -- [--set tuning|validation] [--gallery DIR]`
+//! `cargo run --release --example objects -- [--set tuning|validation] [--extreme] [--gallery DIR]`
 //!
 //! Generated scenes (a person on a beach, a face on a wall, a building with a roof,
 //! windows and cables, a logo's ring, a car) on backgrounds of several kinds (uniform,
@@ -8,12 +8,19 @@
 //! objects, drawn in flat colours of their own. Two seeds make two sets: `tuning`, to
 //! look at while choosing a default, and `validation`, scored only at the end.
 //!
-//! Every method (ours: backward, forward, the default; liblqr via ImageMagick's
-//! `-liquid-rescale`) resizes each scene to 80 % and 60 % width, 80 % height, 130 % and
-//! 200 % width, and the objects are measured in the result by their colours:
+//! Every method (ours: backward, forward, the default, and the default's energy in the
+//! interleaved and optimal orders; liblqr via ImageMagick's `-liquid-rescale`) resizes
+//! each scene to 80 % and 60 % width, 80 % height, 130 % and 200 % width, and on both
+//! axes to 80 % x 80 % and to 16:9 at 80 % width (the orders only there: with one axis
+//! they are the same carve). Ours are run as the command line runs them, scaled first
+//! when both axes shrink by more than `seam_carver::CARVE_AT_MOST`. With `--extreme`,
+//! large removals instead (to 50 % .. 20 % of an axis or of both), the default beside
+//! seams alone and other prescale shares, against plain scaling. The objects are
+//! measured in the result by their colours:
 //! - `kept`: for a removal, the smallest share of an object's extent along the carved
-//!   axis that is left, divided by the image's (1 is plain scaling, above 1 the object
-//!   was spared, below 1 it was squashed harder than the image);
+//!   axis that is left (of its area when both axes change), divided by the image's (1 is
+//!   plain scaling, above 1 the object was spared, below 1 it was squashed harder than
+//!   the image);
 //! - `stretch`: for an enlargement, the largest growth of an object divided by the
 //!   image's (1 is plain scaling; above 1 the object was stretched more);
 //! - `breaks`: thin lines (cables) split into more pieces than they had;
@@ -593,8 +600,8 @@ enum Method {
     Liblqr,
     /// Plain scaling (Lanczos3), the baseline of `--extreme`.
     Scale,
-    /// The default after scaling first so that seams take at most this percentage of
-    /// either axis ([`seam_carver::prescale`]).
+    /// The default energy and order after scaling first so that seams take at most this
+    /// percentage of either axis ([`seam_carver::prescale`]; 100: seams alone).
     Prescaled(u8),
 }
 
@@ -605,6 +612,7 @@ impl Method {
             Method::Ours(kind, order) => format!("{kind} {order}"),
             Method::Liblqr => "liblqr".into(),
             Method::Scale => "scaling".into(),
+            Method::Prescaled(100) => "seams alone".into(),
             Method::Prescaled(most) => format!("scaled to {most} %"),
         }
     }
@@ -619,13 +627,21 @@ impl Method {
 
     fn run(self, image: &RgbImage, (width, height): (u32, u32)) -> Option<RgbImage> {
         match self {
+            // As the command line does: scaled first when both axes shrink by more than
+            // `CARVE_AT_MOST`.
             Method::Ours(energy, order) => {
                 let request = Request {
                     energy,
                     order,
                     ..Request::new(width, height, SeamRule::Optimal)
                 };
-                resize(image, &request).ok().map(|c| c.image)
+                let (w, h) = image.dimensions();
+                let most = seam_carver::CARVE_AT_MOST;
+                let scaled = match seam_carver::prescale(w, h, (width, height), most) {
+                    Some((sw, sh)) => seam_carver::scale(image, sw, sh),
+                    None => image.clone(),
+                };
+                resize(&scaled, &request).ok().map(|c| c.image)
             }
             Method::Liblqr => liblqr(image, width, height),
             Method::Scale => Some(seam_carver::scale(image, width, height)),
@@ -773,7 +789,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (sizes, methods): (&[Size], Vec<Method>) = if extreme {
         // Large removals: where does carving lose to plain scaling?
         let mut methods = vec![default];
-        methods.extend([40, 50, 60, 70].map(Method::Prescaled));
+        methods.extend([100, 50, 70].map(Method::Prescaled));
         methods.extend([Method::Liblqr, Method::Scale]);
         (&Size::EXTREME, methods)
     } else {
@@ -872,7 +888,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             {
                 std::fs::create_dir_all(dir)?;
                 let name = format!("{}-{}", scene.name, size.tag());
-                beside(&[&scene.image, a, b]).save(dir.join(format!("{name}.png")))?;
+                // The input, the default, then (with --extreme, every method) the last.
+                let mut shown = vec![&scene.image, a];
+                if extreme {
+                    shown.extend(results[d + 1..l].iter().flatten());
+                }
+                shown.push(b);
+                beside(&shown).save(dir.join(format!("{name}.png")))?;
             }
         }
     }

@@ -117,6 +117,13 @@ pub struct Args {
     #[arg(long, value_name = "ORDER", default_value = "width-first")]
     pub order: Order,
 
+    /// When both axes shrink, the most of either, in percent, that seams remove: beyond
+    /// it the image is first scaled down, keeping its shape (Lanczos3), as little as that
+    /// takes, and the plan line says so (carving 90 % of an axis away eats faces and
+    /// roofs; plain scaling does not). 100: seams alone.
+    #[arg(long, value_name = "P", default_value_t = seam_carver::CARVE_AT_MOST, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub carve_at_most: u8,
+
     /// How seams are traced: `optimal` (true minimum-cost seams) or `imageproc`
     /// (imageproc 0.27's drifting seams, byte-identical to the Bacalhau example).
     #[arg(long, value_name = "RULE", default_value = "optimal")]
@@ -443,6 +450,7 @@ impl Args {
             keep_size: self.keep_size,
             amount: self.amount,
             order: self.order,
+            carve_at_most: self.carve_at_most,
             mask_files: Vec::new(),
             artifacts,
             max_pixels: self.max_pixels,

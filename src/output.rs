@@ -181,8 +181,9 @@ pub struct SeamsReport {
     /// With `--protect-skin`: how many pixels of skin around the faces were kept.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skin_pixels: Option<usize>,
-    /// With a `^` geometry: the input's own size, which was scaled to `width` x `height`
-    /// (to cover the box) before the seams were taken.
+    /// With a `^` geometry, or when both axes shrank by more than `--carve-at-most`: the
+    /// input's own size, which was scaled to `width` x `height` (keeping its shape)
+    /// before the seams were taken.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scaled_from: Option<[u32; 2]>,
     /// With `--amount` under 100: the share of the change done by seams, in percent.

@@ -58,6 +58,9 @@ pub struct Options {
     pub amount: u8,
     /// The order of the two axes' seams when both change ([`Request::order`]).
     pub order: Order,
+    /// When both axes shrink, the most of either (percent) seams remove: beyond it the
+    /// image is scaled first ([`seam_carver::prescale`]); 100: seams alone.
+    pub carve_at_most: u8,
     /// The files `protect` and `remove` were read from: a batch does not carve them.
     pub mask_files: Vec<PathBuf>,
     /// Which artifacts to write.
@@ -105,6 +108,7 @@ impl Default for Options {
             keep_size: false,
             amount: 100,
             order: Order::default(),
+            carve_at_most: seam_carver::CARVE_AT_MOST,
             mask_files: Vec::new(),
             artifacts: Artifact::ALL.into_iter().collect(),
             max_pixels: DEFAULT_MAX_PIXELS,
@@ -331,10 +335,10 @@ impl Options {
             height,
             rule: self.rule,
             energy: self.energy,
-            protect: self.protect.as_ref(),
+            protect: found.protect.as_ref().or(self.protect.as_ref()),
             faces: &found.faces,
             skin: found.skin.as_ref(),
-            remove: self.remove.as_ref(),
+            remove: found.remove.as_ref().or(self.remove.as_ref()),
             keep_size: self.keep_size,
             amount: self.amount,
             order: self.order,
@@ -361,8 +365,12 @@ pub struct Plan {
     pub animated: bool,
     /// What was found in it to keep out of every seam.
     pub found: Found,
-    /// With `^`: the input's own size, from which `image` was scaled to cover the box.
+    /// With `^`, or when scaled first ([`Options::carve_at_most`]): the input's own
+    /// size, from which `image` was scaled.
     pub scaled_from: Option<(u32, u32)>,
+    /// `scaled_from` is set because seams alone would have taken more than
+    /// [`Options::carve_at_most`] of an axis (else because of a `^` geometry).
+    pub prescaled: bool,
 }
 
 /// What was found in an image to keep whole (with [`Options::faces`]).
@@ -372,6 +380,11 @@ pub struct Found {
     pub faces: Vec<Face>,
     /// With [`Options::skin`]: the skin around them.
     pub skin: Option<Mask>,
+    /// When the image was scaled before carving: `--protect` and `--remove`'s masks,
+    /// scaled with it (else the options' own are used).
+    pub protect: Option<Mask>,
+    /// See `protect`.
+    pub remove: Option<Mask>,
 }
 
 impl Found {
@@ -437,6 +450,11 @@ impl Plan {
             )
         };
         let filled = match self.scaled_from {
+            Some((fw, fh)) if self.prescaled => format!(
+                "{fw}x{fh} scaled to {w}x{h} first (seams take at most {} % of an axis: \
+                 --carve-at-most), ",
+                options.carve_at_most
+            ),
             Some((fw, fh)) => format!(
                 "{fw}x{fh} scaled to {w}x{h} to fill {}x{}, ",
                 self.width, self.height
@@ -565,7 +583,13 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
             });
         }
     }
-    let scaled_from = fill.map(|(sw, sh)| {
+    // Both axes shrinking by more than seams should take: scaled first, as little as that
+    // takes (keeping its shape).
+    let prescaled = match fill {
+        None => seam_carver::prescale(w, h, (width, height), options.carve_at_most),
+        Some(_) => None,
+    };
+    let scaled_from = fill.or(prescaled).map(|(sw, sh)| {
         image = seam_carver::scale(&image, sw, sh);
         alpha = alpha.as_ref().map(|a| seam_carver::scale(a, sw, sh));
         let from = (w, h);
@@ -577,7 +601,13 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
         .as_ref()
         .map_or_else(Vec::new, |detector| detector.detect(&image));
     let skin = options.skin.then(|| Mask::skin(&image, &faces));
-    let found = Found { faces, skin };
+    let scaled_mask = |mask: &Option<Mask>| scaled_from.and(mask.as_ref()).map(|m| m.scaled(w, h));
+    let found = Found {
+        faces,
+        skin,
+        protect: scaled_mask(&options.protect),
+        remove: scaled_mask(&options.remove),
+    };
     let request = options.request(width, height, &found);
     request.check(w, h)?;
     let seams = request.seams(w, h);
@@ -599,6 +629,7 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
         animated: is_animated(bytes),
         found,
         scaled_from,
+        prescaled: prescaled.is_some(),
     })
 }
 

@@ -2334,3 +2334,88 @@ fn fill_scales_to_cover_the_box_then_carves_the_overflow() {
         stderr_of(&one)
     );
 }
+
+#[test]
+fn both_axes_shrunk_past_the_share_seams_take_are_scaled_first_with_their_masks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mask = golden_input("coffee-cup.mask.png");
+    let output = bin()
+        .arg(golden_input("coffee.png"))
+        .arg("--protect")
+        .arg(&mask)
+        .args(["--width", "30%", "--height", "35%", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    // 60x40 to 18x14: seams alone would take 70 % of the width; scaled by half first,
+    // they take 40 % of it.
+    assert!(
+        stderr.contains(
+            "60x40 scaled to 30x20 first (seams take at most 40 % of an axis: \
+             --carve-at-most), 30x20 -> 18x14, removing 18 seams"
+        ),
+        "{stderr}"
+    );
+    let report: SeamsReport =
+        serde_json::from_slice(&fs::read(out.join("coffee.seams.json")).unwrap()).unwrap();
+    assert_eq!(
+        (report.scaled_from, report.width, report.height),
+        (Some([60, 40]), 30, 20)
+    );
+    // The library's carve of the scaled photo, under the mask scaled with it.
+    let input = image::open(golden_input("coffee.png")).unwrap().to_rgb8();
+    let cup = seam_carver::Mask::from_image("cup", &image::open(&mask).unwrap()).scaled(30, 20);
+    let want = seam_carver::resize(
+        &seam_carver::scale(&input, 30, 20),
+        &seam_carver::Request {
+            protect: Some(&cup),
+            ..seam_carver::Request::to(18, 14)
+        },
+    )
+    .unwrap()
+    .image;
+    let got = image::open(out.join("coffee.carved.png"))
+        .unwrap()
+        .to_rgb8();
+    assert!(
+        got == want,
+        "the scaled image's carve under the scaled mask"
+    );
+    // 100: seams alone; one axis, or a removal within the share: no scaling.
+    for args in [
+        &[
+            "--width",
+            "30%",
+            "--height",
+            "35%",
+            "--carve-at-most",
+            "100",
+        ][..],
+        &["--width", "30%"],
+        &["--width", "70%", "--height", "65%"],
+    ] {
+        let plain = bin()
+            .arg(golden_input("coffee.png"))
+            .args(args)
+            .args(["--only", "seams", "-o"])
+            .arg(dir.path().join("plain"))
+            .output()
+            .unwrap();
+        assert!(plain.status.success(), "{args:?}");
+        assert!(!stderr_of(&plain).contains("scaled"), "{args:?}");
+        let report: SeamsReport =
+            serde_json::from_slice(&fs::read(dir.path().join("plain/coffee.seams.json")).unwrap())
+                .unwrap();
+        assert_eq!(report.scaled_from, None, "{args:?}");
+    }
+    let bad = bin()
+        .arg(golden_input("coffee.png"))
+        .args(["--carve-at-most", "0", "-o"])
+        .arg(dir.path().join("bad"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

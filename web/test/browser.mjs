@@ -178,7 +178,7 @@ try {
   // 1c. "protect skin too": the golden astronaut-skin case byte for byte, and the caption
   // counts the skin kept.
   await page.check("#protect-skin");
-  await carveWith(page, { width: "30%", height: "90%" });
+  await carveWith(page, { width: "80%", height: "65%" });
   check(!(await page.evaluate(() => window.seamCarver.error())), "protect skin: carved without an error");
   const skinHashes = await page.evaluate(() => window.seamCarver.hashes());
   const skinCase = JSON.parse(

@@ -103,4 +103,4 @@ pub use order::Order;
 pub use resize::{Carved, MAX_SEAM_LENGTH, Request, resize, resize_with_progress};
 pub use scale::scale;
 pub use seam::SeamRule;
-pub use size::{Aspect, Direction, SizeSpec, prescale};
+pub use size::{Aspect, CARVE_AT_MOST, Direction, SizeSpec, prescale};

@@ -65,6 +65,32 @@ impl Mask {
         x < self.width && y < self.height && self.bits[(y * self.width + x) as usize]
     }
 
+    /// The mask at `width` x `height`, for an image scaled to that size: a pixel is set
+    /// when any pixel of the original it covers is, so a thin mark is kept when shrunk.
+    ///
+    /// ```
+    /// let line = seam_carver::Mask::from_fn("line", 8, 4, |x, _| x == 5);
+    /// let half = line.scaled(4, 2);
+    /// assert_eq!((half.width(), half.height(), half.count()), (4, 2, 2));
+    /// assert!(half.is_set(2, 0) && half.is_set(2, 1));
+    /// assert_eq!(line.scaled(16, 8).count(), 16);
+    /// ```
+    pub fn scaled(&self, width: u32, height: u32) -> Mask {
+        let (w, h) = (u64::from(self.width), u64::from(self.height));
+        let (nw, nh) = (u64::from(width.max(1)), u64::from(height.max(1)));
+        // The original pixels a new pixel covers along one axis: [start, end).
+        let span = |i: u32, len: u64, new: u64| {
+            let start = u64::from(i) * len / new;
+            let end = ((u64::from(i) + 1) * len).div_ceil(new).max(start + 1);
+            (start as u32, end.min(len) as u32)
+        };
+        Mask::from_fn(&self.name, width, height, |x, y| {
+            let (x0, x1) = span(x, w, nw);
+            let (y0, y1) = span(y, h, nh);
+            (y0..y1).any(|sy| (x0..x1).any(|sx| self.is_set(sx, sy)))
+        })
+    }
+
     /// The most pixels set in one row.
     pub(crate) fn widest_row(&self) -> u32 {
         self.bits
