@@ -2046,7 +2046,7 @@ fn the_plan_line_says_when_seams_must_cross_a_face() {
 }
 
 #[test]
-fn aspect_gives_the_exact_shape_on_every_golden_photo() {
+fn aspect_gives_the_exact_shape_on_every_golden_and_shared_photo() {
     // The expected size from the ratio in floating point, rounded half up: the long axis
     // carved (or, with --enlarge, the short one grown), the other kept.
     let want = |(w, h): (u32, u32), (a, b): (f64, f64), enlarge: bool| {
@@ -2061,7 +2061,23 @@ fn aspect_gives_the_exact_shape_on_every_golden_photo() {
         }
     };
     let dir = tempfile::tempdir().unwrap();
-    for (name, photo) in support::golden_photos() {
+    // The golden photos, and the full-size ones SEAM_CARVER_PARITY_DIR names (CI sets
+    // ../shared/images).
+    let mut photos = support::golden_photos();
+    if let Some(shared) = std::env::var_os("SEAM_CARVER_PARITY_DIR") {
+        let mut paths: Vec<_> = fs::read_dir(shared)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "png" || e == "jpg"))
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty(), "no images in SEAM_CARVER_PARITY_DIR");
+        for path in paths {
+            let name = format!("shared-{}", support::file_name(&path));
+            photos.push((name, image::open(&path).unwrap().to_rgb8()));
+        }
+    }
+    for (name, photo) in photos {
         let input = dir.path().join(format!("{name}.png"));
         photo.save(&input).unwrap();
         for (text, ratio) in [
@@ -2074,7 +2090,7 @@ fn aspect_gives_the_exact_shape_on_every_golden_photo() {
                 let out = dir.path().join("out");
                 let mut cmd = bin();
                 cmd.arg(&input)
-                    .args(["--aspect", text, "--only", "carved", "-q", "-o"])
+                    .args(["--aspect", text, "--only", "seams", "-q", "-o"])
                     .arg(&out);
                 if enlarge {
                     cmd.arg("--enlarge");
@@ -2085,9 +2101,12 @@ fn aspect_gives_the_exact_shape_on_every_golden_photo() {
                     "{name} {text}: {}",
                     stderr_of(&output)
                 );
-                let carved = image::open(out.join(format!("{name}.carved.png"))).unwrap();
+                let report: SeamsReport = serde_json::from_slice(
+                    &fs::read(out.join(format!("{name}.seams.json"))).unwrap(),
+                )
+                .unwrap();
                 assert_eq!(
-                    (carved.width(), carved.height()),
+                    (report.output_width, report.output_height),
                     want(photo.dimensions(), ratio, enlarge),
                     "{name} {:?} --aspect {text} enlarge={enlarge}",
                     photo.dimensions()
