@@ -112,7 +112,7 @@ bench:
     PROFILE=release tools/ensure-python.sh
     "${CARGO_TARGET_DIR:-target}/python/bin/python" crates/seam-carver-py/bench.py
 
-# Quality tables: every method (the example, ours backward, forward and salient, liblqr) on the photos and generated hard cases (outline measures, pictures in docs/quality/), then the object benchmark's tuning and validation sets (objects kept, per-case verdicts against liblqr).
+# Quality tables: every method (the example, ours backward, forward and salient, liblqr) on the photos and generated hard cases (outline measures, pictures in docs/quality/), then the object benchmark's tuning and validation sets (objects kept, per-case verdicts against liblqr, both axes in every order), and its large removals against plain scaling (--extreme).
 quality *IMAGES:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -130,6 +130,8 @@ quality *IMAGES:
     cargo run --release -q --example quality -- --gallery docs/quality "${images[@]}"
     cargo run --release -q --example objects -- --set tuning
     cargo run --release -q --example objects -- --set validation
+    cargo run --release -q --example objects -- --set tuning --extreme
+    cargo run --release -q --example objects -- --set validation --extreme
 
 # Fuzz decode-and-carve (or TARGET=job_spec) for SECONDS with cargo-fuzz, on the stable toolchain (no nightly needed: RUSTC_BOOTSTRAP lets it take libFuzzer's flags; no sanitizer, the code is safe Rust).
 fuzz TARGET="decode_carve" SECONDS="600":
