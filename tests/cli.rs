@@ -25,6 +25,28 @@ pub(crate) fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Runs `command`, which must succeed; its stderr.
+pub(crate) fn succeed(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    stderr
+}
+
+/// The `seams.json` at `path`.
+pub(crate) fn seams_report(path: &Path) -> SeamsReport {
+    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+}
+
+/// Each seam's orientation in a `seams.json`, in its order.
+pub(crate) fn orientations(report: &SeamsReport) -> Vec<&str> {
+    report
+        .seams
+        .iter()
+        .map(|s| s.orientation.as_str())
+        .collect()
+}
+
 #[test]
 fn writes_the_six_flat_files_and_a_manifest_of_them() {
     let out = tempfile::tempdir().unwrap();
@@ -367,25 +389,12 @@ fn height_removes_horizontal_seams_and_keeps_the_width() {
         .output()
         .unwrap();
     assert!(both.status.success());
-    let json: serde_json::Value =
-        serde_json::from_slice(&fs::read(out.path().join("chelsea.seams.json")).unwrap()).unwrap();
-    let kinds: Vec<&str> = json["seams"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["orientation"].as_str().unwrap())
-        .collect();
+    let report = seams_report(&out.path().join("chelsea.seams.json"));
     assert_eq!(
-        kinds,
+        orientations(&report),
         [vec!["vertical"; 12], vec!["horizontal"; 8]].concat()
     );
-    assert_eq!(
-        (
-            json["output_width"].as_u64(),
-            json["output_height"].as_u64()
-        ),
-        (Some(60), Some(40))
-    );
+    assert_eq!((report.output_width, report.output_height), (60, 40));
 }
 
 #[test]
@@ -2292,15 +2301,13 @@ fn amount_0_is_plain_scaling_and_100_is_the_carve() {
 fn fill_scales_to_cover_the_box_then_carves_the_overflow() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let output = bin()
-        .arg(golden_input("chelsea.png"))
-        .arg(golden_input("camera.png"))
-        .args(["--width", "40x40^", "-j", "1", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeed(
+        bin()
+            .arg(golden_input("chelsea.png"))
+            .arg(golden_input("camera.png"))
+            .args(["--width", "40x40^", "-j", "1", "-o"])
+            .arg(&out),
+    );
     // chelsea, 72x48: scaled to 60x40 (the height binds), then 20 columns carved.
     assert!(
         stderr.contains("72x48 scaled to 60x40 to fill 40x40, 60x40 -> 40x40, removing 20 seams"),
@@ -2359,16 +2366,14 @@ fn both_axes_shrunk_past_the_share_seams_take_are_scaled_first_with_their_masks(
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mask = golden_input("coffee-cup.mask.png");
-    let output = bin()
-        .arg(golden_input("coffee.png"))
-        .arg("--protect")
-        .arg(&mask)
-        .args(["--width", "30%", "--height", "35%", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&output);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeed(
+        bin()
+            .arg(golden_input("coffee.png"))
+            .arg("--protect")
+            .arg(&mask)
+            .args(["--width", "30%", "--height", "35%", "-o"])
+            .arg(&out),
+    );
     // 60x40 to 18x14: seams alone would take 70 % of the width; scaled by half first,
     // they take 40 % of it.
     assert!(
@@ -2378,8 +2383,7 @@ fn both_axes_shrunk_past_the_share_seams_take_are_scaled_first_with_their_masks(
         ),
         "{stderr}"
     );
-    let report: SeamsReport =
-        serde_json::from_slice(&fs::read(out.join("coffee.seams.json")).unwrap()).unwrap();
+    let report = seams_report(&out.join("coffee.seams.json"));
     assert_eq!(
         (report.scaled_from, report.width, report.height),
         (Some([60, 40]), 30, 20)
@@ -2416,18 +2420,15 @@ fn both_axes_shrunk_past_the_share_seams_take_are_scaled_first_with_their_masks(
         &["--width", "30%"],
         &["--width", "70%", "--height", "65%"],
     ] {
-        let plain = bin()
-            .arg(golden_input("coffee.png"))
-            .args(args)
-            .args(["--only", "seams", "-o"])
-            .arg(dir.path().join("plain"))
-            .output()
-            .unwrap();
-        assert!(plain.status.success(), "{args:?}");
-        assert!(!stderr_of(&plain).contains("scaled"), "{args:?}");
-        let report: SeamsReport =
-            serde_json::from_slice(&fs::read(dir.path().join("plain/coffee.seams.json")).unwrap())
-                .unwrap();
+        let stderr = succeed(
+            bin()
+                .arg(golden_input("coffee.png"))
+                .args(args)
+                .args(["--only", "seams", "-o"])
+                .arg(dir.path().join("plain")),
+        );
+        assert!(!stderr.contains("scaled"), "{args:?}");
+        let report = seams_report(&dir.path().join("plain/coffee.seams.json"));
         assert_eq!(report.scaled_from, None, "{args:?}");
     }
     let bad = bin()

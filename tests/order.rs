@@ -212,24 +212,15 @@ fn optimal_order_in_rounds_is_never_costlier_than_a_fixed_order() {
 #[test]
 fn seams_json_lists_seams_as_taken_and_names_the_order() {
     let out = tempfile::tempdir().unwrap();
-    let output = cli::bin()
-        .arg(cli::golden_input("chelsea.png"))
-        .args(["--width", "60", "--height", "40", "--order", "interleaved"])
-        .args(["--only", "seams,annotated", "-o"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", cli::stderr_of(&output));
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("chelsea.seams.json")).unwrap())
-            .unwrap();
-    assert_eq!(json["order"], "interleaved");
-    let kinds: Vec<&str> = json["seams"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["orientation"].as_str().unwrap())
-        .collect();
+    cli::succeed(
+        cli::bin()
+            .arg(cli::golden_input("chelsea.png"))
+            .args(["--width", "60", "--height", "40", "--order", "interleaved"])
+            .args(["--only", "seams,annotated", "-o"])
+            .arg(out.path()),
+    );
+    let report = cli::seams_report(&out.path().join("chelsea.seams.json"));
+    assert_eq!(report.order.as_deref(), Some("interleaved"));
     // 12 columns and 8 rows in 8 rounds: 1 or 2 columns, then 1 row, eight times.
     let want: Vec<&str> = parts(12, 8)
         .into_iter()
@@ -237,20 +228,16 @@ fn seams_json_lists_seams_as_taken_and_names_the_order() {
             std::iter::repeat_n("vertical", v as usize).chain(std::iter::once("horizontal"))
         })
         .collect();
-    assert_eq!(kinds, want);
+    assert_eq!(cli::orientations(&report), want);
     // Width-first is the default and is not named.
-    let plain = cli::bin()
-        .arg(cli::golden_input("chelsea.png"))
-        .args(["--width", "60", "--height", "40", "--only", "seams", "-o"])
-        .arg(out.path().join("plain"))
-        .output()
-        .unwrap();
-    assert!(plain.status.success());
-    let json: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.path().join("plain/chelsea.seams.json")).unwrap(),
-    )
-    .unwrap();
-    assert!(json.get("order").is_none());
+    cli::succeed(
+        cli::bin()
+            .arg(cli::golden_input("chelsea.png"))
+            .args(["--width", "60", "--height", "40", "--only", "seams", "-o"])
+            .arg(out.path().join("plain")),
+    );
+    let report = cli::seams_report(&out.path().join("plain/chelsea.seams.json"));
+    assert_eq!(report.order, None);
     // An unknown order is refused with the names it takes.
     let bad = cli::bin()
         .arg(cli::golden_input("chelsea.png"))
