@@ -14,6 +14,22 @@ use seam_carver::{
     Aspect, Direction, EnergyKind, FaceDetector, Order, SeamRule, SizeSpec, Unsupported,
 };
 
+/// A parser of a whole percentage from `least` to 100, written `40` or `40%`.
+fn percent(least: u8) -> impl Fn(&str) -> Result<u8, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        let digits = text.trim().trim_end_matches('%').trim_end();
+        digits
+            .parse::<u8>()
+            .ok()
+            .filter(|p| (least..=100).contains(p))
+            .ok_or_else(|| {
+                format!(
+                    "'{text}' is not a whole percentage from {least} to 100 (such as 40 or 40%)"
+                )
+            })
+    }
+}
+
 const AFTER_HELP: &str = "\
 OUTPUTS (flat, in the output directory, for each input NAME.EXT):
   NAME.original.png             the input as 8-bit RGB (RGBA with --background none)
@@ -22,9 +38,12 @@ OUTPUTS (flat, in the output directory, for each input NAME.EXT):
   NAME.gradients.png            the energy map (Sobel gradient magnitude), clamped to 0..255
   NAME.annotated_gradients.png  the same seams on the energy map
   NAME.carved.png               the carved (or enlarged) image
-  NAME.seams.json               sizes, seam rule, energy, every seam's path and cost,
-                                and with --protect-faces the faces found (with
-                                --protect-skin also the skin pixels kept)
+  NAME.seams.json               sizes, seam rule, energy, every seam's path and cost
+                                in the order taken, and with --protect-faces the faces
+                                found (with --protect-skin also the skin pixels kept);
+                                the order (--order), the size scaled from (^,
+                                --carve-at-most), the amount and the size the seams
+                                reached (--amount) when they apply
   manifest.json                 SHA-256 of every file written by the run
 
 EXIT STATUS:
@@ -38,6 +57,13 @@ EXAMPLES:
   seam-carver photo.png --seams imageproc   reproduce the Bacalhau example's output
   seam-carver photo.jpg --width 120%        enlarge by inserting seams
   seam-carver photo.jpg --width 800x600     both axes (widths first)
+  seam-carver photo.jpg --width 800x600 --order interleaved
+                                            both axes, their seams in turns
+  seam-carver photo.jpg --width 30%x30%     scaled to half first, then carved
+                                            (seams alone past 40 %: --carve-at-most)
+  seam-carver photo.jpg --width '600x600^'  scale to cover 600x600, carve the rest
+  seam-carver photo.jpg --width 70% --amount 50
+                                            half the change by seams, half scaling
   seam-carver photos/ --width '1200x800>'   only shrink: smaller photos stay as they are
   seam-carver photo.jpg --energy backward   the example's energy (the default is salient)
   seam-carver photo.jpg --aspect 16:9       reach 16:9 by carving the long axis
@@ -77,10 +103,12 @@ pub struct Args {
 
     /// Target width: pixels (500), a change (-100) or a percentage (83%); or a geometry
     /// WxH (500x300, 50%x100%, x300) setting both axes. Larger than the image inserts
-    /// seams. After it, as ImageMagick's: > only shrinks ('1200x800>': a batch's larger
-    /// photos carved down, smaller ones left as they are), < only enlarges, ^ fills
-    /// ('800x800^': scaled to cover the box, then the overflow carved; quote them in a
-    /// shell). Default: remove width/6 columns, as the Bacalhau example does.
+    /// seams. After it, as ImageMagick's: > only shrinks, each axis on its own
+    /// ('1200x800>': an axis longer than its target carved down, a shorter one left as
+    /// it is, the shape not kept), < only enlarges, ^ fills ('800x800^': scaled to cover
+    /// the box, then the overflow carved), ! is accepted and changes nothing (WxH is
+    /// always exact); quote them in a shell. Default: remove width/6 columns, as the
+    /// Bacalhau example does.
     #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub width: Option<SizeArg>,
 
@@ -100,7 +128,7 @@ pub struct Args {
     /// The share of the change, in percent, done by seams; the rest is plain scaling
     /// (Lanczos3) after the carve, as Photoshop's Content-Aware Scale's Amount: 100 seams
     /// alone, 0 plain scaling. Not with --remove.
-    #[arg(long, value_name = "P", default_value_t = 100, value_parser = clap::value_parser!(u8).range(0..=100), conflicts_with = "remove")]
+    #[arg(long, value_name = "P", default_value_t = 100, value_parser = percent(0), allow_hyphen_values = true, conflicts_with = "remove")]
     pub amount: u8,
 
     /// With --aspect: reach the shape by inserting seams instead of removing them.
@@ -120,8 +148,9 @@ pub struct Args {
     /// When both axes shrink, the most of either, in percent, that seams remove: beyond
     /// it the image is first scaled down, keeping its shape (Lanczos3), as little as that
     /// takes, and the plan line says so (carving 90 % of an axis away eats faces and
-    /// roofs; plain scaling does not). 100: seams alone.
-    #[arg(long, value_name = "P", default_value_t = seam_carver::CARVE_AT_MOST, value_parser = clap::value_parser!(u8).range(1..=100))]
+    /// roofs; plain scaling does not). With --amount, the seams' share of the change is
+    /// what counts. 100: seams alone.
+    #[arg(long, value_name = "P", default_value_t = seam_carver::CARVE_AT_MOST, value_parser = percent(1), allow_hyphen_values = true)]
     pub carve_at_most: u8,
 
     /// How seams are traced: `optimal` (true minimum-cost seams) or `imageproc`

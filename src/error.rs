@@ -79,6 +79,22 @@ pub enum Error {
         /// The limit.
         max: u64,
     },
+    /// `--order optimal` would try too many seams, where one order would not.
+    #[error(
+        "--order optimal tries {tried} seams on a {width}x{height} image, about {} pixel steps (seams times pixels), over the limit of {max} ({} per pixel of --max-pixels); one order takes {seams}: use --order interleaved or width-first, or a smaller image", *tried as u64 * *width as u64 * *height as u64, crate::pipeline::STEPS_PER_MAX_PIXEL
+    )]
+    OrderTooMuchWork {
+        /// The input's width.
+        width: u32,
+        /// The input's height.
+        height: u32,
+        /// The seams the optimal order finds.
+        tried: u32,
+        /// The seams one order takes.
+        seams: u32,
+        /// The limit.
+        max: u64,
+    },
     /// Reading the header took more memory than allowed: metadata that inflates beyond
     /// the limit (a decompression bomb), or a size that cannot be addressed.
     #[error(

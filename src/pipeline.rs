@@ -422,6 +422,7 @@ impl Plan {
         let inserting = cw.saturating_sub(w) + ch.saturating_sub(h);
         let seams = |n: u32| if n == 1 { "seam" } else { "seams" };
         let what = match (removing, inserting) {
+            (0, 0) => "no seams".to_string(),
             (r, 0) => format!("removing {r} {}", seams(r)),
             (0, i) => format!("inserting {i} {}", seams(i)),
             (r, i) => format!("removing {r} and inserting {i} {}", seams(i)),
@@ -443,6 +444,11 @@ impl Plan {
         };
         let scaling = if (cw, ch) == (self.width, self.height) {
             String::new()
+        } else if (cw, ch) == (w, h) {
+            format!(
+                ", only scaling ({} % of the change by seams is not one seam)",
+                options.amount
+            )
         } else {
             format!(
                 " to {cw}x{ch}, then scaling ({} % of the change by seams)",
@@ -450,11 +456,24 @@ impl Plan {
             )
         };
         let filled = match self.scaled_from {
-            Some((fw, fh)) if self.prescaled => format!(
-                "{fw}x{fh} scaled to {w}x{h} first (seams take at most {} % of an axis: \
-                 --carve-at-most), ",
-                options.carve_at_most
-            ),
+            Some((fw, fh)) if self.prescaled => {
+                // What seams alone would have taken of the axis that loses most.
+                let (tw, th) = options
+                    .request(self.width, self.height, &self.found)
+                    .carve_to(fw, fh);
+                let share =
+                    |from: u32, to: u32| 100 * u64::from(from - to.min(from)) / u64::from(from);
+                let (taken, axis) = if share(fw, tw) >= share(fh, th) {
+                    (share(fw, tw), "width")
+                } else {
+                    (share(fh, th), "height")
+                };
+                format!(
+                    "{fw}x{fh} scaled to {w}x{h} first (seams alone would take {taken} % of \
+                     the {axis}, over --carve-at-most {}), ",
+                    options.carve_at_most
+                )
+            }
             Some((fw, fh)) => format!(
                 "{fw}x{fh} scaled to {w}x{h} to fill {}x{}, ",
                 self.width, self.height
@@ -462,7 +481,7 @@ impl Plan {
             None => String::new(),
         };
         format!(
-            "{filled}{w}x{h} -> {}x{}, {what}{order}{scaling}{frames}{}",
+            "{filled}{w}x{h} -> {}x{}, {what}{scaling}{order}{frames}{}",
             self.width,
             self.height,
             self.protecting(options)
@@ -586,7 +605,11 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
     // Both axes shrinking by more than seams should take: scaled first, as little as that
     // takes (keeping its shape).
     let prescaled = match fill {
-        None => seam_carver::prescale(w, h, (width, height), options.carve_at_most),
+        None => {
+            options
+                .request(width, height, &Found::default())
+                .prescale(w, h, options.carve_at_most)
+        }
         Some(_) => None,
     };
     let scaled_from = fill.or(prescaled).map(|(sw, sh)| {
@@ -613,6 +636,21 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
     let seams = request.seams(w, h);
     let max = options.max_pixels.saturating_mul(STEPS_PER_MAX_PIXEL);
     if seams as u64 * w as u64 * h as u64 > max {
+        // The optimal order tries many orders: say so when it is the reason.
+        let one_order = Request {
+            order: Order::WidthFirst,
+            ..request
+        }
+        .seams(w, h);
+        if one_order < seams && one_order as u64 * w as u64 * h as u64 <= max {
+            return Err(Error::OrderTooMuchWork {
+                width: w,
+                height: h,
+                tried: seams,
+                seams: one_order,
+                max,
+            });
+        }
         return Err(Error::TooMuchWork {
             width: w,
             height: h,

@@ -2378,8 +2378,8 @@ fn both_axes_shrunk_past_the_share_seams_take_are_scaled_first_with_their_masks(
     // they take 40 % of it.
     assert!(
         stderr.contains(
-            "60x40 scaled to 30x20 first (seams take at most 40 % of an axis: \
-             --carve-at-most), 30x20 -> 18x14, removing 18 seams"
+            "60x40 scaled to 30x20 first (seams alone would take 70 % of the width, \
+             over --carve-at-most 40), 30x20 -> 18x14, removing 18 seams"
         ),
         "{stderr}"
     );
@@ -2431,11 +2431,51 @@ fn both_axes_shrunk_past_the_share_seams_take_are_scaled_first_with_their_masks(
         let report = seams_report(&dir.path().join("plain/coffee.seams.json"));
         assert_eq!(report.scaled_from, None, "{args:?}");
     }
-    let bad = bin()
-        .arg(golden_input("coffee.png"))
-        .args(["--carve-at-most", "0", "-o"])
-        .arg(dir.path().join("bad"))
-        .output()
-        .unwrap();
-    assert_eq!(bad.status.code(), Some(2));
+    // With --amount 50 seams do half the change: 60 to 39 columns is 35 %, within 40 %.
+    let stderr = succeed(
+        bin()
+            .arg(golden_input("coffee.png"))
+            .args([
+                "--width", "30%x35%", "--amount", "50%", "--only", "seams", "-o",
+            ])
+            .arg(dir.path().join("half")),
+    );
+    assert!(
+        stderr.contains("60x40 -> 18x14, removing 34 seams to 39x27, then scaling"),
+        "{stderr}"
+    );
+    // ImageMagick's `!` is taken and changes nothing.
+    let stderr = succeed(
+        bin()
+            .arg(golden_input("coffee.png"))
+            .args(["--width", "50x30!", "--only", "seams", "-o"])
+            .arg(dir.path().join("bang")),
+    );
+    assert!(
+        stderr.contains("60x40 -> 50x30, removing 20 seams"),
+        "{stderr}"
+    );
+    // Percentages out of range, negative or not whole: one line each, exit 2.
+    for args in [
+        ["--carve-at-most", "0"],
+        ["--carve-at-most", "-5"],
+        ["--amount", "-1"],
+        ["--amount", "33.3"],
+    ] {
+        let bad = bin()
+            .arg(golden_input("coffee.png"))
+            .args(args)
+            .arg("-o")
+            .arg(dir.path().join("bad"))
+            .output()
+            .unwrap();
+        assert_eq!(bad.status.code(), Some(2), "{args:?}");
+        let stderr = stderr_of(&bad);
+        assert!(
+            stderr.starts_with(&format!("error: invalid value '{}'", args[1]))
+                && stderr.contains("is not a whole percentage"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!dir.path().join("bad").exists());
+    }
 }

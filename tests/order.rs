@@ -270,3 +270,27 @@ fn progress_counts_every_seam_the_search_finds() {
         assert_eq!(reports.last(), Some(&(total, total)), "{dv}x{dh}");
     }
 }
+
+#[test]
+fn an_optimal_order_too_long_to_search_says_so_and_names_the_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("square.png");
+    support::noise(1000, 1000, 3).save(&photo).unwrap();
+    // 200 and 200 seams: 4,800 seams tried (one order: 400), over the 2,048 steps a
+    // pixel of --max-pixels (here 1,000,000) allows.
+    let output = cli::bin()
+        .arg(&photo)
+        .args(["--width", "80%x80%", "--order", "optimal"])
+        .args(["--max-pixels", "1000000", "-o"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = cli::stderr_of(&output);
+    assert!(
+        stderr.contains("--order optimal tries 4800 seams on a 1000x1000 image")
+            && stderr.contains("one order takes 400: use --order interleaved or width-first"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out/square.carved.png").exists());
+}

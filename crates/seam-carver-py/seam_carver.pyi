@@ -32,6 +32,7 @@ def resize(
     max_pixels: int = 100_000_000,
     protect_faces: bool = False,
     protect_skin: bool = False,
+    carve_at_most: int = 40,
 ) -> _Image: ...
 @overload
 def resize(
@@ -49,6 +50,7 @@ def resize(
     max_pixels: int = 100_000_000,
     protect_faces: bool = False,
     protect_skin: bool = False,
+    carve_at_most: int = 40,
 ) -> Tuple[_Image, List[dict]]:
     """Each seam a dict: orientation, path, cost, inserted, pass."""
     ...

@@ -44,6 +44,9 @@ struct Spec {
     protect_faces: bool,
     /// With the faces, keep the skin around them too.
     protect_skin: bool,
+    /// When both axes shrink, the most of either (percent) seams take before the
+    /// array is scaled first (the command line's `--carve-at-most`).
+    carve_at_most: u8,
 }
 
 /// A seam as it is reported: its orientation in the input and the seam itself.
@@ -274,6 +277,11 @@ fn round_size(value: f64) -> i64 {
 /// - `protect_skin`: as `protect_faces`, and keep the skin around each face too: the
 ///   pixels near it whose colour matches that face's own skin (necks, arms, hands; not
 ///   sand, wood or brick of a similar hue), the command line's `--protect-skin`.
+/// - `carve_at_most`: when both axes shrink by more than this percentage of either (40
+///   by default), the array (and `keep_mask`) is first scaled down, keeping its shape
+///   (Lanczos3), as little as that takes, then carved: the command line's
+///   `--carve-at-most`, the same pixels; 100 for seams alone (seam-carving's way). The
+///   seams returned are then in the scaled array.
 ///
 /// A `progress` callback that raises stops being called, and its exception is raised
 /// once the carve is over: a carve cannot be cancelled part way.
@@ -283,7 +291,7 @@ fn round_size(value: f64) -> i64 {
 /// numbers. With `seams="imageproc"` the default energy is backward (the only one it
 /// traces).
 #[pyfunction]
-#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false, max_pixels=DEFAULT_MAX_PIXELS, protect_faces=false, protect_skin=false))]
+#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false, max_pixels=DEFAULT_MAX_PIXELS, protect_faces=false, protect_skin=false, carve_at_most=seam_carver::CARVE_AT_MOST))]
 #[allow(clippy::too_many_arguments)]
 fn resize(
     py: Python<'_>,
@@ -300,7 +308,13 @@ fn resize(
     max_pixels: u64,
     protect_faces: bool,
     protect_skin: bool,
+    carve_at_most: u8,
 ) -> PyResult<Py<PyAny>> {
+    if !(1..=100).contains(&carve_at_most) {
+        return Err(PyValueError::new_err(format!(
+            "expect carve_at_most to be a percentage from 1 to 100, got {carve_at_most}"
+        )));
+    }
     // Any numeric array, as seam-carving takes: uint8 is carved as it is; other types
     // (wider integers, floats) are read as 0..255 intensities for the seams, which
     // their own values then follow, and come back in their own type.
@@ -371,9 +385,10 @@ fn resize(
         "interleaved" => (false, Order::Interleaved),
         "optimal" => (false, Order::Optimal),
         other => {
-            // seam-carving's own words (it has the first two orders only).
+            // seam-carving's own words (it has the first two orders only), then ours.
             return Err(PyValueError::new_err(format!(
-                "expect order to be one of ('width-first', 'height-first'), got {other}"
+                "expect order to be one of ('width-first', 'height-first'), got {other} \
+                 (seam_carver also takes 'interleaved' and 'optimal')"
             )));
         }
     };
@@ -423,6 +438,7 @@ fn resize(
         rule,
         protect_faces,
         protect_skin,
+        carve_at_most,
     };
     // Every layout (C, Fortran, strided views) read in logical order.
     let (bytes, wide): (Vec<u8>, Option<Vec<f64>>) = if is_u8 {
@@ -498,12 +514,34 @@ fn carve_raw<P: Pixel<Subpixel = u8> + 'static, Q: Pixel<Subpixel = f64> + 'stat
     spec: &Spec,
     progress: &mut dyn FnMut(u32, u32),
 ) -> Result<Outcome, seam_carver::Error> {
-    let image = Buffer::<P>::from_raw(width, height, bytes).expect("the array's size");
-    let data = wide.map(|v| Buffer::<Q>::from_raw(width, height, v).expect("the array's size"));
+    let mut image = Buffer::<P>::from_raw(width, height, bytes).expect("the array's size");
+    let mut data = wide.map(|v| Buffer::<Q>::from_raw(width, height, v).expect("the array's size"));
+    // Both axes shrinking by more than seams should take: scaled first, keeping the
+    // shape, the kept area with it, as the command line does (not with an object to
+    // remove, which decides the width itself).
+    let (mut width, mut height) = (width, height);
+    let mut scaled_spec;
+    let mut spec = spec;
+    if let (Some((tw, th)), None) = (spec.size, &spec.drop)
+        && let Some((sw, sh)) = Request::to(tw, th).prescale(width, height, spec.carve_at_most)
+    {
+        image = seam_carver::scale(&image, sw, sh);
+        data = data.map(|d| seam_carver::scale(&d, sw, sh));
+        scaled_spec = spec.clone();
+        scaled_spec.keep = spec.keep.as_ref().map(|keep| {
+            let scaled = mask_of("keep_mask", keep, width, height).scaled(sw, sh);
+            (0..sh)
+                .flat_map(|y| (0..sw).map(move |x| (x, y)))
+                .map(|(x, y)| scaled.is_set(x, y))
+                .collect()
+        });
+        spec = &scaled_spec;
+        (width, height) = (sw, sh);
+    }
     // The faces found, and their skin, join the kept area (none found: the carve is the
     // plain one).
     let with_faces;
-    let spec = match spec.protect_faces || spec.protect_skin {
+    let spec: &Spec = match spec.protect_faces || spec.protect_skin {
         true => {
             let faces = seam_carver::FaceDetector::bundled().detect(&image);
             let skin = spec
@@ -549,6 +587,7 @@ fn remove_object(
         DEFAULT_MAX_PIXELS,
         false,
         false,
+        seam_carver::CARVE_AT_MOST,
     )
 }
 

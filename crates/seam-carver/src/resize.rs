@@ -1,6 +1,6 @@
-//! Resizing to a target size: seams removed or inserted along each axis (width first,
-//! then height as vertical seams of the transpose), under masks and forward energy, and
-//! object removal.
+//! Resizing to a target size: seams removed or inserted along each axis (horizontal ones
+//! as vertical seams of the transpose) in the request's [`Order`], under masks and any
+//! energy, and object removal.
 
 use std::borrow::Cow;
 
@@ -272,6 +272,31 @@ impl<'a> Request<'a> {
             (i64::from(from) + change.signum() * share) as u32
         };
         (part(width, self.width), part(height, self.height))
+    }
+
+    /// The size to scale an image of `width` x `height` to before this request's carve so
+    /// that its seams remove at most `most` percent of either axis ([`prescale`], the rule
+    /// the command line's `--carve-at-most` applies): the seams' share of the change
+    /// ([`Request::amount`]) counted, so that with an amount of 50 seams may do twice the
+    /// change before scaling first is needed; never for an object removal.
+    ///
+    /// ```
+    /// use seam_carver::{CARVE_AT_MOST, Request};
+    /// assert_eq!(Request::to(180, 120).prescale(600, 400, CARVE_AT_MOST), Some((300, 200)));
+    /// // Half the change by seams: 600 to 390 is 35 % of the width, under 40 %.
+    /// let half = Request { amount: 50, ..Request::to(180, 120) };
+    /// assert_eq!(half.prescale(600, 400, CARVE_AT_MOST), None);
+    /// ```
+    ///
+    /// [`prescale`]: crate::prescale
+    pub fn prescale(&self, width: u32, height: u32, most: u8) -> Option<(u32, u32)> {
+        if self.remove.is_some() || self.amount == 0 {
+            return None;
+        }
+        // Seams take `amount` % of the change: at most `most` % of an axis by seams is at
+        // most `most / amount` of it in all.
+        let share = (u32::from(most) * 100 / u32::from(self.amount.min(100))).min(100) as u8;
+        crate::size::prescale(width, height, (self.width, self.height), share)
     }
 
     /// Seams this request finds in an image of `width` x `height`, for progress reports:

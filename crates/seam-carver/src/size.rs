@@ -99,6 +99,7 @@ impl FromStr for SizeSpec {
 /// assert_eq!(Direction::EnlargeOnly.apply(600, 800), 800);
 /// assert_eq!(Direction::strip("1200x800>"), ("1200x800", Direction::ShrinkOnly));
 /// assert_eq!(Direction::strip("800x800^"), ("800x800", Direction::Fill));
+/// assert_eq!(Direction::strip("300x300!"), ("300x300", Direction::Either));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Direction {
@@ -125,8 +126,11 @@ impl Direction {
     }
 
     /// A size written with its flag (`800>`) split into the size and the direction.
+    /// ImageMagick's `!` (ignore the aspect ratio) is taken off too: a size here is
+    /// always exact.
     pub fn strip(text: &str) -> (&str, Direction) {
         let t = text.trim_end();
+        let t = t.strip_suffix('!').map_or(t, str::trim_end);
         if let Some(rest) = t.strip_suffix('>') {
             (rest, Direction::ShrinkOnly)
         } else if let Some(rest) = t.strip_suffix('<') {
