@@ -15,6 +15,7 @@ mod reference;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use std::path::Path;
 use std::time::Instant;
 
 use image::RgbImage;
@@ -201,18 +202,7 @@ fn main() {
         .print();
         // The module on wazero as a Bacalhau node runs it (the photo from a node folder),
         // and with close-on-context-done off, to show what that setting costs.
-        let spec = serde_json::json!({
-            "Name": "bench", "Type": "batch", "Count": 1,
-            "Tasks": [{
-                "Name": "carve",
-                "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/seam-carver.wasm", "Parameters": args}},
-                "InputSources": [
-                    {"Target": "/app/seam-carver.wasm", "Source": {"Type": "localDirectory", "Params": {"SourcePath": module.to_str().unwrap()}}},
-                    {"Target": "/inputs", "Source": {"Type": "localDirectory", "Params": {"SourcePath": inputs.to_str().unwrap()}}},
-                ],
-                "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
-            }]
-        });
+        let spec = local_job("bench", args.clone(), &module, &inputs);
         for (variant, flags) in [
             (
                 "wasm module, wazero as on Bacalhau, end to end (default)",
@@ -411,18 +401,12 @@ fn batch(photo: &RgbImage, module: &std::path::Path, quick: bool) {
         }
     }
     let spec = |count: u32| {
-        serde_json::json!({
-            "Name": "batch", "Type": "batch", "Count": count,
-            "Tasks": [{
-                "Name": "carve",
-                "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/seam-carver.wasm", "Parameters": ["/inputs", "-o", "/outputs", "-q"]}},
-                "InputSources": [
-                    {"Target": "/app/seam-carver.wasm", "Source": {"Type": "localDirectory", "Params": {"SourcePath": module.to_str().unwrap()}}},
-                    {"Target": "/inputs", "Source": {"Type": "localDirectory", "Params": {"SourcePath": inputs.to_str().unwrap()}}},
-                ],
-                "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
-            }]
-        })
+        let parameters = ["/inputs", "-o", "/outputs", "-q"]
+            .map(String::from)
+            .to_vec();
+        let mut job = local_job("batch", parameters, module, &inputs);
+        job.count = count;
+        job
     };
     let (s, run) = time(|| support::run_job(&spec(1), &[]));
     assert_eq!(run.status, Some(0), "{}", run.log);
@@ -629,4 +613,21 @@ fn faces(quick: bool) {
             skin_s / mp
         );
     }
+}
+
+/// A job running the module at `module` on the images in the folder `inputs`, both
+/// mounted from the node's folders, as `tools/wazero-run` does for local runs.
+fn local_job(
+    name: &str,
+    parameters: Vec<String>,
+    module: &Path,
+    inputs: &Path,
+) -> seam_carver_cli::spec::Job {
+    use seam_carver_cli::spec::{Job, Source};
+    let folder = |path: &Path| Source::LocalDirectory {
+        source_path: path.to_str().unwrap().to_string(),
+    };
+    Job::wasm(name, "/app/seam-carver.wasm", parameters)
+        .with_source("/app/seam-carver.wasm", folder(module))
+        .with_source("/inputs", folder(inputs))
 }

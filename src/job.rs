@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 
 use crate::batch::read_input;
-use serde_json::{Value, json};
+use crate::spec::{InputSource, Job, Partition, Publisher, Resources, Source, Timeouts};
 
 /// Why job specs could not be written or read back; each message names the argument,
 /// file or spec field at fault.
@@ -337,25 +337,24 @@ impl ModuleSource {
     }
 
     /// The input source that carries the module, and what `EntryModule` names.
-    fn source(&self) -> (Value, &'static str) {
-        match self {
+    fn source(&self) -> (InputSource, &'static str) {
+        let (source, target) = match self {
             ModuleSource::Inline(bytes) => (
-                json!({"Target": MODULE_FOLDER, "Source": inline_source("application/gzip", &tar_gz("seam-carver.wasm", bytes))}),
+                inline_source("application/gzip", &tar_gz("seam-carver.wasm", bytes)),
                 MODULE_FOLDER,
             ),
-            ModuleSource::Url(url) => (
-                json!({"Target": MODULE_FOLDER, "Source": {"Type": "urlDownload", "Params": {"URL": url}}}),
-                MODULE_FOLDER,
-            ),
+            ModuleSource::Url(url) => (Source::UrlDownload { url: url.clone() }, MODULE_FOLDER),
             ModuleSource::S3 { bucket, key } => (
-                json!({"Target": MODULE_FOLDER, "Source": {"Type": "s3", "Params": {"Bucket": bucket, "Key": key}}}),
+                Source::S3 {
+                    bucket: bucket.clone(),
+                    key: key.clone(),
+                    partition: None,
+                },
                 MODULE_FOLDER,
             ),
-            ModuleSource::Ipfs(cid) => (
-                json!({"Target": IPFS_MODULE_TARGET, "Source": {"Type": "ipfs", "Params": {"CID": cid}}}),
-                IPFS_MODULE_TARGET,
-            ),
-        }
+            ModuleSource::Ipfs(cid) => (Source::Ipfs { cid: cid.clone() }, IPFS_MODULE_TARGET),
+        };
+        (at(target, source), target)
     }
 }
 
@@ -476,7 +475,7 @@ pub struct JobRequest {
 #[derive(Clone, Debug)]
 pub struct JobSpec {
     /// The spec, ready to write as JSON (which `bacalhau job run` accepts as YAML).
-    pub spec: Value,
+    pub spec: Job,
     /// The inputs it carries, as given.
     pub inputs: Vec<String>,
     /// Its size serialized compactly, as it travels.
@@ -491,12 +490,22 @@ pub fn data_url(mime: &str, bytes: &[u8]) -> String {
     )
 }
 
-fn inline_source(mime: &str, bytes: &[u8]) -> Value {
-    json!({"Type": "inline", "Params": {"URL": data_url(mime, bytes)}})
+fn inline_source(mime: &str, bytes: &[u8]) -> Source {
+    Source::Inline {
+        url: data_url(mime, bytes),
+    }
+}
+
+/// `source` mounted at `target`.
+fn at(target: &str, source: Source) -> InputSource {
+    InputSource {
+        target: target.to_string(),
+        source,
+    }
 }
 
 /// The size of a value serialized compactly, as a job travels.
-fn serialized_len(value: &Value) -> usize {
+fn serialized_len(value: &impl serde::Serialize) -> usize {
     serde_json::to_vec(value)
         .map(|v| v.len())
         .unwrap_or(usize::MAX)
@@ -671,7 +680,7 @@ pub fn face_model_url(options: &[String]) -> Result<(Vec<String>, Option<String>
 struct Packed {
     name: String,
     given: String,
-    source: Value,
+    source: InputSource,
     size: usize,
     pixels: u64,
 }
@@ -691,7 +700,7 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
             "--face-model".to_string(),
             format!("{MODEL_FOLDER}/{}", url_file_name(&url)),
         ]);
-        json!({"Target": MODEL_FOLDER, "Source": {"Type": "urlDownload", "Params": {"URL": url}}})
+        at(MODEL_FOLDER, Source::UrlDownload { url })
     });
     let (mut options, masks) = extract_masks(&options)?;
     let guided = model.is_some() || !masks.is_empty();
@@ -708,15 +717,15 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
     let mut fixed_sources = vec![module_source];
     fixed_sources.extend(model);
     for (_, (name, bytes)) in &masks {
-        fixed_sources.push(json!({
-            "Target": format!("/masks/{name}"),
-            "Source": inline_source("application/octet-stream", bytes),
-        }));
+        fixed_sources.push(at(
+            &format!("/masks/{name}"),
+            inline_source("application/octet-stream", bytes),
+        ));
     }
 
     let mut seen = std::collections::BTreeSet::new();
     let mut inline: Vec<Packed> = Vec::new();
-    let mut remote: Vec<(String, Value, String)> = Vec::new();
+    let mut remote: Vec<(String, InputSource, String)> = Vec::new();
     let (mut urls, mut buckets) = (0, 0);
     for input in &request.inputs {
         let name = input.file_name();
@@ -754,10 +763,10 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
                     .map_err(|e| not_image(image::ImageError::IoError(e)))?
                     .into_dimensions()
                     .map_err(not_image)?;
-                let source = json!({
-                    "Target": format!("/inputs/{name}"),
-                    "Source": inline_source("application/octet-stream", &bytes),
-                });
+                let source = at(
+                    &format!("/inputs/{name}"),
+                    inline_source("application/octet-stream", &bytes),
+                );
                 inline.push(Packed {
                     size: serialized_len(&source) + 1,
                     source,
@@ -769,22 +778,24 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
             Input::Url(url) => {
                 urls += 1;
                 let target = format!("/inputs/url-{urls}");
-                let source = json!({"Target": target, "Source": {"Type": "urlDownload", "Params": {"URL": url}}});
+                let source = at(&target, Source::UrlDownload { url: url.clone() });
                 remote.push((target, source, input.to_string()));
             }
             Input::S3 { bucket, key } => {
                 buckets += 1;
                 let target = format!("/inputs/s3-{buckets}");
-                let mut source = json!({"Target": target, "Source": {"Type": "s3", "Params": {"Bucket": bucket, "Key": key}}});
-                if bacalhau_splits {
-                    source["Source"]["Params"]["Partition"] = json!({"Type": "object"});
-                }
-                remote.push((target, source, input.to_string()));
+                let source = Source::S3 {
+                    bucket: bucket.clone(),
+                    key: key.clone(),
+                    partition: bacalhau_splits.then(|| Partition {
+                        kind: "object".to_string(),
+                    }),
+                };
+                remote.push((target.clone(), at(&target, source), input.to_string()));
             }
             Input::Ipfs(cid) => {
                 let target = format!("/inputs/{cid}");
-                let source =
-                    json!({"Target": target, "Source": {"Type": "ipfs", "Params": {"CID": cid}}});
+                let source = at(&target, Source::Ipfs { cid: cid.clone() });
                 remote.push((target, source, input.to_string()));
             }
         }
@@ -793,7 +804,7 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
     let timeout = request.timeout_secs;
     let make = |index: usize,
                 count: usize,
-                sources: Vec<Value>,
+                sources: Vec<InputSource>,
                 arguments: Vec<String>,
                 memory: String| {
         let mut parameters = arguments;
@@ -804,28 +815,24 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
         } else {
             format!("seam-carver-{}-of-{count}", index + 1)
         };
-        json!({
-            "Name": name,
-            "Type": "batch",
-            "Count": partitions,
-            "Labels": {"app": "seam-carver"},
-            "Tasks": [{
-                "Name": "carve",
-                "Engine": {
-                    "Type": "wasm",
-                    "Params": {
-                        "EntryModule": entry_module,
-                        "Entrypoint": "_start",
-                        "Parameters": parameters,
-                    }
-                },
-                "InputSources": sources,
-                "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
-                "Publisher": {"Type": request.publisher},
-                "Resources": {"CPU": "1", "Memory": memory},
-                "Timeouts": {"ExecutionTimeout": timeout},
-            }]
-        })
+        let mut job = Job::wasm(&name, entry_module, parameters);
+        job.count = partitions;
+        job.labels
+            .insert("app".to_string(), "seam-carver".to_string());
+        let task = job.task_mut();
+        task.engine.params.entrypoint = Some("_start".to_string());
+        task.input_sources = sources;
+        task.publisher = Some(Publisher {
+            kind: request.publisher.clone(),
+        });
+        task.resources = Some(Resources {
+            cpu: Some("1".to_string()),
+            memory,
+        });
+        task.timeouts = Some(Timeouts {
+            execution_timeout: timeout,
+        });
+        job
     };
 
     // A job with the fixed sources, every remote input and no inline one: its size is
@@ -986,28 +993,24 @@ pub fn decode_data_url(url: &str) -> Result<Vec<u8>, JobError> {
 /// The inline input files of a spec (images and masks, not the module nor the face
 /// model), as (guest path, bytes). A remote source is an error naming it: only a node can
 /// fetch it.
-pub fn inline_inputs(spec: &Value) -> Result<Vec<(String, Vec<u8>)>, JobError> {
-    let sources = spec["Tasks"][0]["InputSources"]
-        .as_array()
-        .ok_or_else(|| bad_spec("spec has no Tasks[0].InputSources"))?;
-    let entry = spec["Tasks"][0]["Engine"]["Params"]["EntryModule"].as_str();
+pub fn inline_inputs(spec: &Job) -> Result<Vec<(String, Vec<u8>)>, JobError> {
+    let task = spec
+        .tasks
+        .first()
+        .ok_or_else(|| bad_spec("spec has no Tasks"))?;
+    let entry = task.engine.params.entry_module.as_str();
     let mut files = Vec::new();
-    for s in sources {
-        let target = s["Target"]
-            .as_str()
-            .ok_or_else(|| bad_spec("input source without Target"))?;
-        if Some(target) == entry || target == MODEL_FOLDER {
+    for s in &task.input_sources {
+        let target = s.target.as_str();
+        if target == entry || target == MODEL_FOLDER {
             continue;
         }
-        if s["Source"]["Type"] != "inline" {
+        let Source::Inline { url } = &s.source else {
             return Err(JobError::NotInline {
                 target: target.to_string(),
-                kind: s["Source"]["Type"].as_str().unwrap_or("?").to_string(),
+                kind: s.source.kind().to_string(),
             });
-        }
-        let url = s["Source"]["Params"]["URL"]
-            .as_str()
-            .ok_or_else(|| bad_spec("inline source without URL"))?;
+        };
         files.push((target.to_string(), decode_data_url(url)?));
     }
     Ok(files)
@@ -1057,17 +1060,11 @@ pub fn confine(
 }
 
 /// The module `Parameters` of a spec.
-pub fn parameters(spec: &Value) -> Result<Vec<String>, JobError> {
-    spec["Tasks"][0]["Engine"]["Params"]["Parameters"]
-        .as_array()
-        .ok_or_else(|| bad_spec("spec has no Engine.Params.Parameters"))?
-        .iter()
-        .map(|p| {
-            p.as_str()
-                .map(String::from)
-                .ok_or_else(|| bad_spec("a parameter is not a string"))
-        })
-        .collect()
+pub fn parameters(spec: &Job) -> Result<Vec<String>, JobError> {
+    spec.tasks
+        .first()
+        .map(|task| task.engine.params.parameters.clone())
+        .ok_or_else(|| bad_spec("spec has no Tasks"))
 }
 
 /// Where `bacalhau job get` puts a result path: `DIR/outputs`.

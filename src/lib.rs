@@ -10,3 +10,4 @@ pub mod job;
 pub mod output;
 pub mod partition;
 pub mod pipeline;
+pub mod spec;

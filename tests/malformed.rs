@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use image::{ImageBuffer, Luma, LumaA, Rgb, RgbImage, Rgba};
+use seam_carver_cli::spec::{Job, Resources, Source};
 
 fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = !0u32;
@@ -304,21 +305,27 @@ fn a_pixel_limit_raised_beyond_the_memory_there_is_is_an_error_not_an_abort() {
 
 /// A job that runs the module on a host folder mounted at `/inputs` (a node's
 /// `localDirectory` source) with `parameters`, writing to the result path `outputs`.
-fn folder_job(inputs: &Path, parameters: &[&str], memory: &str) -> serde_json::Value {
+fn folder_job(inputs: &Path, parameters: &[&str], memory: &str) -> Job {
     let module = std::fs::read(support::wasm_module()).unwrap();
-    serde_json::json!({
-        "Name": "malformed", "Type": "batch", "Count": 1,
-        "Tasks": [{
-            "Name": "carve",
-            "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/m.wasm", "Parameters": parameters}},
-            "InputSources": [
-                {"Target": "/app/m.wasm", "Source": {"Type": "inline", "Params": {"URL": seam_carver_cli::job::data_url("application/wasm", &module)}}},
-                {"Target": "/inputs", "Source": {"Type": "localDirectory", "Params": {"SourcePath": inputs.to_str().unwrap()}}},
-            ],
-            "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
-            "Resources": {"Memory": memory},
-        }]
-    })
+    let parameters = parameters.iter().map(|p| p.to_string()).collect();
+    let mut job = Job::wasm("malformed", "/app/m.wasm", parameters)
+        .with_source(
+            "/app/m.wasm",
+            Source::Inline {
+                url: seam_carver_cli::job::data_url("application/wasm", &module),
+            },
+        )
+        .with_source(
+            "/inputs",
+            Source::LocalDirectory {
+                source_path: inputs.to_str().unwrap().to_string(),
+            },
+        );
+    job.task_mut().resources = Some(Resources {
+        cpu: None,
+        memory: memory.to_string(),
+    });
+    job
 }
 
 #[test]

@@ -7,6 +7,7 @@
 
 use crate::support;
 
+use seam_carver_cli::spec::{Job, Resources, Source};
 use serde_json::{Value, json};
 
 #[test]
@@ -29,33 +30,33 @@ fn golden_cases_wasmtime_cli() {
     }
 }
 
-/// An inline input source.
-fn inline(target: &str, bytes: &[u8]) -> Value {
-    json!({"Target": target, "Source": {"Type": "inline", "Params": {"URL": seam_carver_cli::job::data_url("application/octet-stream", bytes)}}})
+/// An inline source of `bytes`.
+fn inline(bytes: &[u8]) -> Source {
+    Source::Inline {
+        url: seam_carver_cli::job::data_url("application/octet-stream", bytes),
+    }
 }
 
 /// A job running `module` (bytes) with `parameters`, `inputs` (name, bytes) at
-/// `/inputs/NAME`, the result path `outputs`, and `memory` if given.
+/// `/inputs/NAME`, the result path `outputs`, and `memory` if given: as JSON, which the
+/// tests of hostile specs then edit.
 fn job(
     module: &[u8],
     parameters: &[&str],
     inputs: &[(&str, Vec<u8>)],
     memory: Option<&str>,
 ) -> Value {
-    let mut sources = vec![inline("/app/m.wasm", module)];
+    let parameters = parameters.iter().map(|p| p.to_string()).collect();
+    let mut job =
+        Job::wasm("test", "/app/m.wasm", parameters).with_source("/app/m.wasm", inline(module));
     for (name, bytes) in inputs {
-        sources.push(inline(&format!("/inputs/{name}"), bytes));
+        job = job.with_source(&format!("/inputs/{name}"), inline(bytes));
     }
-    let mut task = json!({
-        "Name": "t",
-        "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/m.wasm", "Parameters": parameters}},
-        "InputSources": sources,
-        "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
+    job.task_mut().resources = memory.map(|memory| Resources {
+        cpu: None,
+        memory: memory.to_string(),
     });
-    if let Some(memory) = memory {
-        task["Resources"] = json!({"Memory": memory});
-    }
-    json!({"Name": "test", "Type": "batch", "Count": 1, "Tasks": [task]})
+    serde_json::to_value(&job).unwrap()
 }
 
 fn carver_job(parameters: &[&str], inputs: &[(&str, &str)]) -> support::JobRun {

@@ -188,9 +188,10 @@ fn spec(args: SpecArgs) -> Result<(), String> {
             path.display(),
             job.inputs.len(),
             job.inputs.join(", "),
-            job.spec["Tasks"][0]["Resources"]["Memory"]
-                .as_str()
-                .unwrap_or("?"),
+            job.spec.tasks[0]
+                .resources
+                .as_ref()
+                .map_or("?", |r| r.memory.as_str()),
             job.size,
         );
     }
@@ -361,8 +362,8 @@ fn check(dir: &Path) -> Result<(), String> {
 fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
     let text = String::from_utf8(read_capped(spec_path, MAX_SMALL_FILE)?)
         .map_err(|e| format!("{}: not a JSON spec: {e}", spec_path.display()))?;
-    let spec: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a JSON spec: {e}", spec_path.display()))?;
+    let spec: seam_carver_cli::spec::Job = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a job spec: {e}", spec_path.display()))?;
     let work = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     let work = work.path();
     // The job's files at their guest paths, each strictly inside `work` (a spec is someone

@@ -371,7 +371,7 @@ pub fn run_job_file(spec_path: &Path, results: &Path, flags: &[&str]) -> std::pr
 }
 
 /// Runs a job spec as a Bacalhau node would, on `wazero-run`, with extra flags.
-pub fn run_job(spec: &serde_json::Value, flags: &[&str]) -> JobRun {
+pub fn run_job(spec: &impl serde::Serialize, flags: &[&str]) -> JobRun {
     let dir = tempfile::tempdir().unwrap();
     let spec_path = dir.path().join("job.json");
     std::fs::write(&spec_path, serde_json::to_vec(spec).unwrap()).unwrap();
