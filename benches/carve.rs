@@ -623,11 +623,8 @@ fn local_job(
     module: &Path,
     inputs: &Path,
 ) -> seam_carver_cli::spec::Job {
-    use seam_carver_cli::spec::{Job, Source};
-    let folder = |path: &Path| Source::LocalDirectory {
-        source_path: path.to_str().unwrap().to_string(),
-    };
-    Job::wasm(name, "/app/seam-carver.wasm", parameters)
-        .with_source("/app/seam-carver.wasm", folder(module))
-        .with_source("/inputs", folder(inputs))
+    let mut job = seam_carver_cli::spec::Job::local(module, inputs, None, parameters)
+        .expect("absolute paths");
+    job.name = name.to_string();
+    job
 }

@@ -240,6 +240,30 @@ impl Job {
         self
     }
 
+    /// A job for a local run on `tools/wazero-run`: the module file and the folder of
+    /// images mounted from the node's folders (`localDirectory` sources, given as
+    /// absolute paths) at `/app/seam-carver.wasm` and `/inputs`, and `model`'s folder at
+    /// `/model` when given; the module is run with `parameters`.
+    pub fn local(
+        module: &std::path::Path,
+        inputs: &std::path::Path,
+        model: Option<&std::path::Path>,
+        parameters: Vec<String>,
+    ) -> std::io::Result<Job> {
+        let folder = |path: &std::path::Path| {
+            std::path::absolute(path).map(|path| Source::LocalDirectory {
+                source_path: path.to_string_lossy().into_owned(),
+            })
+        };
+        let mut job = Job::wasm("local", "/app/seam-carver.wasm", parameters)
+            .with_source("/app/seam-carver.wasm", folder(module)?)
+            .with_source("/inputs", folder(inputs)?);
+        if let Some(model) = model {
+            job = job.with_source(crate::job::MODEL_FOLDER, folder(model)?);
+        }
+        Ok(job)
+    }
+
     /// Its one task, mutable (a job seam-carver writes has exactly one).
     pub fn task_mut(&mut self) -> &mut Task {
         &mut self.tasks[0]

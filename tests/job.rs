@@ -1054,3 +1054,46 @@ fn a_face_model_for_a_job_is_a_url() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--face-model local.bin: a job fetches"));
     assert!(!dir.path().join("jobs").exists());
 }
+
+#[test]
+fn local_spec_mounts_the_module_and_folders_for_wazero_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(
+        support::root().join("golden/inputs/noise.png"),
+        inputs.join("noise.png"),
+    )
+    .unwrap();
+    let output = Command::cargo_bin("bacalhau-job")
+        .unwrap()
+        .args(["local-spec", "--module"])
+        .arg(support::wasm_module())
+        .arg("--inputs")
+        .arg(&inputs)
+        .args(["--", "-q", "--width", "-3"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let spec: seam_carver_cli::spec::Job = serde_json::from_slice(&output.stdout).unwrap();
+    let task = &spec.tasks[0];
+    assert_eq!(
+        task.engine.params.parameters,
+        ["/inputs", "-o", "/outputs", "-q", "--width", "-3"]
+    );
+    let targets: Vec<&str> = task
+        .input_sources
+        .iter()
+        .map(|s| s.target.as_str())
+        .collect();
+    assert_eq!(targets, ["/app/seam-carver.wasm", "/inputs"]);
+    // A node runs it: the image carved 3 columns narrower.
+    let run = support::run_job(&spec, &[]);
+    assert_eq!(run.status, Some(0), "{}", run.log);
+    let carved = image::open(run.results.join("outputs/noise.carved.png")).unwrap();
+    assert_eq!(carved.width(), 27);
+}

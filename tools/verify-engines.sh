@@ -42,18 +42,8 @@ module=$target/wasm32-wasip1/release/seam-carver.wasm
 wasmtime=$(tools/ensure-wasmtime.sh)
 wazero=$(tools/ensure-wazero-run.sh)
 # The job a node would run: the module and the images from node folders.
-python3 - "$module" "$work/inputs" "$model_dir" "${guest_options[@]}" > "$work/job.json" <<'PY'
-import json, os, sys
-module, inputs, model, options = os.path.abspath(sys.argv[1]), sys.argv[2], os.path.abspath(sys.argv[3]), sys.argv[4:]
-folder = lambda target, path: {"Target": target, "Source": {"Type": "localDirectory", "Params": {"SourcePath": path}}}
-print(json.dumps({"Name": "verify", "Type": "batch", "Count": 1, "Tasks": [{
-    "Name": "carve",
-    "Engine": {"Type": "wasm", "Params": {"EntryModule": "/app/seam-carver.wasm",
-               "Parameters": ["/inputs", "-o", "/outputs", "-q", *options]}},
-    "InputSources": [folder("/app/seam-carver.wasm", module), folder("/inputs", inputs), folder("/model", model)],
-    "ResultPaths": [{"Name": "outputs", "Path": "/outputs"}],
-}]}))
-PY
+"$target/release/bacalhau-job" local-spec --module "$module" --inputs "$work/inputs" \
+  --model "$model_dir" -- -q "${guest_options[@]}" > "$work/job.json"
 
 status=0
 run() {

@@ -5,6 +5,7 @@
 //! bacalhau-job spec photos/ https://example.org/x.jpg -- --width 80%
 //! bacalhau-job check results/JOB_ID
 //! bacalhau-job verify results/JOB_ID --spec jobs/job-1.json
+//! bacalhau-job local-spec --module seam-carver.wasm --inputs photos/ -- --width 80%
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -75,6 +76,24 @@ enum Command {
         /// The directory given to `bacalhau job get --output-dir`.
         dir: PathBuf,
     },
+    /// Print a spec for a local run on tools/wazero-run, the module and the images
+    /// mounted from local folders (Bacalhau's localDirectory sources): what
+    /// tools/verify-engines.sh and the benches run. The module's arguments are the
+    /// inputs folder, `-o /outputs`, then the options after `--`.
+    LocalSpec {
+        /// The WASI module file.
+        #[arg(long)]
+        module: PathBuf,
+        /// The folder of images, mounted at /inputs.
+        #[arg(long)]
+        inputs: PathBuf,
+        /// A folder mounted at /model (the face model, for --protect-faces).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// seam-carver options, after `--`.
+        #[arg(last = true)]
+        options: Vec<String>,
+    },
     /// Re-run a job's carve natively and compare with its results, file by file.
     Verify {
         /// The directory given to `bacalhau job get --output-dir`.
@@ -91,6 +110,12 @@ fn main() {
         Command::Spec(args) => spec(args),
         Command::Check { dir } => check(&dir),
         Command::Verify { dir, spec } => verify(&dir, &spec),
+        Command::LocalSpec {
+            module,
+            inputs,
+            model,
+            options,
+        } => local_spec(&module, &inputs, model.as_deref(), options),
     };
     match result {
         Ok(()) => std::process::exit(0),
@@ -115,6 +140,24 @@ fn say(line: &str) -> Result<(), String> {
 fn default_module() -> String {
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_string());
     format!("{target}/wasm32-wasip1/release/seam-carver.wasm")
+}
+
+fn local_spec(
+    module: &Path,
+    inputs: &Path,
+    model: Option<&Path>,
+    options: Vec<String>,
+) -> Result<(), String> {
+    let mut parameters = vec![
+        "/inputs".to_string(),
+        "-o".to_string(),
+        "/outputs".to_string(),
+    ];
+    parameters.extend(options);
+    let job = seam_carver_cli::spec::Job::local(module, inputs, model, parameters)
+        .map_err(|e| format!("cannot make the paths absolute: {e}"))?;
+    let text = serde_json::to_string_pretty(&job).expect("specs serialise");
+    say(&text)
 }
 
 fn spec(args: SpecArgs) -> Result<(), String> {
