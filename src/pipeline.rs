@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 
 use image::metadata::Orientation;
 use image::{
-    DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
+    DynamicImage, ExtendedColorType, GrayImage, ImageDecoder, ImageFormat, ImageReader, Limits,
+    RgbImage,
 };
 
 use seam_carver::annotate::{
-    Marks, draw_seams, gradients, grayscale, marks, outline, outline_mask,
+    Marks, draw_seams, energy_map, gradients, grayscale, marks, outline, outline_mask,
 };
 use seam_carver::{
     Aspect, Axis, Direction, EnergyKind, Face, FaceDetector, Mask, Order, Request, SeamRule,
@@ -342,6 +343,9 @@ impl Options {
             keep_size: self.keep_size,
             amount: self.amount,
             order: self.order,
+            // The input's energy map is drawn only for the pictures of it.
+            energy_map: self.artifacts.contains(&Artifact::Gradients)
+                || self.artifacts.contains(&Artifact::AnnotatedGradients),
             step_ratio: None,
             threads: self.threads,
         }
@@ -812,7 +816,15 @@ pub fn render(
     } else {
         Marks::default()
     };
-    let gradient_image = gradients(&energy, width, height);
+    // The energy map came with the carve when a picture of it is asked for
+    // (`Options::request`); drawn here otherwise.
+    let gradient_image = if !(wants(Artifact::Gradients) || wants(Artifact::AnnotatedGradients)) {
+        GrayImage::new(0, 0)
+    } else if energy.is_empty() {
+        gradients(&energy_map(image), width, height)
+    } else {
+        gradients(&energy, width, height)
+    };
     drop(energy);
     for artifact in &options.artifacts {
         let name = artifact.file_name(stem);

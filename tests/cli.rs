@@ -131,6 +131,40 @@ fn only_writes_just_the_named_artifacts() {
             "manifest.json"
         ]
     );
+    // Each file is the one a run writing them all writes (the energy map is only drawn
+    // when a picture of it is asked for).
+    let all = tempfile::tempdir().unwrap();
+    succeed(
+        bin()
+            .arg(golden_input("gradient.png"))
+            .arg("-o")
+            .arg(all.path()),
+    );
+    let every = support::read_flat_dir(all.path());
+    for (only, file) in [
+        ("carved", "gradient.carved.png"),
+        ("annotated_gradients", "gradient.annotated_gradients.png"),
+    ] {
+        let one = tempfile::tempdir().unwrap();
+        succeed(
+            bin()
+                .arg(golden_input("gradient.png"))
+                .args(["--only", only, "-o"])
+                .arg(one.path()),
+        );
+        assert_eq!(
+            support::read_flat_dir(one.path())[file],
+            every[file],
+            "{file}"
+        );
+    }
+    for file in ["gradient.carved.png", "gradient.gradients.png"] {
+        assert_eq!(
+            support::read_flat_dir(out.path())[file],
+            every[file],
+            "{file}"
+        );
+    }
 }
 
 #[test]

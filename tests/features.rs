@@ -421,3 +421,24 @@ fn an_amount_blends_the_carve_with_plain_scaling() {
         "{err}"
     );
 }
+
+#[test]
+fn an_energy_map_left_out_changes_nothing_else() {
+    for (name, image) in images() {
+        let (w, h) = image.dimensions();
+        let drawn = resize(&image, &request(w - w / 3, h - h / 4, EnergyKind::Salient)).unwrap();
+        let left_out = resize(
+            &image,
+            &Request {
+                energy_map: false,
+                ..request(w - w / 3, h - h / 4, EnergyKind::Salient)
+            },
+        )
+        .unwrap();
+        assert_eq!(drawn.energy.len(), (w * h) as usize, "{name}");
+        assert!(left_out.energy.is_empty(), "{name}");
+        assert_eq!(left_out.image, drawn.image, "{name}");
+        assert_eq!(left_out.seams, drawn.seams, "{name}");
+        assert_eq!(left_out.horizontal, drawn.horizontal, "{name}");
+    }
+}

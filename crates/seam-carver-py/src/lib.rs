@@ -108,6 +108,8 @@ fn carve<P: Pixel<Subpixel = u8> + 'static, Q: Pixel + 'static>(
     let base = |width, height| Request {
         energy: spec.energy,
         order: spec.order,
+        // Python gets no energy map: none is drawn.
+        energy_map: false,
         step_ratio: spec.step_ratio,
         ..Request::new(width, height, spec.rule)
     };

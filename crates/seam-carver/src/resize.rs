@@ -35,7 +35,8 @@ pub struct Carved<P: Pixel = Rgb<u8>> {
     /// `seams`, `(Axis::Height, n)` for the next `n` of `horizontal`. Width first (see
     /// [`Request::order`]): at most one run of each.
     pub order: Vec<(Axis, u32)>,
-    /// The energy map of the input, row by row (the example's gradients picture).
+    /// The energy map of the input, row by row (the example's gradients picture); empty
+    /// when [`Request::energy_map`] is false.
     pub energy: Vec<u16>,
     /// The input's width and height.
     pub input: (u32, u32),
@@ -146,6 +147,10 @@ pub struct Request<'a> {
     /// growth up to about twice the width is one pass. The `seam-carving` Python
     /// package's `step_ratio`, whose default is 0.5.
     pub step_ratio: Option<f32>,
+    /// Whether [`Carved::energy`] gets the input's energy map (the example's gradients
+    /// picture), a pass over the image drawn beside the carve (true, the default); false
+    /// leaves it empty, for callers that never draw it.
+    pub energy_map: bool,
     /// How many threads a carve may use: at most this many measure the image in bands of
     /// rows (the calling thread among them) while, from 2 on, one more draws the input's
     /// energy map beside them; the seams themselves are found on the calling thread.
@@ -182,6 +187,7 @@ impl<'a> Request<'a> {
             remove: None,
             keep_size: false,
             amount: 100,
+            energy_map: true,
             step_ratio: None,
             threads: crate::parallel::available(),
         }
@@ -466,8 +472,15 @@ fn carve_rgb(
     )?;
     // The input's energy map (a picture for the user) is drawn beside the carve.
     let (energy, carved) = crate::parallel::join(
-        request.threads,
+        if request.energy_map {
+            request.threads
+        } else {
+            1
+        },
         || {
+            if !request.energy_map {
+                return Vec::new();
+            }
             crate::energy::energy_map(
                 image.as_raw().as_chunks::<3>().0,
                 width as usize,
