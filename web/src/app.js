@@ -412,14 +412,15 @@ function keptWhole(report) {
     : `, ${faces} and ${report.skin_pixels} pixels of skin kept whole`;
 }
 
-/** Outlines the faces a carve found (seams.json's `faces`) over the original. */
-function drawFaces(faces) {
+/** Outlines the faces a carve found (seams.json's `faces`, in the pixels of the image
+ * carved, `ratio` times the original's when it was scaled first) over the original. */
+function drawFaces(faces, ratio = 1) {
   const canvas = $("faces");
   const context = canvas.getContext("2d");
   context.clearRect(0, 0, canvas.width, canvas.height);
   context.strokeStyle = "rgb(0, 160, 255)";
   context.lineWidth = Math.max(2, canvas.width / 200);
-  for (const f of faces ?? []) context.strokeRect(f.x, f.y, f.width, f.height);
+  for (const f of faces ?? []) context.strokeRect(f.x * ratio, f.y * ratio, f.width * ratio, f.height * ratio);
   state.faces = faces ?? null;
 }
 
@@ -482,19 +483,24 @@ async function carve() {
   const get = (suffix) => state.files.get(`${base}.${suffix}`);
   const carved = await decodePng(get("carved.png"));
   const report = JSON.parse(new TextDecoder().decode(get("seams.json")));
-  drawFaces(report.faces);
+  // Scaled first (`^`, --carve-at-most): the seams, faces and pictures of the seams are
+  // the scaled image's, which is `report.width` wide.
+  const scaledFirst = report.scaled_from ? report.width / state.original.width : 1;
+  drawFaces(report.faces, 1 / scaledFirst);
   $("carved").src = blobUrl(get("carved.png"), "image/png");
   $("annotated").src = blobUrl(get("annotated.png"), "image/png");
   $("gradients").src = blobUrl(get("gradients.png"), "image/png");
   $("carved").style.setProperty("--w", carved.width);
   $("downloads").style.setProperty("--w", carved.width);
-  for (const id of ["annotated", "gradients"]) $(id).style.setProperty("--w", state.original.width);
+  // Each picture at its own pixels times the page's one scale.
+  for (const id of ["annotated", "gradients"]) $(id).style.setProperty("--w", report.width);
   const { width, height } = state.original;
+  const scaledNote = report.scaled_from ? ` (scaled to ${report.width}x${report.height} first)` : "";
   state.madeWith = state.lastArgs.join(" ");
   $("made-with").textContent = `made with: ${state.madeWith}`;
   $("made-with").classList.remove("stale");
   $("result-caption").textContent =
-    `Carved: ${width}x${height} → ${carved.width}x${carved.height}, ` +
+    `Carved: ${width}x${height}${scaledNote} → ${carved.width}x${carved.height}, ` +
     `${report.seams.length} seams, ${(result.ms / 1000).toFixed(2)} s` +
     keptWhole(report) +
     unused;

@@ -288,6 +288,19 @@ try {
     "the 1:1 shape preset carves coffee.png to 400x400",
   );
 
+  // 2c. Scaled first (both axes past --carve-at-most): the caption says so, and the
+  // pictures of the seams are shown at their own pixels (the scaled image's), not
+  // stretched to the original's width.
+  await carveWith(page, { width: "30%", height: "30%" });
+  const scaledCaption = await page.textContent("#result-caption");
+  const annotatedWidth = await page.evaluate(() =>
+    document.getElementById("annotated").style.getPropertyValue("--w"),
+  );
+  check(
+    scaledCaption.startsWith("Carved: 600x400 (scaled to 300x200 first) → 180x120") && annotatedWidth === "300",
+    `a carve scaled first says so and shows the seams at the scaled size (${scaledCaption}; --w ${annotatedWidth})`,
+  );
+
   // 3. A file that is not an image: the CLI's one-line error.
   const notes = join(mkdtempSync(join(tmpdir(), "seam-carver-web-")), "notes.png");
   writeFileSync(notes, "not a picture\n");

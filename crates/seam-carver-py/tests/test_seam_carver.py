@@ -449,8 +449,9 @@ def test_large_shrinks_are_scaled_first_as_the_cli_does(most):
         flags += [] if most is None else ["--carve-at-most", str(most)]
         assert np.array_equal(out, cli_carve(src, flags))
     assert out.shape == (120, 180, 3)
-    with pytest.raises(ValueError, match="carve_at_most"):
-        seam_carver.resize(src, (180, 120), carve_at_most=0)
+    for bad in (0, -1, 101):
+        with pytest.raises(ValueError, match="carve_at_most"):
+            seam_carver.resize(src, (180, 120), carve_at_most=bad)
 
 
 @pytest.mark.parametrize("order", ["height-first", "interleaved", "optimal"])
