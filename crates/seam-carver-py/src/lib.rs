@@ -25,6 +25,9 @@ pyo3::create_exception!(
 /// to its knees.
 const DEFAULT_MAX_PIXELS: u64 = 100_000_000;
 
+// `resize`'s text signature writes these defaults out as numbers.
+const _: () = assert!(DEFAULT_MAX_PIXELS == 100_000_000 && seam_carver::CARVE_AT_MOST == 40);
+
 type Buffer<P> = ImageBuffer<P, Vec<<P as Pixel>::Subpixel>>;
 
 /// What a call asks for, checked.
@@ -294,7 +297,10 @@ fn round_size(value: f64) -> i64 {
 /// numbers. With `seams="imageproc"` the default energy is backward (the only one it
 /// traces).
 #[pyfunction]
-#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false, max_pixels=DEFAULT_MAX_PIXELS, protect_faces=false, protect_skin=false, carve_at_most=i64::from(seam_carver::CARVE_AT_MOST)))]
+#[pyo3(signature = (src, size=None, energy_mode=None, order="width-first", keep_mask=None, drop_mask=None, step_ratio=None, *, seams="optimal", progress=None, return_seams=false, max_pixels=DEFAULT_MAX_PIXELS, protect_faces=false, protect_skin=false, carve_at_most=i64::from(seam_carver::CARVE_AT_MOST)),
+    // The defaults as numbers (PyO3 shows a Rust expression as `...`), held to the
+    // constants at compile time below.
+    text_signature = "(src, size=None, energy_mode=None, order='width-first', keep_mask=None, drop_mask=None, step_ratio=None, *, seams='optimal', progress=None, return_seams=False, max_pixels=100000000, protect_faces=False, protect_skin=False, carve_at_most=40)")]
 #[allow(clippy::too_many_arguments)]
 fn resize(
     py: Python<'_>,

@@ -1,6 +1,7 @@
 """seam_carver from Python: every argument, every array layout, bad inputs, the CLI's
 pixels, and seam-carving 1.1.0's API (installed beside it) as the thing it replaces."""
 
+import inspect
 import os
 import subprocess
 import tempfile
@@ -449,6 +450,9 @@ def test_large_shrinks_are_scaled_first_as_the_cli_does(most):
         flags += [] if most is None else ["--carve-at-most", str(most)]
         assert np.array_equal(out, cli_carve(src, flags))
     assert out.shape == (120, 180, 3)
+    # help() shows the defaults as numbers.
+    defaults = inspect.signature(seam_carver.resize).parameters
+    assert defaults["carve_at_most"].default == 40 and defaults["max_pixels"].default == 100_000_000
     for bad in (0, -1, 101):
         with pytest.raises(ValueError, match="carve_at_most"):
             seam_carver.resize(src, (180, 120), carve_at_most=bad)
