@@ -635,28 +635,25 @@ impl Method {
                     order,
                     ..Request::new(width, height, SeamRule::Optimal)
                 };
-                let (w, h) = image.dimensions();
-                let most = seam_carver::CARVE_AT_MOST;
-                let scaled = match seam_carver::prescale(w, h, (width, height), most) {
-                    Some((sw, sh)) => seam_carver::scale(image, sw, sh),
-                    None => image.clone(),
-                };
-                resize(&scaled, &request).ok().map(|c| c.image)
+                scaled_first(image, &request, seam_carver::CARVE_AT_MOST)
             }
             Method::Liblqr => liblqr(image, width, height),
             Method::Scale => Some(seam_carver::scale(image, width, height)),
-            Method::Prescaled(most) => {
-                let (w, h) = image.dimensions();
-                let scaled = match seam_carver::prescale(w, h, (width, height), most) {
-                    Some((sw, sh)) => seam_carver::scale(image, sw, sh),
-                    None => image.clone(),
-                };
-                resize(&scaled, &Request::to(width, height))
-                    .ok()
-                    .map(|c| c.image)
-            }
+            Method::Prescaled(most) => scaled_first(image, &Request::to(width, height), most),
         }
     }
+}
+
+/// `request`'s carve of `image`, scaled first when seams would take more than `most`
+/// percent of either axis ([`Request::prescale`], as the command line's
+/// `--carve-at-most`).
+fn scaled_first(image: &RgbImage, request: &Request, most: u8) -> Option<RgbImage> {
+    let (w, h) = image.dimensions();
+    let scaled = match request.prescale(w, h, most) {
+        Some((sw, sh)) => seam_carver::scale(image, sw, sh),
+        None => image.clone(),
+    };
+    resize(&scaled, request).ok().map(|c| c.image)
 }
 
 /// ImageMagick's `-liquid-rescale` to `width` x `height`, or `None` without ImageMagick.

@@ -12,7 +12,7 @@ use image::{
 };
 
 use seam_carver::annotate::{
-    Marks, draw_seams, energy_map, gradients, grayscale, marks, outline, outline_mask,
+    Marks, draw_seams, gradients, grayscale, marks, outline, outline_mask,
 };
 use seam_carver::{
     Aspect, Axis, Direction, EnergyKind, Face, FaceDetector, Mask, Order, Request, SeamRule,
@@ -462,9 +462,7 @@ impl Plan {
         let filled = match self.scaled_from {
             Some((fw, fh)) if self.prescaled => {
                 // What seams alone would have taken of the axis that loses most.
-                let (tw, th) = options
-                    .request(self.width, self.height, &self.found)
-                    .carve_to(fw, fh);
+                let (tw, th) = request.carve_to(fw, fh);
                 let share =
                     |from: u32, to: u32| 100 * u64::from(from - to.min(from)) / u64::from(from);
                 let (taken, axis) = if share(fw, tw) >= share(fh, th) {
@@ -816,12 +814,10 @@ pub fn render(
     } else {
         Marks::default()
     };
-    // The energy map came with the carve when a picture of it is asked for
-    // (`Options::request`); drawn here otherwise.
-    let gradient_image = if !(wants(Artifact::Gradients) || wants(Artifact::AnnotatedGradients)) {
+    // The energy map comes with the carve only when a picture of it is asked for
+    // (`Options::request`), and only those pictures read this.
+    let gradient_image = if energy.is_empty() {
         GrayImage::new(0, 0)
-    } else if energy.is_empty() {
-        gradients(&energy_map(image), width, height)
     } else {
         gradients(&energy, width, height)
     };
