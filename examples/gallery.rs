@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use image::imageops::{self, FilterType};
 use image::{GrayImage, Luma, RgbImage};
 use seam_carver::annotate::{energy_map, marks};
+use seam_carver_cli::decode::{decode, decode_mask};
 use seam_carver_cli::output::Artifact;
-use seam_carver_cli::pipeline::{Options, decode, decode_mask, plan, render};
+use seam_carver_cli::plan::{Options, plan};
+use seam_carver_cli::render::render;
 
 /// One gallery entry: a file stem, a caption and the command-line flags it shows.
 struct Entry {

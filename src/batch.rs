@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use image::ImageFormat;
 
+use crate::decode::decode_mask;
 use crate::error::{Error, Result};
 use crate::output::{Artifact, MANIFEST, Manifest, OutputFile, WrittenFile};
 use crate::partition::Partition;
-use crate::pipeline::{Options, decode_mask, plan, render};
+use crate::plan::{Options, plan};
+use crate::render::render;
 use seam_carver::Mask;
 
 /// What a run tells the outside world as it goes; the binary prints, tests record.
@@ -963,7 +965,7 @@ fn settle(
 /// describe.
 fn check_header(path: &Path, max_pixels: u64) -> Result<()> {
     match header_size(path, max_pixels)? {
-        Some((width, height)) => crate::pipeline::check_pixels(width, height, max_pixels),
+        Some((width, height)) => crate::decode::check_pixels(width, height, max_pixels),
         None => Ok(()),
     }
 }
@@ -996,5 +998,5 @@ fn header_size(path: &Path, max_pixels: u64) -> Result<Option<(u32, u32)>> {
             Ok(reader) => reader,
             Err(_) => return Ok(None),
         };
-    Ok(crate::pipeline::dimensions(reader, &head, max_pixels).ok())
+    Ok(crate::decode::dimensions(reader, &head, max_pixels).ok())
 }

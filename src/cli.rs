@@ -9,7 +9,7 @@ use clap::Parser;
 use crate::batch::load_mask;
 use crate::output::Artifact;
 use crate::partition::Partition;
-use crate::pipeline::{Background, Options};
+use crate::plan::{Background, Options};
 use seam_carver::{
     Aspect, Direction, EnergyKind, FaceDetector, Order, SeamRule, SizeSpec, Unsupported,
 };
@@ -207,7 +207,7 @@ pub struct Args {
 
     /// Refuse images of more than N pixels, from their header, before decoding. The
     /// default keeps a carve inside Bacalhau's default 512 MiB of wasm memory.
-    #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_PIXELS)]
+    #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_MAX_PIXELS)]
     pub max_pixels: u64,
 
     /// The colour transparent pixels are shown over: white, black, gray, or #RRGGBB; or
@@ -218,7 +218,7 @@ pub struct Args {
     pub background: Background,
 
     /// Refuse input files larger than N bytes, before reading them.
-    #[arg(long, value_name = "N", default_value_t = crate::pipeline::DEFAULT_MAX_FILE_BYTES)]
+    #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_MAX_FILE_BYTES)]
     pub max_file_size: u64,
 
     /// Cores to use [default: every core; always 1 under WASI]: inputs are carved N at a

@@ -67,7 +67,7 @@ pub enum Error {
     /// The carve would take too long: as many pixel steps as its seams times its pixels,
     /// which an extreme aspect ratio (a 16000000x1 image) makes enormous.
     #[error(
-        "carving {seams} seams from a {width}x{height} image takes about {} pixel steps (seams times pixels), over the limit of {max} ({} per pixel of --max-pixels); an image this long and thin costs the square of its length: scale it first, or carve fewer seams", *seams as u64 * *width as u64 * *height as u64, crate::pipeline::STEPS_PER_MAX_PIXEL
+        "carving {seams} seams from a {width}x{height} image takes about {} pixel steps (seams times pixels), over the limit of {max} ({} per pixel of --max-pixels); an image this long and thin costs the square of its length: scale it first, or carve fewer seams", *seams as u64 * *width as u64 * *height as u64, crate::plan::STEPS_PER_MAX_PIXEL
     )]
     TooMuchWork {
         /// The input's width.
@@ -81,7 +81,7 @@ pub enum Error {
     },
     /// `--order optimal` would try too many seams, where one order would not.
     #[error(
-        "--order optimal tries {tried} seams on a {width}x{height} image, about {} pixel steps (seams times pixels), over the limit of {max} ({} per pixel of --max-pixels); one order takes {seams}: use --order interleaved or width-first, or a smaller image", *tried as u64 * *width as u64 * *height as u64, crate::pipeline::STEPS_PER_MAX_PIXEL
+        "--order optimal tries {tried} seams on a {width}x{height} image, about {} pixel steps (seams times pixels), over the limit of {max} ({} per pixel of --max-pixels); one order takes {seams}: use --order interleaved or width-first, or a smaller image", *tried as u64 * *width as u64 * *height as u64, crate::plan::STEPS_PER_MAX_PIXEL
     )]
     OrderTooMuchWork {
         /// The input's width.

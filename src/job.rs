@@ -268,7 +268,7 @@ pub fn bytes_per_pixel(options: &[String], guided: bool) -> u64 {
 /// (`--max-pixels`, else its default), which a scaled image may reach; else `None`.
 pub fn fill_limit(options: &[String]) -> Option<u64> {
     let mut rest = options.iter();
-    let (mut fill, mut most) = (false, crate::pipeline::DEFAULT_MAX_PIXELS);
+    let (mut fill, mut most) = (false, crate::plan::DEFAULT_MAX_PIXELS);
     while let Some(arg) = rest.next() {
         match flag_value(arg, &mut rest, &["--width", "--height", "--max-pixels"]) {
             Some(("--max-pixels", Some(n))) => most = n.trim().parse().unwrap_or(most),

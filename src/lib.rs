@@ -4,10 +4,12 @@
 
 pub mod batch;
 pub mod cli;
+pub mod decode;
 pub mod error;
 pub mod events;
 pub mod job;
 pub mod output;
 pub mod partition;
-pub mod pipeline;
+pub mod plan;
+pub mod render;
 pub mod spec;

@@ -1312,7 +1312,7 @@ fn a_jpeg_mask_counts_only_its_light_pixels() {
     let jpg = dir.path().join("m.jpg");
     image::open(&png).unwrap().to_luma8().save(&jpg).unwrap();
     let count = |path: &Path| {
-        seam_carver_cli::pipeline::decode_mask("m", &fs::read(path).unwrap(), u64::MAX)
+        seam_carver_cli::decode::decode_mask("m", &fs::read(path).unwrap(), u64::MAX)
             .unwrap()
             .count()
     };

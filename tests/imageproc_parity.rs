@@ -17,7 +17,7 @@ use imageproc::map::map_pixels;
 use imageproc::seam_carving::*;
 use seam_carver::SeamRule;
 use seam_carver_cli::batch::{Schedule, Silent, run};
-use seam_carver_cli::pipeline::Options;
+use seam_carver_cli::plan::Options;
 
 /// The Bacalhau "Rust WASM" example's program.
 fn example_main(input_path: &Path, output_dir: &Path) {

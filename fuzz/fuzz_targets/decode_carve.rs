@@ -7,7 +7,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use seam_carver_cli::error::Error;
-use seam_carver_cli::pipeline::{Options, decode_mask, plan, render};
+use seam_carver_cli::decode::decode_mask;
+use seam_carver_cli::plan::{Options, plan};
+use seam_carver_cli::render::render;
 use seam_carver::{EnergyKind, SeamRule};
 
 fuzz_target!(|data: &[u8]| {
