@@ -142,7 +142,7 @@ fn options_from(flags: &[String]) -> Result<Options, String> {
     argv.extend(flags.iter().cloned());
     argv.extend(["--only".into(), "annotated,carved,seams".into()]);
     let args = seam_carver_cli::cli::Args::try_parse_from(argv).map_err(|e| e.to_string())?;
-    let mut options = args.load_options()?;
+    let mut options = args.load_options().map_err(|e| e.to_string())?;
     options.artifacts = [Artifact::Annotated, Artifact::Carved, Artifact::Seams]
         .into_iter()
         .collect();

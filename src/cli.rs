@@ -6,7 +6,8 @@ use std::str::FromStr;
 
 use clap::Parser;
 
-use crate::batch::load_mask;
+use crate::error::RunError;
+use crate::inputs::{load_mask, read_input};
 use crate::output::Artifact;
 use crate::partition::Partition;
 use crate::plan::{Background, Options};
@@ -518,8 +519,8 @@ impl Args {
     }
 
     /// [`Args::options`] with the masks read and decoded; errors name the mask file.
-    pub fn load_options(&self) -> Result<Options, String> {
-        let mut options = self.options()?;
+    pub fn load_options(&self) -> Result<Options, RunError> {
+        let mut options = self.options().map_err(RunError::Usage)?;
         let load = |path: &Option<PathBuf>| {
             path.as_deref()
                 .map(|p| load_mask(p, options.max_pixels, options.max_file_bytes))
@@ -547,28 +548,32 @@ impl Args {
 }
 
 /// The face detector for `flag` (`--protect-faces` or `--protect-skin`): the model from
-/// `file`, or the built-in one.
-fn load_face_model(file: Option<&std::path::Path>, flag: &str) -> Result<FaceDetector, String> {
-    // Natively the model is built in: only the WASI module's error names the flag.
-    #[cfg(not(target_family = "wasm"))]
-    let _ = flag;
+/// `file`, or the built-in one (natively; the WASI module has none).
+fn load_face_model(file: Option<&std::path::Path>, flag: &str) -> Result<FaceDetector, RunError> {
     let Some(file) = file else {
-        #[cfg(not(target_family = "wasm"))]
-        return Ok(FaceDetector::bundled());
-        #[cfg(target_family = "wasm")]
-        return Err(format!(
-            "{flag}: this WASI module has no built-in face model; give its file \
-             with --face-model (SeetaFace's {}, from {})",
-            FaceDetector::MODEL_NAME,
-            FaceDetector::MODEL_URL
-        ));
+        // Natively only: the WASI module reads the model from a file, so that it and its
+        // Bacalhau jobs stay small, whichever features a workspace build unifies.
+        let built_in = cfg!(not(target_family = "wasm")).then(FaceDetector::built_in);
+        return built_in.flatten().ok_or_else(|| {
+            RunError::Usage(format!(
+                "{flag}: this WASI module has no built-in face model; give its file \
+                 with --face-model (SeetaFace's {}, from {})",
+                FaceDetector::MODEL_NAME,
+                FaceDetector::MODEL_URL
+            ))
+        });
     };
     // The model is 1.2 MB: anything much larger is not it, and is not read.
     const MOST: u64 = 4 << 20;
-    let name = file.display();
-    let bytes = crate::batch::read_input(file, MOST)
-        .map_err(|e| format!("{name}: cannot read face model: {e}"))?;
-    FaceDetector::from_model(&bytes).map_err(|e| format!("{name}: {e}"))
+    let bytes = read_input(file, MOST).map_err(|source| RunError::CannotRead {
+        path: file.to_path_buf(),
+        what: "face model",
+        source: source.into(),
+    })?;
+    FaceDetector::from_model(&bytes).map_err(|e| RunError::BadFile {
+        path: file.to_path_buf(),
+        source: Box::new(e.into()),
+    })
 }
 
 /// What `--width` or `--height` was given: one axis, or an ImageMagick-style geometry
@@ -711,7 +716,7 @@ mod tests {
         let args = Args::try_parse_from(["", "--energy", "forward", "--seams", "imageproc"]);
         assert!(args.unwrap().options().is_err());
         let args = Args::try_parse_from(["", "--protect", "/no/such/mask.png"]).unwrap();
-        let err = args.load_options().unwrap_err();
+        let err = args.load_options().unwrap_err().to_string();
         assert!(
             err.starts_with("/no/such/mask.png: cannot read mask"),
             "{err}"

@@ -155,6 +155,112 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An input named on the command line is not there.
+    #[error("no such file or directory")]
+    NotFound,
+    /// An input's metadata could not be read (a permission, a name too long, ...).
+    #[error("{0}")]
+    Unreadable(#[source] std::io::Error),
+    /// A folder named as an input could not be listed.
+    #[error("cannot list directory: {0}")]
+    ListDirectory(#[source] std::io::Error),
+    /// Another input of the run, earlier in input order, carved into the same output
+    /// names (`a.png` and `a.jpg` both write `a.carved.png`).
+    #[error("output names {stem}.* are already taken by {}; carve it into another folder with its own -o", first.display())]
+    NamesTaken {
+        /// The names' common stem.
+        stem: String,
+        /// The input that took them.
+        first: PathBuf,
+    },
+}
+
+impl Error {
+    /// What kind of problem this is, for programs (`--progress json`'s `kind`):
+    /// `input` (the file cannot be had), `format` (not an image seam-carver reads, or
+    /// damaged), `limit` (over a size, memory or work limit), `carve` (the carve asked for
+    /// cannot be done on this image) or `output` (its files cannot be written).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Read(_)
+            | Error::Empty
+            | Error::NotAFile { .. }
+            | Error::NotFound
+            | Error::Unreadable(_)
+            | Error::ListDirectory(_) => "input",
+            Error::Decode(image::ImageError::Limits(_)) => "limit",
+            Error::Decode(_) | Error::UnknownFormat { .. } => "format",
+            Error::TooManyPixels { .. }
+            | Error::OutOfMemory { .. }
+            | Error::ResultTooLarge { .. }
+            | Error::TooMuchWork { .. }
+            | Error::OrderTooMuchWork { .. }
+            | Error::HeaderTooLarge { .. }
+            | Error::FileTooLarge { .. } => "limit",
+            Error::Carve(_) => "carve",
+            Error::Encode { .. }
+            | Error::WouldOverwriteInput { .. }
+            | Error::NameTooLong { .. }
+            | Error::Write { .. }
+            | Error::NamesTaken { .. } => "output",
+        }
+    }
+}
+
+/// An input that failed, and why: `PATH: problem` as a line.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {error}", input.display())]
+pub struct Failure {
+    /// The input, as named on the command line or found in a folder.
+    pub input: PathBuf,
+    /// Why.
+    pub error: Error,
+}
+
+/// Why a run could not start, or could not finish its manifest: what `main` turns into
+/// an exit code ([`RunError::exit_code`]). A failed input is no `RunError`: it is
+/// reported, and the run goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The arguments ask for what cannot be done; the text is the usage message.
+    #[error("{0}")]
+    Usage(String),
+    /// A file the arguments name (a mask, a face model) cannot be read.
+    #[error("{}: cannot read {what}: {source}", path.display())]
+    CannotRead {
+        /// The file.
+        path: PathBuf,
+        /// What it was to be (`mask`, `face model`).
+        what: &'static str,
+        /// Why.
+        source: Box<Error>,
+    },
+    /// A file the arguments name was read but is not what it should be.
+    #[error("{}: {source}", path.display())]
+    BadFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: Box<Error>,
+    },
+    /// The output folder (`-o`) cannot be made or written into.
+    #[error("-o: {0}")]
+    OutputFolder(Box<Error>),
+    /// The run's manifest could not be written: its files are there, the record of them
+    /// is not.
+    #[error(transparent)]
+    Manifest(Box<Error>),
+}
+
+impl RunError {
+    /// The process exit status: 2 for what the arguments ask (nothing was carved), 1 when
+    /// the run carved but could not write its manifest.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RunError::Manifest(_) => 1,
+            _ => 2,
+        }
+    }
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 
-use crate::batch::read_input;
+use crate::inputs::read_input;
 use crate::spec::{InputSource, Job, Partition, Publisher, Resources, Source, Timeouts};
 
 /// Why job specs could not be written or read back; each message names the argument,
@@ -948,9 +948,9 @@ pub fn expand_local(
             Input::File(path) => {
                 let mut reporter = SkipReporter(skipped);
                 let (files, failed) =
-                    crate::batch::input_files(std::slice::from_ref(&path), &masks, &mut reporter);
-                if let Some((_, message)) = failed.into_iter().next() {
-                    return Err(JobError::Input(message));
+                    crate::inputs::input_files(std::slice::from_ref(&path), &masks, &mut reporter);
+                if let Some(failure) = failed.into_iter().next() {
+                    return Err(JobError::Input(failure.to_string()));
                 }
                 out.extend(files.into_iter().map(Input::File));
             }
@@ -962,7 +962,7 @@ pub fn expand_local(
 
 struct SkipReporter<'a>(&'a mut dyn FnMut(&Path, &str));
 
-impl crate::batch::Reporter for SkipReporter<'_> {
+impl crate::report::Reporter for SkipReporter<'_> {
     fn skipped(&mut self, path: &Path, reason: &str) {
         (self.0)(path, reason)
     }

@@ -1163,7 +1163,7 @@ fn lines_read_naturally() {
 
 #[test]
 fn natural_order_compares_numbers_as_numbers() {
-    use seam_carver_cli::batch::natural_order;
+    use seam_carver_cli::inputs::natural_order;
     use std::cmp::Ordering::*;
     let o = |a: &str, b: &str| natural_order(Path::new(a), Path::new(b));
     assert_eq!(o("2.png", "10.png"), Less);

@@ -16,8 +16,9 @@ use imageproc::gradients::sobel_gradient_map;
 use imageproc::map::map_pixels;
 use imageproc::seam_carving::*;
 use seam_carver::SeamRule;
-use seam_carver_cli::batch::{Schedule, Silent, run};
+use seam_carver_cli::batch::{Schedule, run};
 use seam_carver_cli::plan::Options;
+use seam_carver_cli::report::Silent;
 
 /// The Bacalhau "Rust WASM" example's program.
 fn example_main(input_path: &Path, output_dir: &Path) {
@@ -106,7 +107,7 @@ fn images_in(dir: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| seam_carver_cli::batch::has_image_extension(p))
+        .filter(|p| seam_carver_cli::inputs::has_image_extension(p))
         .collect();
     paths.sort();
     paths

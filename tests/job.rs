@@ -932,7 +932,7 @@ fn fifos_are_refused_from_their_metadata_without_blocking() {
 #[test]
 fn a_proc_file_s_size_is_not_trusted() {
     // /proc/self/status says 0 bytes and holds more: refused, not read without end.
-    let err = seam_carver_cli::batch::read_input(Path::new("/proc/self/status"), 1 << 20)
+    let err = seam_carver_cli::inputs::read_input(Path::new("/proc/self/status"), 1 << 20)
         .unwrap_err()
         .to_string();
     assert!(err.contains("its size says less than it holds"), "{err}");

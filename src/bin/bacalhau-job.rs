@@ -12,11 +12,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
-use seam_carver_cli::batch::{Schedule, Silent, run};
+use seam_carver_cli::batch::{Schedule, run};
 use seam_carver_cli::cli::Args;
 use seam_carver_cli::job::{self, JobRequest, ModuleSource};
 use seam_carver_cli::output::{MANIFEST, Manifest, sha256_hex};
 use seam_carver_cli::partition::{self, Partition};
+use seam_carver_cli::report::Silent;
 
 /// Bacalhau job specs for seam-carver, and checks of their results.
 #[derive(Debug, Parser)]
@@ -455,7 +456,7 @@ fn verify(dir: &Path, spec_path: &Path) -> Result<(), String> {
     }
     args.output_dir = outputs.clone();
     // With the masks read from their local copies, as the job read them.
-    let options = args.load_options()?;
+    let options = args.load_options().map_err(|e| e.to_string())?;
     run(
         &args.inputs(),
         &args.output_dir,

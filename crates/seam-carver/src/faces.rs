@@ -123,6 +123,20 @@ mod detector {
                 .expect("the bundled model is the one whose digest is checked")
         }
 
+        /// [`FaceDetector::bundled`] where this build has the model built in (feature
+        /// `face-model`), else `None`: a program built either way asks this.
+        ///
+        /// ```
+        /// let detector = seam_carver::FaceDetector::built_in();
+        /// assert_eq!(detector.is_some(), cfg!(feature = "face-model"));
+        /// ```
+        pub fn built_in() -> Option<Self> {
+            #[cfg(feature = "face-model")]
+            return Some(Self::bundled());
+            #[cfg(not(feature = "face-model"))]
+            None
+        }
+
         /// The detector from the bytes of `seeta_fd_frontal_v1.0.bin`; any other bytes are
         /// refused with [`Error::FaceModel`].
         pub fn from_model(bytes: &[u8]) -> Result<Self> {

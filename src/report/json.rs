@@ -12,17 +12,20 @@
 //!   always the last;
 //! - `{"event":"finished","input":P,"files":[{"name","size","sha256"}]}`: its files are
 //!   written;
-//! - `{"event":"failed","input":P,"error":LINE}`: it failed, with the error line the text
-//!   output prints (also printed to stderr as `error: LINE`);
+//! - `{"event":"failed","input":P,"error":LINE,"kind":K}`: it failed, with the error line
+//!   the text output prints (also printed to stderr as `error: LINE`) and what kind of
+//!   problem it was: `input`, `format`, `limit`, `carve` or `output` (see
+//!   [`crate::error::Error::kind`]);
 //! - `{"event":"summary","succeeded":N,"failed":M,"files":F,"manifest":NAME}`: the end.
 
 use std::io::Write;
 use std::path::Path;
-use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::batch::Reporter;
+use super::{Pace, Reporter};
+use crate::batch::Summary;
+use crate::error::Failure;
 use crate::output::WrittenFile;
 
 /// One line of `--progress json`.
@@ -53,7 +56,11 @@ pub enum Event<'a> {
         files: &'a [WrittenFile],
     },
     /// An input failed.
-    Failed { input: String, error: &'a str },
+    Failed {
+        input: String,
+        error: &'a str,
+        kind: &'static str,
+    },
     /// The end of the run.
     Summary {
         succeeded: usize,
@@ -90,12 +97,12 @@ impl<W: Write> JsonLines<W> {
     }
 
     /// The run's last event.
-    pub fn summary(&mut self, succeeded: usize, failed: usize, files: usize, manifest: &str) {
+    pub fn summary(&mut self, summary: &Summary) {
         self.emit(&Event::Summary {
-            succeeded,
-            failed,
-            files,
-            manifest,
+            succeeded: summary.succeeded.len(),
+            failed: summary.failed.len(),
+            files: summary.manifest.files.len(),
+            manifest: &summary.manifest_name,
         });
     }
 
@@ -169,67 +176,15 @@ impl<W: Write> Reporter for JsonLines<W> {
         });
     }
 
-    fn failed(&mut self, path: &Path, error: &str) {
+    fn failed(&mut self, failure: &Failure) {
+        let error = &failure.to_string();
         self.emit(&Event::Failed {
-            input: name(path),
+            input: name(&failure.input),
             error,
+            kind: failure.error.kind(),
         });
         // People read stderr: the error line is there as with text progress.
         let _ = writeln!(std::io::stderr(), "error: {error}");
-    }
-}
-
-/// A carve's pace, for the time left: measured from its first seam on, since the first
-/// also pays for measuring the whole image.
-pub struct Pace {
-    since: Instant,
-    first: Option<(Instant, u32)>,
-}
-
-impl Pace {
-    /// A carve starting now.
-    pub fn start() -> Self {
-        Pace {
-            since: Instant::now(),
-            first: None,
-        }
-    }
-
-    /// Seconds since the start.
-    pub fn elapsed(&self) -> f64 {
-        self.since.elapsed().as_secs_f64()
-    }
-
-    /// Notes that `done` of `total` seams are done (call it for every seam) and gives the
-    /// seconds left at the pace since the first one (`None` until there is one; 0 at the
-    /// end).
-    pub fn left(&mut self, done: u32, total: u32) -> Option<f64> {
-        let now = Instant::now();
-        let (at, first) = *self.first.get_or_insert((now, done));
-        time_left(
-            (now - at).as_secs_f64(),
-            done - first.min(done),
-            total.saturating_sub(done),
-        )
-    }
-}
-
-/// Seconds left when `done` seams took `seconds` and `left` remain (`None` with none
-/// done, unless none remain).
-pub fn time_left(seconds: f64, done: u32, left: u32) -> Option<f64> {
-    match (done, left) {
-        (_, 0) => Some(0.0),
-        (0, _) => None,
-        _ => Some(seconds * f64::from(left) / f64::from(done)),
-    }
-}
-
-/// Time left as people read it: `about 12 s left`, `about 3 min left`.
-pub fn describe_left(seconds: f64) -> String {
-    if seconds < 90.0 {
-        format!("about {} s left", seconds.ceil().max(1.0))
-    } else {
-        format!("about {} min left", (seconds / 60.0).round())
     }
 }
 
@@ -277,30 +232,26 @@ mod tests {
     }
 
     #[test]
-    fn time_left_follows_the_pace() {
-        assert_eq!(time_left(2.0, 0, 10), None);
-        assert_eq!(time_left(2.0, 5, 5), Some(2.0));
-        assert_eq!(time_left(2.0, 10, 0), Some(0.0));
-        assert_eq!(time_left(0.0, 0, 0), Some(0.0));
-        // The first seam starts the clock: no estimate from it alone.
-        let mut pace = Pace::start();
-        assert_eq!(pace.left(1, 10), None);
-        assert!(pace.left(2, 10).is_some_and(|s| s >= 0.0));
-        assert_eq!(pace.left(10, 10), Some(0.0));
-        assert_eq!(describe_left(0.2), "about 1 s left");
-        assert_eq!(describe_left(11.5), "about 12 s left");
-        assert_eq!(describe_left(200.0), "about 3 min left");
-    }
-
-    #[test]
     fn a_few_seams_are_each_reported() {
         let mut events = JsonLines::new(Vec::new());
         events.started(Path::new("a.png"), "plan", 3);
         for done in 1..=3 {
             events.progress(done, 3);
         }
-        events.failed(Path::new("b.png"), "b.png: not an image");
-        events.summary(1, 1, 6, "manifest.json");
+        events.failed(&Failure {
+            input: "b.png".into(),
+            error: crate::error::Error::Empty,
+        });
+        let mut summary = Summary {
+            manifest_name: "manifest.json".into(),
+            ..Summary::default()
+        };
+        summary.succeeded.push("a.png".into());
+        summary.failed.push(Failure {
+            input: "b.png".into(),
+            error: crate::error::Error::Empty,
+        });
+        events.summary(&summary);
         let lines = lines(events.into_inner());
         let done: Vec<u64> = lines
             .iter()
@@ -308,7 +259,8 @@ mod tests {
             .map(|l| l["done"].as_u64().unwrap())
             .collect();
         assert_eq!(done, [1, 2, 3]);
-        assert_eq!(lines[4]["error"], "b.png: not an image");
+        assert_eq!(lines[4]["error"], "b.png: empty file");
+        assert_eq!(lines[4]["kind"], "input");
         assert_eq!(lines[5]["event"], "summary");
         assert_eq!(lines[5]["failed"], 1);
     }

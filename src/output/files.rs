@@ -10,6 +10,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
+/// The longest file name most file systems take (ext4, XFS, APFS, NTFS): 255 bytes.
+pub const MAX_NAME_BYTES: usize = 255;
+
 /// Name of the per-run manifest file.
 pub const MANIFEST: &str = "manifest.json";
 
