@@ -624,7 +624,7 @@ pub fn extract_masks(options: &[String]) -> Result<(Vec<String>, Vec<MaskFile>),
         if !masks.iter().any(|(_, (n, _))| n == &name) {
             masks.push((PathBuf::from(&path), (name.clone(), bytes)));
         }
-        out.extend([flag.to_string(), format!("/masks/{name}")]);
+        out.extend([flag.to_string(), mask_target(&name)]);
     }
     Ok((out, masks))
 }
@@ -676,191 +676,444 @@ pub fn face_model_url(options: &[String]) -> Result<(Vec<String>, Option<String>
     Ok((out, Some(url)))
 }
 
-/// An inline input ready to pack: its name, its input source and the source's size.
-struct Packed {
-    name: String,
-    given: String,
-    source: InputSource,
-    size: usize,
-    pixels: u64,
-}
-
 /// Builds one or more job specs for `request`, splitting inline inputs across jobs so
 /// that each serialized job stays under [`JOB_BUDGET`]. Local inputs are read and
 /// checked here: a missing file, an undecodable header or a file too large to travel
 /// inline is an error naming it.
+///
+/// The steps: what every job shares (the module, the face model, the masks, the options
+/// and the partitioning), the inputs as they travel (inline or fetched by the node), the
+/// smallest job, the inline inputs packed under the budget, then each job finished with
+/// its memory.
 pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
     if request.inputs.is_empty() {
         return Err(JobError::NoInputs);
     }
-    let (mut options, model_url) = face_model_url(&request.options)?;
-    // The model lands in /model, downloaded by the node; the module is told its path.
-    let model = model_url.map(|url| {
-        options.extend([
-            "--face-model".to_string(),
-            format!("{MODEL_FOLDER}/{}", url_file_name(&url)),
-        ]);
-        at(MODEL_FOLDER, Source::UrlDownload { url })
-    });
-    let (mut options, masks) = extract_masks(&options)?;
-    let guided = model.is_some() || !masks.is_empty();
-    let partitions = request.partitions.max(1);
-    // With only S3 inputs, Bacalhau splits the objects among the executions itself
-    // (fnv32a of each key): the program must then carve all it is given.
-    let bacalhau_splits =
-        partitions > 1 && request.inputs.iter().all(|i| matches!(i, Input::S3 { .. }));
-    if bacalhau_splits {
-        options.extend(["--partition".to_string(), "none".to_string()]);
+    let plan = Plan::new(request)?;
+    let Carried { inline, remote } = Carried::of(request, &plan.partitioning)?;
+    let floor = plan.floor(&remote)?;
+    let groups = pack(inline, floor, &request.module)?;
+    let count = groups.len();
+    let mut jobs = Vec::new();
+    for (index, group) in groups.into_iter().enumerate() {
+        // The first job carries the remote inputs as well as its share of the inline ones.
+        let remote = if index == 0 { &remote[..] } else { &[] };
+        jobs.extend(plan.finish(index, count, group, remote)?);
     }
-    let (module_source, entry_module) = request.module.source();
-    // What every job carries: the module, the face model and the masks.
-    let mut fixed_sources = vec![module_source];
-    fixed_sources.extend(model);
-    for (_, (name, bytes)) in &masks {
-        fixed_sources.push(at(
-            &format!("/masks/{name}"),
-            inline_source("application/octet-stream", bytes),
-        ));
+    Ok(jobs)
+}
+
+/// What every job of a request shares: the module's options as the node passes them,
+/// the sources every job carries, and how its executions share the inputs.
+struct Plan<'a> {
+    /// The request.
+    request: &'a JobRequest,
+    /// The carving options, rewritten for the node: the face model and the masks at their
+    /// guest paths, and `--partition none` when Bacalhau splits the inputs.
+    options: Vec<String>,
+    /// The sources every job carries: the module, then the face model, then the masks.
+    fixed: Vec<InputSource>,
+    /// What the wasm engine's `EntryModule` names.
+    entry_module: &'static str,
+    /// Whether the carve is guided (by masks or faces), which takes more memory.
+    guided: bool,
+    /// The executions per job and who splits the inputs among them.
+    partitioning: Partitioning,
+}
+
+impl<'a> Plan<'a> {
+    /// What every job of `request` shares; a `--face-model` that is not a URL or a mask
+    /// that cannot travel inline is an error.
+    fn new(request: &'a JobRequest) -> Result<Plan<'a>, JobError> {
+        let (options, model) = face_model(&request.options)?;
+        let (mut options, masks) = extract_masks(&options)?;
+        let partitioning = Partitioning::of(request);
+        options.extend(partitioning.options());
+        let (module, entry_module) = request.module.source();
+        let guided = model.is_some() || !masks.is_empty();
+        let mut fixed = vec![module];
+        fixed.extend(model);
+        fixed.extend(
+            masks
+                .iter()
+                .map(|(_, (name, bytes))| mask_source(name, bytes)),
+        );
+        Ok(Plan {
+            request,
+            options,
+            fixed,
+            entry_module,
+            guided,
+            partitioning,
+        })
     }
 
-    let mut seen = std::collections::BTreeSet::new();
-    let mut inline: Vec<Packed> = Vec::new();
-    let mut remote: Vec<(String, InputSource, String)> = Vec::new();
-    let (mut urls, mut buckets) = (0, 0);
-    for input in &request.inputs {
-        let name = input.file_name();
-        let prefix = matches!(input, Input::S3 { key, .. } if key.ends_with('/'));
-        if !prefix && name.is_empty() {
-            return Err(JobError::NoFileName {
-                input: input.to_string(),
-            });
-        }
-        if !prefix && !seen.insert(name.clone()) {
-            return Err(JobError::InputNameClash {
-                input: input.to_string(),
-                name,
-            });
-        }
-        match input {
-            Input::File(path) => {
-                // Anything over a job's budget could never travel inline: refused from its
-                // size, with the advice to pass a URL, before it is read.
-                let bytes = read_input(path, JOB_BUDGET as u64).map_err(|source| match source {
-                    crate::error::Error::FileTooLarge { size, .. } => {
-                        too_large(&input.to_string(), size as usize, &request.module)
-                    }
-                    source => JobError::InputUnreadable {
-                        path: path.clone(),
-                        source: Box::new(source),
-                    },
-                })?;
-                let not_image = |source| JobError::NotAnImage {
-                    path: path.clone(),
-                    source,
-                };
-                let (w, h) = image::ImageReader::new(Cursor::new(&bytes))
-                    .with_guessed_format()
-                    .map_err(|e| not_image(image::ImageError::IoError(e)))?
-                    .into_dimensions()
-                    .map_err(not_image)?;
-                let source = at(
-                    &format!("/inputs/{name}"),
-                    inline_source("application/octet-stream", &bytes),
-                );
-                inline.push(Packed {
-                    size: serialized_len(&source) + 1,
-                    source,
-                    given: input.to_string(),
-                    name: format!("/inputs/{name}"),
-                    pixels: w as u64 * h as u64,
-                });
-            }
-            Input::Url(url) => {
-                urls += 1;
-                let target = format!("/inputs/url-{urls}");
-                let source = at(&target, Source::UrlDownload { url: url.clone() });
-                remote.push((target, source, input.to_string()));
-            }
-            Input::S3 { bucket, key } => {
-                buckets += 1;
-                let target = format!("/inputs/s3-{buckets}");
-                let source = Source::S3 {
-                    bucket: bucket.clone(),
-                    key: key.clone(),
-                    partition: bacalhau_splits.then(|| Partition {
-                        kind: "object".to_string(),
-                    }),
-                };
-                remote.push((target.clone(), at(&target, source), input.to_string()));
-            }
-            Input::Ipfs(cid) => {
-                let target = format!("/inputs/{cid}");
-                let source = at(&target, Source::Ipfs { cid: cid.clone() });
-                remote.push((target, source, input.to_string()));
-            }
-        }
-    }
-
-    let timeout = request.timeout_secs;
-    let make = |index: usize,
-                count: usize,
-                sources: Vec<InputSource>,
-                arguments: Vec<String>,
-                memory: String| {
+    /// Job `index` of `count` (named `seam-carver`, or `seam-carver-I-of-N` when there are
+    /// several): the module run with `arguments` (the inputs' guest paths), then
+    /// `-o /outputs` and the options, from `sources`, given one CPU and `memory`, with the
+    /// request's publisher, timeout and executions.
+    fn job(
+        &self,
+        index: usize,
+        count: usize,
+        sources: Vec<InputSource>,
+        arguments: Vec<String>,
+        memory: String,
+    ) -> Job {
         let mut parameters = arguments;
         parameters.extend(["-o".to_string(), "/outputs".to_string()]);
-        parameters.extend(options.iter().cloned());
+        parameters.extend(self.options.iter().cloned());
         let name = if count == 1 {
             "seam-carver".to_string()
         } else {
             format!("seam-carver-{}-of-{count}", index + 1)
         };
-        let mut job = Job::wasm(&name, entry_module, parameters);
-        job.count = partitions;
+        let mut job = Job::wasm(&name, self.entry_module, parameters);
+        job.count = self.partitioning.count;
         job.labels
             .insert("app".to_string(), "seam-carver".to_string());
         let task = job.task_mut();
         task.engine.params.entrypoint = Some("_start".to_string());
         task.input_sources = sources;
         task.publisher = Some(Publisher {
-            kind: request.publisher.clone(),
+            kind: self.request.publisher.clone(),
         });
         task.resources = Some(Resources {
             cpu: Some("1".to_string()),
             memory,
         });
         task.timeouts = Some(Timeouts {
-            execution_timeout: timeout,
+            execution_timeout: self.request.timeout_secs,
         });
         job
-    };
-
-    // A job with the fixed sources, every remote input and no inline one: its size is
-    // the floor of every job (within a few bytes of names and counters).
-    let mut first_sources = fixed_sources.clone();
-    first_sources.extend(remote.iter().map(|(_, s, _)| s.clone()));
-    let floor = serialized_len(&make(
-        0,
-        1,
-        first_sources,
-        remote.iter().map(|(t, _, _)| t.clone()).collect(),
-        REMOTE_MEMORY.to_string(),
-    ));
-    if floor > JOB_BUDGET {
-        return Err(too_large(
-            "the module, the masks and the remote inputs",
-            floor,
-            &request.module,
-        ));
     }
 
-    // Pack inline inputs greedily, in order: each parameter costs its name once more.
+    /// The size of a job with the fixed sources, every remote input and no inline one:
+    /// the floor of every job (within a few bytes of names and counters). Over
+    /// [`JOB_BUDGET`], no job can be made.
+    fn floor(&self, remote: &[Remote]) -> Result<usize, JobError> {
+        let mut sources = self.fixed.clone();
+        sources.extend(remote.iter().map(|r| r.source.clone()));
+        let arguments = remote.iter().map(|r| r.target.clone()).collect();
+        let floor = serialized_len(&self.job(0, 1, sources, arguments, REMOTE_MEMORY.into()));
+        if floor > JOB_BUDGET {
+            return Err(too_large(
+                "the module, the masks and the remote inputs",
+                floor,
+                &self.request.module,
+            ));
+        }
+        Ok(floor)
+    }
+
+    /// Memory for a job: `--memory` as given, once Bacalhau and the module can use it;
+    /// else [`REMOTE_MEMORY`] for a job carrying remote inputs (their sizes are
+    /// unknown); else sized from its `largest` image (or the most pixels a `^` geometry
+    /// may scale one to) at the options' [`bytes_per_pixel`].
+    fn memory(&self, largest: u64, carries_remote: bool) -> Result<String, JobError> {
+        match &self.request.memory {
+            Some(given) => parse_memory(given).map(|_| given.clone()),
+            None if carries_remote => Ok(REMOTE_MEMORY.to_string()),
+            None => {
+                // A `^` geometry scales an image up to cover its box first: budget for
+                // the most pixels the module accepts.
+                let largest = fill_limit(&self.options).map_or(largest, |most| largest.max(most));
+                memory_for(largest, bytes_per_pixel(&self.options, self.guided))
+            }
+        }
+    }
+
+    /// Job `index` of `count`, carrying the fixed sources, the inline inputs of `group`
+    /// and the `remote` inputs, with its memory; `None` when it would carry no input. A
+    /// job over [`JOB_BUDGET`] is an error.
+    fn finish(
+        &self,
+        index: usize,
+        count: usize,
+        group: Vec<Packed>,
+        remote: &[Remote],
+    ) -> Result<Option<JobSpec>, JobError> {
+        let largest = group.iter().map(|p| p.pixels).max().unwrap_or(0);
+        let mut sources = self.fixed.clone();
+        let (mut arguments, mut given) = (Vec::new(), Vec::new());
+        for item in group {
+            sources.push(item.source);
+            arguments.push(item.name);
+            given.push(item.given);
+        }
+        for item in remote {
+            sources.push(item.source.clone());
+            arguments.push(item.target.clone());
+            given.push(item.given.clone());
+        }
+        if given.is_empty() {
+            return Ok(None);
+        }
+        let memory = self.memory(largest, !remote.is_empty())?;
+        let spec = self.job(index, count, sources, arguments, memory);
+        let size = serialized_len(&spec);
+        if size > JOB_BUDGET {
+            return Err(JobError::JobTooLarge {
+                job: index + 1,
+                size,
+            });
+        }
+        Ok(Some(JobSpec {
+            spec,
+            inputs: given,
+            size,
+        }))
+    }
+}
+
+/// How the executions of a job (its `Count`) share its inputs.
+struct Partitioning {
+    /// Executions per job: `--partitions`, at least one.
+    count: u32,
+    /// With more than one execution and only S3 inputs, Bacalhau splits the objects among
+    /// the executions itself (fnv32a of each key): the program must then carve all it is
+    /// given. Otherwise every execution gets all inputs and carves its share by name.
+    by_bacalhau: bool,
+}
+
+impl Partitioning {
+    /// How `request`'s executions share its inputs.
+    fn of(request: &JobRequest) -> Partitioning {
+        let count = request.partitions.max(1);
+        let only_s3 = request.inputs.iter().all(|i| matches!(i, Input::S3 { .. }));
+        Partitioning {
+            count,
+            by_bacalhau: count > 1 && only_s3,
+        }
+    }
+
+    /// The module's options for it: `--partition none` when Bacalhau splits the inputs.
+    fn options(&self) -> Vec<String> {
+        if self.by_bacalhau {
+            vec!["--partition".to_string(), "none".to_string()]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// An S3 source's `Partition`: by object when Bacalhau splits the inputs.
+    fn s3(&self) -> Option<Partition> {
+        self.by_bacalhau.then(|| Partition {
+            kind: "object".to_string(),
+        })
+    }
+}
+
+/// For `--protect-faces` or `--protect-skin`: the options with `--face-model` naming
+/// where the node puts the model (`/model/NAME`, NAME the URL's last path element), and
+/// the model's source, downloaded by the node into [`MODEL_FOLDER`] from the URL
+/// [`face_model_url`] gives; without them, the options as they are and no source.
+fn face_model(options: &[String]) -> Result<(Vec<String>, Option<InputSource>), JobError> {
+    let (mut options, url) = face_model_url(options)?;
+    let source = url.map(|url| {
+        options.extend([
+            "--face-model".to_string(),
+            format!("{MODEL_FOLDER}/{}", url_file_name(&url)),
+        ]);
+        at(MODEL_FOLDER, Source::UrlDownload { url })
+    });
+    Ok((options, source))
+}
+
+/// Where a mask named `name` lands, and what the module's options name: `/masks/NAME`.
+fn mask_target(name: &str) -> String {
+    format!("/masks/{name}")
+}
+
+/// A mask's source: its bytes inline, at [`mask_target`].
+fn mask_source(name: &str, bytes: &[u8]) -> InputSource {
+    at(
+        &mask_target(name),
+        inline_source("application/octet-stream", bytes),
+    )
+}
+
+/// The name an input is known by, checked: only an S3 prefix may lack one, and no two
+/// inputs may share one (their outputs would clash); `seen` holds the names so far.
+fn unique_name(
+    input: &Input,
+    seen: &mut std::collections::BTreeSet<String>,
+) -> Result<String, JobError> {
+    let name = input.file_name();
+    let prefix = matches!(input, Input::S3 { key, .. } if key.ends_with('/'));
+    if !prefix && name.is_empty() {
+        return Err(JobError::NoFileName {
+            input: input.to_string(),
+        });
+    }
+    if !prefix && !seen.insert(name.clone()) {
+        return Err(JobError::InputNameClash {
+            input: input.to_string(),
+            name,
+        });
+    }
+    Ok(name)
+}
+
+/// The inputs of a request as they travel: local files inline, to be packed into jobs;
+/// the others fetched by the node, all carried by the first job.
+struct Carried {
+    /// The local files, in order.
+    inline: Vec<Packed>,
+    /// The others, in order.
+    remote: Vec<Remote>,
+}
+
+impl Carried {
+    /// `request`'s inputs, each checked in order (its name, then for a local file its
+    /// size and image header) and given its source; S3 sources are split by object when
+    /// `partitioning` says Bacalhau splits them.
+    fn of(request: &JobRequest, partitioning: &Partitioning) -> Result<Carried, JobError> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut inline = Vec::new();
+        let mut remote = RemoteInputs::default();
+        for input in &request.inputs {
+            let name = unique_name(input, &mut seen)?;
+            match input {
+                Input::File(path) => {
+                    inline.push(Packed::read(path, &name, input, &request.module)?);
+                }
+                input => remote.push(input, partitioning.s3()),
+            }
+        }
+        Ok(Carried {
+            inline,
+            remote: remote.list,
+        })
+    }
+}
+
+/// An inline input ready to pack: its name, its input source and the source's size.
+struct Packed {
+    /// Its guest path, `/inputs/NAME`, which the module is given.
+    name: String,
+    /// The input as given.
+    given: String,
+    /// Its source: the bytes inline.
+    source: InputSource,
+    /// The source's size serialized, with its comma.
+    size: usize,
+    /// The image's pixels.
+    pixels: u64,
+}
+
+impl Packed {
+    /// The local file `path` (the input `given`, known by `name`), read and measured.
+    /// Anything over a job's budget could never travel inline: refused from its size,
+    /// with the advice to pass a URL (and to publish an inline `module`), before it is
+    /// read. A file whose header is not an image's is refused too.
+    fn read(
+        path: &Path,
+        name: &str,
+        given: &Input,
+        module: &ModuleSource,
+    ) -> Result<Packed, JobError> {
+        let bytes = read_input(path, JOB_BUDGET as u64).map_err(|source| match source {
+            crate::error::Error::FileTooLarge { size, .. } => {
+                too_large(&given.to_string(), size as usize, module)
+            }
+            source => JobError::InputUnreadable {
+                path: path.to_path_buf(),
+                source: Box::new(source),
+            },
+        })?;
+        let not_image = |source| JobError::NotAnImage {
+            path: path.to_path_buf(),
+            source,
+        };
+        let (w, h) = image::ImageReader::new(Cursor::new(&bytes))
+            .with_guessed_format()
+            .map_err(|e| not_image(image::ImageError::IoError(e)))?
+            .into_dimensions()
+            .map_err(not_image)?;
+        let target = format!("/inputs/{name}");
+        let source = at(&target, inline_source("application/octet-stream", &bytes));
+        Ok(Packed {
+            size: serialized_len(&source) + 1,
+            source,
+            given: given.to_string(),
+            name: target,
+            pixels: w as u64 * h as u64,
+        })
+    }
+}
+
+/// An input the node fetches.
+struct Remote {
+    /// The folder (or, for IPFS, the file) it lands in, which the module is given.
+    target: String,
+    /// Its source.
+    source: InputSource,
+    /// The input as given.
+    given: String,
+}
+
+/// The remote inputs so far, and how many of each numbered kind.
+#[derive(Default)]
+struct RemoteInputs {
+    /// The inputs, in order.
+    list: Vec<Remote>,
+    /// URLs so far.
+    urls: usize,
+    /// S3 inputs so far.
+    buckets: usize,
+}
+
+impl RemoteInputs {
+    /// Adds a remote `input`, each in a folder of its own, as `urlDownload` and `s3`
+    /// sources treat `Target` as a folder: `/inputs/url-N` and `/inputs/s3-N` (numbered
+    /// by kind from 1, the S3 source split by `s3_partition`); an IPFS file lands at
+    /// `/inputs/CID`.
+    fn push(&mut self, input: &Input, s3_partition: Option<Partition>) {
+        let (target, source) = match input {
+            Input::Url(url) => {
+                self.urls += 1;
+                let url = url.clone();
+                (
+                    format!("/inputs/url-{}", self.urls),
+                    Source::UrlDownload { url },
+                )
+            }
+            Input::S3 { bucket, key } => {
+                self.buckets += 1;
+                let source = Source::S3 {
+                    bucket: bucket.clone(),
+                    key: key.clone(),
+                    partition: s3_partition,
+                };
+                (format!("/inputs/s3-{}", self.buckets), source)
+            }
+            Input::Ipfs(cid) => (format!("/inputs/{cid}"), Source::Ipfs { cid: cid.clone() }),
+            Input::File(_) => unreachable!("local files travel inline"),
+        };
+        self.list.push(Remote {
+            source: at(&target, source),
+            target,
+            given: input.to_string(),
+        });
+    }
+}
+
+/// Packs `inline` inputs greedily, in order, into groups whose jobs stay under
+/// [`JOB_BUDGET`] above the `floor` every job takes; each input costs its source and its
+/// name once more as a parameter. One that does not fit even alone is an error (with
+/// advice for an inline `module`). There is always a first group, possibly empty.
+fn pack(
+    inline: Vec<Packed>,
+    floor: usize,
+    module: &ModuleSource,
+) -> Result<Vec<Vec<Packed>>, JobError> {
     let mut groups: Vec<Vec<Packed>> = vec![Vec::new()];
     let mut used = floor;
     for item in inline {
         let cost = item.size + item.name.len() + 3;
         if floor + cost > JOB_BUDGET {
-            return Err(too_large(&item.given, floor + cost, &request.module));
+            return Err(too_large(&item.given, floor + cost, module));
         }
         if used + cost > JOB_BUDGET {
             groups.push(Vec::new());
@@ -869,55 +1122,7 @@ pub fn build_jobs(request: &JobRequest) -> Result<Vec<JobSpec>, JobError> {
         used += cost;
         groups.last_mut().unwrap().push(item);
     }
-
-    let count = groups.len();
-    let mut jobs = Vec::new();
-    for (i, group) in groups.into_iter().enumerate() {
-        let mut sources = fixed_sources.clone();
-        let mut arguments = Vec::new();
-        let mut given = Vec::new();
-        let largest = group.iter().map(|p| p.pixels).max().unwrap_or(0);
-        // A `^` geometry scales an image up to cover its box first: budget for the most
-        // pixels the module accepts.
-        let largest = match fill_limit(&options) {
-            Some(most) => largest.max(most),
-            None => largest,
-        };
-        for item in group {
-            sources.push(item.source);
-            arguments.push(item.name);
-            given.push(item.given);
-        }
-        if i == 0 {
-            for (target, source, input) in &remote {
-                sources.push(source.clone());
-                arguments.push(target.clone());
-                given.push(input.clone());
-            }
-        }
-        if given.is_empty() {
-            continue;
-        }
-        let memory = match &request.memory {
-            Some(m) => {
-                parse_memory(m)?;
-                m.clone()
-            }
-            None if i == 0 && !remote.is_empty() => REMOTE_MEMORY.to_string(),
-            None => memory_for(largest, bytes_per_pixel(&options, guided))?,
-        };
-        let spec = make(i, count, sources, arguments, memory);
-        let size = serialized_len(&spec);
-        if size > JOB_BUDGET {
-            return Err(JobError::JobTooLarge { job: i + 1, size });
-        }
-        jobs.push(JobSpec {
-            spec,
-            inputs: given,
-            size,
-        });
-    }
-    Ok(jobs)
+    Ok(groups)
 }
 
 /// The error for something that cannot travel inline in a job.
