@@ -17,6 +17,7 @@ mod imageproc_parity;
 mod job;
 mod malformed;
 mod order;
+mod output;
 mod python;
 mod wasi;
 mod web;
