@@ -243,11 +243,18 @@ pub struct Args {
     /// How progress is reported: `text`, lines for people on stderr (seam counts and the
     /// time left once a carve takes over a second); `json`, one JSON object per line on
     /// stdout for programs, whatever -q says (waiting, skipped, started, seam, finished,
-    /// failed, summary; see README), errors still on stderr too. Seam events come while
-    /// inputs are carved one at a time (-j 1, one input, or WASI); several at once report
-    /// each input when it is done.
+    /// failed, summary; see README), errors still on stderr too. Events come in input
+    /// order; with several inputs carved at once, seam events of the earliest one not yet
+    /// finished.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub progress: ProgressFormat,
+    /// How seams.json gives each seam's path: `as-removed`, in the image it was removed
+    /// from (each seam one pixel narrower than the last); `input`, in the input's own
+    /// columns (rows for horizontal seams), for a carve that only removes seams along one
+    /// axis: removing the first k of them from the input gives the carve to k seams fewer
+    /// (the web page's width slider reads them so).
+    #[arg(long, value_name = "WHERE", default_value = "as-removed")]
+    pub seam_paths: SeamPaths,
 }
 
 /// How progress is reported.
@@ -257,6 +264,16 @@ pub enum ProgressFormat {
     Text,
     /// JSON lines for programs, on stdout.
     Json,
+}
+
+/// How `seams.json` gives each seam's path ([`Args::seam_paths`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeamPaths {
+    /// In the image each seam was removed from.
+    #[default]
+    AsRemoved,
+    /// In the input's own coordinates (one-axis removals only).
+    Input,
 }
 
 /// Reads a colour: `white`, `black`, `gray`, or `#RRGGBB`.
@@ -486,6 +503,7 @@ impl Args {
             max_pixels: self.max_pixels,
             max_file_bytes: self.max_file_size,
             background: self.background,
+            seam_paths: self.seam_paths,
             threads: 1,
         })
     }

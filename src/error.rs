@@ -155,6 +155,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// `--seam-paths input` on a carve whose seams have no single path in the input.
+    #[error(
+        "--seam-paths input gives the seams of a carve that only removes seams along one axis; this one {what} (use --seam-paths as-removed)"
+    )]
+    SeamPathsInInput {
+        /// What the carve does instead.
+        what: &'static str,
+    },
     /// An input named on the command line is not there.
     #[error("no such file or directory")]
     NotFound,
@@ -197,7 +205,7 @@ impl Error {
             | Error::OrderTooMuchWork { .. }
             | Error::HeaderTooLarge { .. }
             | Error::FileTooLarge { .. } => "limit",
-            Error::Carve(_) => "carve",
+            Error::Carve(_) | Error::SeamPathsInInput { .. } => "carve",
             Error::Encode { .. }
             | Error::WouldOverwriteInput { .. }
             | Error::NameTooLong { .. }

@@ -10,6 +10,7 @@ use seam_carver::{
     Aspect, Direction, EnergyKind, Face, FaceDetector, Mask, Order, Request, SeamRule, SizeSpec,
 };
 
+use crate::cli::SeamPaths;
 use crate::decode::{decode_oriented, format_by_name, is_animated, over_background};
 use crate::error::{Error, Result};
 use crate::output::Artifact;
@@ -70,6 +71,8 @@ pub struct Options {
     /// many measure the image, one more draws its energy map; the same bytes on any
     /// number).
     pub threads: usize,
+    /// Where `seams.json` gives each seam's path.
+    pub seam_paths: SeamPaths,
 }
 
 /// What a carve does with transparent pixels.
@@ -108,6 +111,7 @@ impl Default for Options {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             background: Background::Over([255, 255, 255]),
             threads: 1,
+            seam_paths: SeamPaths::AsRemoved,
         }
     }
 }

@@ -7,7 +7,8 @@ use seam_carver::annotate::{
 };
 use seam_carver::{Axis, Carved, Mask, Order, resize_with_progress};
 
-use crate::error::Result;
+use crate::cli::SeamPaths;
+use crate::error::{Error, Result};
 use crate::output::{Artifact, FaceRecord, OutputFile, SeamRecord, SeamsReport, encode_png};
 use crate::plan::{Found, Options, Plan};
 
@@ -36,7 +37,7 @@ pub fn render(
             }
             Artifact::AnnotatedGradients => drawn.annotated(&name, &drawn.gradients)?,
             Artifact::Carved => encode(&name, &carved.image, alpha.as_ref())?,
-            Artifact::Seams => seams_report(plan, options, input_name, &carved, alpha.as_ref()),
+            Artifact::Seams => seams_report(plan, options, input_name, &carved, alpha.as_ref())?,
         };
         emit(OutputFile { name, bytes })?;
     }
@@ -148,7 +149,7 @@ fn seams_report(
     input_name: &str,
     carved: &Carved,
     alpha: Option<&RgbaImage>,
-) -> Vec<u8> {
+) -> Result<Vec<u8>> {
     let (width, height) = plan.image.dimensions();
     let (output_width, output_height) = alpha.map_or(carved.image.dimensions(), |a| a.dimensions());
     let face = |f: &seam_carver::Face| FaceRecord {
@@ -169,7 +170,21 @@ fn seams_report(
         cost: s.cost,
         path: s.path.clone(),
     };
-    SeamsReport {
+    let mut seams: Vec<SeamRecord> = carved.taken().map(seam).collect();
+    if options.seam_paths == SeamPaths::Input {
+        let inserts = (carved.seams.iter().chain(&carved.horizontal)).any(|s| s.inserted.is_some());
+        let in_input = carved.removed_in_input().ok_or(Error::SeamPathsInInput {
+            what: if inserts {
+                "inserts seams"
+            } else {
+                "changes both axes"
+            },
+        })?;
+        for (record, path) in seams.iter_mut().zip(in_input) {
+            record.path = path;
+        }
+    }
+    Ok(SeamsReport {
         input: input_name.to_string(),
         width,
         height,
@@ -187,7 +202,8 @@ fn seams_report(
         carved_size: carved.carved.map(|(w, h)| [w, h]),
         order: (carved.order.len() > 1 && options.order != Order::WidthFirst)
             .then(|| options.order.name().to_string()),
-        seams: carved.taken().map(seam).collect(),
+        paths: (options.seam_paths == SeamPaths::Input).then(|| "input".to_string()),
+        seams,
     }
-    .to_json()
+    .to_json())
 }

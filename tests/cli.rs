@@ -2513,3 +2513,70 @@ fn both_axes_shrunk_past_the_share_seams_take_are_scaled_first_with_their_masks(
         assert!(!dir.path().join("bad").exists());
     }
 }
+
+#[test]
+fn seam_paths_in_the_input_name_the_pixels_each_seam_removed() {
+    // --seam-paths input: each seam's path in the input's own columns (rows across), so
+    // the first k removed from the original are the carve to k fewer (the page's slider).
+    let dir = tempfile::tempdir().unwrap();
+    let (as_removed, input) = (dir.path().join("as-removed"), dir.path().join("input"));
+    let chelsea = golden_input("chelsea.png");
+    for (out, paths) in [(&as_removed, "as-removed"), (&input, "input")] {
+        succeed(
+            bin()
+                .arg(&chelsea)
+                .args(["--width", "-30", "--seam-paths", paths])
+                .arg("-o")
+                .arg(out),
+        );
+    }
+    let before = seams_report(&as_removed.join("chelsea.seams.json"));
+    let after = seams_report(&input.join("chelsea.seams.json"));
+    assert_eq!(before.paths, None);
+    assert_eq!(after.paths.as_deref(), Some("input"));
+    assert_eq!(after.seams.len(), 30);
+    // The same seams and costs; only where the paths are counted from differs.
+    let costs = |r: &SeamsReport| r.seams.iter().map(|s| s.cost).collect::<Vec<_>>();
+    assert_eq!(costs(&before), costs(&after));
+    assert_ne!(before.seams[5].path, after.seams[5].path);
+    let original = image::open(input.join("chelsea.original.png"))
+        .unwrap()
+        .to_rgb8();
+    let (w, h) = original.dimensions();
+    let mut gone = vec![false; (w * h) as usize];
+    for seam in &after.seams {
+        for (y, &x) in seam.path.iter().enumerate() {
+            let i = y * w as usize + x as usize;
+            assert!(!gone[i], "a pixel named twice");
+            gone[i] = true;
+        }
+    }
+    let kept: Vec<u8> = (original.enumerate_pixels())
+        .filter(|(x, y, _)| !gone[(y * w + x) as usize])
+        .flat_map(|(_, _, p)| p.0)
+        .collect();
+    let carved = image::open(input.join("chelsea.carved.png"))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(kept, carved.into_raw());
+    // Only a one-axis removal has them: both axes, or an insertion, is refused.
+    for (width, height) in [("-3", "-2"), ("+3", "100%")] {
+        let out = dir.path().join(width);
+        let output = bin()
+            .arg(&chelsea)
+            .args(["--width", width, "--height", height])
+            .args(["--seam-paths", "input", "--progress", "json"])
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let failed = stdout.lines().find(|l| l.contains("\"failed\"")).unwrap();
+        assert!(
+            failed.contains("--seam-paths input gives the seams"),
+            "{failed}"
+        );
+        assert!(failed.contains("\"kind\":\"carve\""), "{failed}");
+    }
+}

@@ -442,3 +442,59 @@ fn an_energy_map_left_out_changes_nothing_else() {
         assert_eq!(left_out.horizontal, drawn.horizontal, "{name}");
     }
 }
+
+/// `image` without the pixels `paths` name (input columns, a column for each row).
+fn without(image: &RgbImage, paths: &[Vec<u32>]) -> RgbImage {
+    let (w, h) = image.dimensions();
+    let mut gone = vec![false; (w * h) as usize];
+    for path in paths {
+        for (y, &x) in path.iter().enumerate() {
+            assert!(!gone[y * w as usize + x as usize], "a pixel removed twice");
+            gone[y * w as usize + x as usize] = true;
+        }
+    }
+    let kept: Vec<u8> = (image.enumerate_pixels())
+        .filter(|(x, y, _)| !gone[(y * w + x) as usize])
+        .flat_map(|(_, _, p)| p.0)
+        .collect();
+    RgbImage::from_raw(w - paths.len() as u32, h, kept).unwrap()
+}
+
+#[test]
+fn seams_named_in_the_input_give_every_narrower_carve() {
+    // The multi-size image: the first k seams of one carve, removed from the input by
+    // their input columns, are the carve to k seams fewer, for every k; and across the
+    // other axis likewise (rows for each column).
+    for (name, image) in images().into_iter().filter(|(_, i)| i.width() >= 3) {
+        for (kind, _) in kinds() {
+            let (w, h) = image.dimensions();
+            let n = (w / 3).max(1);
+            let carved = resize(&image, &request(w - n, h, kind)).unwrap();
+            let paths = carved.removed_in_input().unwrap();
+            assert_eq!(paths.len(), n as usize, "{name}");
+            for k in [0, 1, n / 2, n] {
+                let want = resize(&image, &request(w - k, h, kind)).unwrap().image;
+                assert!(
+                    without(&image, &paths[..k as usize]) == want,
+                    "{name} {kind:?}: {k} seams"
+                );
+            }
+            if h >= 3 {
+                let m = (h / 3).max(1);
+                let across = resize(&image, &request(w, h - m, kind)).unwrap();
+                let rows = across.removed_in_input().unwrap();
+                let narrower = without(&transpose(&image), &rows);
+                assert!(
+                    transpose(&narrower) == across.image,
+                    "{name} {kind:?}: rows"
+                );
+            }
+        }
+    }
+    // Both axes, or an insertion: no single input path per seam.
+    let image = support::noise(9, 7, 3);
+    let both = resize(&image, &request(7, 5, EnergyKind::Forward)).unwrap();
+    assert!(both.removed_in_input().is_none());
+    let grown = resize(&image, &request(11, 7, EnergyKind::Forward)).unwrap();
+    assert!(grown.removed_in_input().is_none());
+}

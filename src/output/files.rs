@@ -200,6 +200,10 @@ pub struct SeamsReport {
     /// for (`height-first`, `interleaved`, `optimal`); `seams` lists them as taken.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
+    /// With `--seam-paths input`: `"input"`, every seam's `path` is in the input's own
+    /// columns (or rows), not in the image it was removed from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paths: Option<String>,
     /// The seams, in the order they were taken.
     pub seams: Vec<SeamRecord>,
 }

@@ -544,7 +544,7 @@ async function prepareSlider() {
   const painted = (await masks()).filter(([name]) => name === "protect.png");
   const args = ["--width", $("smallest").value.trim(), ...seamArgs()];
   for (const [name] of painted) args.push(`--${stem(name)}`, `/masks/${name}`);
-  args.push(...faceArgs(), "--only", "seams");
+  args.push(...faceArgs(), "--seam-paths", "input", "--only", "seams");
   const result = await run(args, painted);
   busy(false);
   if (result.type === "cancelled") {

@@ -10,33 +10,15 @@ const STAYED = 0x7fffffff;
 /**
  * For each pixel of the width x height original, row by row, the index of the seam that
  * removed it, or STAYED for a pixel that stayed. `seams` is seams.json's list of
- * vertical removed seams, each path in the image it was removed from. Each row keeps a
- * Fenwick tree of the pixels still there, so a seam's column in the narrowed row is
- * found in the original in log(width) steps.
+ * vertical removed seams written with `--seam-paths input`: each path names, row by row,
+ * the column of the original the seam removed (the module maps each seam to the
+ * original; nothing is recomputed here).
  */
 export function removalOrder(seams, width, height) {
   const order = new Int32Array(width * height).fill(STAYED);
-  const tree = new Int32Array(width + 1);
-  let top = 1;
-  while (top * 2 <= width) top *= 2;
-  const paths = seams.map((seam) => seam.path);
-  for (let y = 0; y < height; y++) {
-    for (let i = 1; i <= width; i++) tree[i] = i & -i;
-    for (let k = 0; k < paths.length; k++) {
-      // The (x + 1)-th pixel still in the row, by binary lifting.
-      let pos = 0;
-      let rest = paths[k][y] + 1;
-      for (let step = top; step > 0; step >>= 1) {
-        const next = pos + step;
-        if (next <= width && tree[next] < rest) {
-          pos = next;
-          rest -= tree[next];
-        }
-      }
-      order[y * width + pos] = k;
-      for (let i = pos + 1; i <= width; i += i & -i) tree[i] -= 1;
-    }
-  }
+  seams.forEach((seam, k) => {
+    for (let y = 0; y < height; y++) order[y * width + seam.path[y]] = k;
+  });
   return order;
 }
 

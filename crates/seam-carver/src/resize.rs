@@ -67,6 +67,44 @@ impl<P: Pixel> Carved<P> {
         })
     }
 
+    /// Where in the input each removed seam's pixels were: for a carve that only removed
+    /// seams along one axis, each seam's path in the input's columns (vertical seams, a
+    /// column for each row) or rows (horizontal seams, a row for each column), in the
+    /// order removed; `None` when both axes changed or seams were inserted. Removing the
+    /// first `k` of them from the input gives the carve to `k` seams fewer: the
+    /// multi-size image of Avidan and Shamir.
+    ///
+    /// ```
+    /// use seam_carver::{Request, resize};
+    /// let image = image::RgbImage::from_fn(6, 2, |x, _| image::Rgb([[0, 200, 0, 0, 90, 0][x as usize]; 3]));
+    /// let carved = resize(&image, &Request::to(4, 2))?;
+    /// let paths = carved.removed_in_input().unwrap();
+    /// // Each removed pixel, named in the input: two seams, a column in each row.
+    /// assert_eq!(paths.len(), 2);
+    /// assert!(paths.iter().all(|path| path.len() == 2 && path.iter().all(|&x| x < 6)));
+    /// # Ok::<(), seam_carver::Error>(())
+    /// ```
+    pub fn removed_in_input(&self) -> Option<Vec<Vec<u32>>> {
+        let (width, height) = self.input;
+        let removed = |seams: &[Seam]| seams.iter().all(|s| s.inserted.is_none());
+        match (self.seams.is_empty(), self.horizontal.is_empty()) {
+            (false, true) if removed(&self.seams) => Some(original_columns(
+                &self.seams,
+                width,
+                height,
+                SeamRule::Optimal,
+            )),
+            (true, false) if removed(&self.horizontal) => Some(original_columns(
+                &self.horizontal,
+                height,
+                width,
+                SeamRule::Optimal,
+            )),
+            (true, true) => Some(Vec::new()),
+            _ => None,
+        }
+    }
+
     /// The same seams applied to another image of the input's size, of any pixel type:
     /// a mask, a depth map or an alpha channel that should follow the carve. Inserted
     /// pixels are the mean of their two neighbours, as in the carve.
