@@ -197,7 +197,7 @@ fn removed_energy(
     Some(
         m.removed
             .iter()
-            .map(|&(x, y)| energy[(y * w + x) as usize] as u64)
+            .map(|&(x, y)| energy.get_pixel(x, y).0[0] as u64)
             .sum(),
     )
 }

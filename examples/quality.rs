@@ -257,8 +257,8 @@ fn score(input: &RgbImage, result: &RgbImage) -> Scores {
             window.push(win);
         }
     }
-    let e_in = energy_map(input);
-    let e_out = energy_map(result);
+    let e_in = energy_map(input).into_raw();
+    let e_out = energy_map(result).into_raw();
     let total_in: u64 = e_in.iter().map(|&e| e as u64).sum();
     let at = |img: &RgbImage, x: i64, y: i64| -> Rgb<u8> {
         let x = x.clamp(0, img.width() as i64 - 1) as u32;

@@ -66,7 +66,7 @@ fn carve(
 fn without_image<P: Pixel>(carved: Carved<P>) -> (Carved, ImageBuffer<P, Vec<P::Subpixel>>) {
     let rest = Carved {
         image: RgbImage::new(0, 0),
-        seams: carved.seams,
+        vertical: carved.vertical,
         horizontal: carved.horizontal,
         order: carved.order,
         energy: carved.energy,
@@ -91,17 +91,13 @@ impl<'a> Drawings<'a> {
         let (width, height) = plan.image.dimensions();
         let wants = |a: Artifact| options.artifacts.contains(&a);
         let marks = if wants(Artifact::Annotated) || wants(Artifact::AnnotatedGradients) {
-            let (v, h, order) = (&carved.seams, &carved.horizontal, &carved.order);
+            let (v, h, order) = (&carved.vertical, &carved.horizontal, &carved.order);
             marks(v, h, order, width, height, options.rule)
         } else {
             Marks::default()
         };
-        let energy = std::mem::take(&mut carved.energy);
-        let gradients = if energy.is_empty() {
-            GrayImage::new(0, 0)
-        } else {
-            gradients(&energy, width, height)
-        };
+        let gradients =
+            (carved.energy.take()).map_or_else(|| GrayImage::new(0, 0), |e| gradients(&e));
         Drawings {
             marks,
             gradients,
@@ -172,7 +168,8 @@ fn seams_report(
     };
     let mut seams: Vec<SeamRecord> = carved.taken().map(seam).collect();
     if options.seam_paths == SeamPaths::Input {
-        let inserts = (carved.seams.iter().chain(&carved.horizontal)).any(|s| s.inserted.is_some());
+        let inserts =
+            (carved.vertical.iter().chain(&carved.horizontal)).any(|s| s.inserted.is_some());
         let in_input = carved.removed_in_input().ok_or(Error::SeamPathsInInput {
             what: if inserts {
                 "inserts seams"

@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{input}: {width}x{height} -> {}x{} in {} seams: {output}",
         carved.image.width(),
         carved.image.height(),
-        carved.seams.len()
+        carved.vertical.len()
     );
     Ok(())
 }

@@ -4,6 +4,7 @@
 use image::{GrayImage, Luma, Pixel, Rgb, RgbImage};
 
 use crate::carve::{Seam, original_columns};
+use crate::energy::EnergyMap;
 use crate::error::Axis;
 use crate::faces::Face;
 use crate::mask::Mask;
@@ -32,18 +33,19 @@ pub fn grayscale(image: &RgbImage) -> GrayImage {
 /// use seam_carver::annotate::{energy_map, gradients};
 /// let image = image::RgbImage::from_fn(4, 3, |x, _| image::Rgb([if x < 2 { 0 } else { 255 }; 3]));
 /// let energy = energy_map(&image);
-/// assert_eq!(energy[..4], [0, 1020, 1020, 0]);
-/// assert_eq!(gradients(&energy, 4, 3).get_pixel(1, 0).0, [255]);
+/// assert_eq!(energy.as_raw()[..4], [0, 1020, 1020, 0]);
+/// assert_eq!(gradients(&energy).get_pixel(1, 0).0, [255]);
 /// ```
-pub fn energy_map(image: &RgbImage) -> Vec<u16> {
+pub fn energy_map(image: &RgbImage) -> EnergyMap {
     let (w, h) = (image.width() as usize, image.height() as usize);
-    crate::energy::energy_map(image.as_raw().as_chunks::<3>().0, w, h)
+    let raw = crate::energy::energy_map(image.as_raw().as_chunks::<3>().0, w, h);
+    EnergyMap::from_raw(image.width(), image.height(), raw).expect("a value a pixel")
 }
 
 /// The energy map clamped to 0..=255, the example's `gradients.png`.
-pub fn gradients(energy: &[u16], width: u32, height: u32) -> GrayImage {
-    let raw = energy.iter().map(|&e| e.min(255) as u8).collect();
-    GrayImage::from_raw(width, height, raw).expect("energy map matches the image size")
+pub fn gradients(energy: &EnergyMap) -> GrayImage {
+    let raw = energy.as_raw().iter().map(|&e| e.min(255) as u8).collect();
+    GrayImage::from_raw(energy.width(), energy.height(), raw).expect("a value a pixel")
 }
 
 /// Pixels of the original that the carve touched, in original coordinates `(x, y)`.

@@ -2,6 +2,8 @@
 
 use image::RgbImage;
 
+use crate::energy::EnergyMap;
+
 use crate::energy::{
     EnergyKind, energy_between, energy_map, energy_map_on, forward_steps, neighbour_rows,
 };
@@ -151,10 +153,10 @@ impl Carver {
     /// let image = image::RgbImage::from_fn(6, 3, |x, _| image::Rgb([(x * 40) as u8; 3]));
     /// let object = Mask::from_fn("column 4", 6, 3, |x, _| x == 4);
     /// let mut carver = Carver::with_masks(&image, EnergyKind::Forward, None, Some(&object))?;
-    /// assert_eq!(carver.to_remove(), 3);
+    /// assert_eq!(carver.remove_left(), 3);
     /// let seam = carver.remove_seam(SeamRule::Optimal);
     /// assert_eq!(seam.path, vec![4, 4, 4]);
-    /// assert_eq!(carver.to_remove(), 0);
+    /// assert_eq!(carver.remove_left(), 0);
     /// # Ok::<(), seam_carver::Error>(())
     /// ```
     pub fn with_masks(
@@ -242,7 +244,7 @@ impl Carver {
     }
 
     /// Pixels of the remove mask that are still in the image (0 without one).
-    pub fn to_remove(&self) -> usize {
+    pub fn remove_left(&self) -> usize {
         self.to_remove
     }
 
@@ -267,12 +269,14 @@ impl Carver {
     /// The current (Sobel) energy of every pixel, row by row (`width * height` values).
     /// Only a backward-energy carve keeps it; under other energies it is computed afresh
     /// from the current pixels.
-    pub fn energy(&self) -> Vec<u16> {
-        if self.energy.is_empty() {
+    pub fn energy(&self) -> EnergyMap {
+        let raw = if self.energy.is_empty() {
             let (w, h) = (self.rows.width(), self.rows.height());
-            return energy_map(&self.rows.collect(&self.rgb), w, h);
-        }
-        self.rows.collect(&self.energy)
+            energy_map(&self.rows.collect(&self.rgb), w, h)
+        } else {
+            self.rows.collect(&self.energy)
+        };
+        EnergyMap::from_raw(self.width(), self.height(), raw).expect("a value a pixel")
     }
 
     /// The cumulative cost map the next seam will be traced through, row by row

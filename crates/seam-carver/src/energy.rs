@@ -51,6 +51,12 @@ pub fn energy_between(up: &[[u8; 3]], mid: &[[u8; 3]], down: &[[u8; 3]], x: usiz
 }
 
 /// Energy map of a whole `width` x `height` image stored row by row.
+/// An energy map: a value for each pixel (imageproc's Sobel gradient magnitude for
+/// backward energy), as an image of 16-bit gray values, so that it is indexed, iterated
+/// and saved as any `image` buffer is. [`annotate::gradients`](crate::annotate::gradients)
+/// draws it as the example's picture.
+pub type EnergyMap = image::ImageBuffer<image::Luma<u16>, Vec<u16>>;
+
 pub fn energy_map(rgb: &[[u8; 3]], width: usize, height: usize) -> Vec<u16> {
     energy_map_on(rgb, width, height, 1)
 }

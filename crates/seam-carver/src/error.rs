@@ -117,7 +117,7 @@ pub enum Error {
     },
     /// The imageproc seam rule reproduces the example's plain removal only.
     #[error(
-        "the imageproc seam rule reproduces the example's removal only; {what} uses the optimal rule"
+        "the imageproc seam rule reproduces imageproc 0.27's plain removal only; {what} uses the optimal rule"
     )]
     RuleUnsupported {
         /// What it was combined with.

@@ -31,7 +31,7 @@
 //! };
 //! let carved = resize(&photo, &request)?;
 //! assert_eq!(carved.image.dimensions(), (48, 40));
-//! assert_eq!(carved.seams.len(), 12);
+//! assert_eq!(carved.vertical.len(), 12);
 //! # Ok::<(), seam_carver::Error>(())
 //! ```
 //!
@@ -93,7 +93,7 @@ mod size;
 mod skin;
 
 pub use carve::{Carver, Seam};
-pub use energy::EnergyKind;
+pub use energy::{EnergyKind, EnergyMap};
 pub use error::{Axis, Error, Operation, Result, Unsupported};
 pub use faces::Face;
 #[cfg(feature = "faces")]

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use image::{GenericImageView, Pixel, Rgb, RgbImage};
 
 use crate::carve::{Carver, Purpose, Seam, original_columns};
-use crate::energy::EnergyKind;
+use crate::energy::{EnergyKind, EnergyMap};
 use crate::error::{Axis, Error, Operation, Result};
 use crate::faces::Face;
 use crate::guided::PROTECT;
@@ -27,17 +27,17 @@ pub struct Carved<P: Pixel = Rgb<u8>> {
     pub image: Buffer<P>,
     /// The vertical seams, in order, each in the image it was removed from (inserted
     /// seams: in the image before their pass, see [`Seam::inserted`]).
-    pub seams: Vec<Seam>,
+    pub vertical: Vec<Seam>,
     /// The horizontal seams, in order, each in the image it was taken from: each `path`
     /// holds the seam's row in each column, left to right.
     pub horizontal: Vec<Seam>,
     /// The order the seams were taken in, as runs: `(Axis::Width, n)` for the next `n` of
-    /// `seams`, `(Axis::Height, n)` for the next `n` of `horizontal`. Width first (see
+    /// `vertical`, `(Axis::Height, n)` for the next `n` of `horizontal`. Width first (see
     /// [`Request::order`]): at most one run of each.
     pub order: Vec<(Axis, u32)>,
     /// The energy map of the input, row by row (the example's gradients picture); empty
     /// when [`Request::energy_map`] is false.
-    pub energy: Vec<u16>,
+    pub energy: Option<EnergyMap>,
     /// The input's width and height.
     pub input: (u32, u32),
     /// With [`Request::amount`] under 100: the size the seams reached, from which the
@@ -57,7 +57,7 @@ impl<P: Pixel> Carved<P> {
     /// # Ok::<(), seam_carver::Error>(())
     /// ```
     pub fn taken(&self) -> impl Iterator<Item = (Axis, &Seam)> + '_ {
-        let (mut vertical, mut horizontal) = (self.seams.iter(), self.horizontal.iter());
+        let (mut vertical, mut horizontal) = (self.vertical.iter(), self.horizontal.iter());
         self.order.iter().flat_map(move |&(axis, n)| {
             let run: Vec<&Seam> = match axis {
                 Axis::Width => vertical.by_ref().take(n as usize).collect(),
@@ -87,9 +87,9 @@ impl<P: Pixel> Carved<P> {
     pub fn removed_in_input(&self) -> Option<Vec<Vec<u32>>> {
         let (width, height) = self.input;
         let removed = |seams: &[Seam]| seams.iter().all(|s| s.inserted.is_none());
-        match (self.seams.is_empty(), self.horizontal.is_empty()) {
-            (false, true) if removed(&self.seams) => Some(original_columns(
-                &self.seams,
+        match (self.vertical.is_empty(), self.horizontal.is_empty()) {
+            (false, true) if removed(&self.vertical) => Some(original_columns(
+                &self.vertical,
                 width,
                 height,
                 SeamRule::Optimal,
@@ -129,7 +129,7 @@ impl<P: Pixel> Carved<P> {
                 height: self.input.1,
             });
         }
-        let replayed = pixels::replay(image.clone(), &self.seams, &self.horizontal, &self.order);
+        let replayed = pixels::replay(image.clone(), &self.vertical, &self.horizontal, &self.order);
         Ok(match self.carved {
             Some(_) => crate::scale(&replayed, self.image.width(), self.image.height()),
             None => replayed,
@@ -141,10 +141,10 @@ impl<P: Pixel> std::fmt::Debug for Carved<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Carved")
             .field("image", &self.image.dimensions())
-            .field("seams", &self.seams)
+            .field("vertical", &self.vertical)
             .field("horizontal", &self.horizontal)
             .field("order", &self.order)
-            .field("energy", &self.energy.len())
+            .field("energy", &self.energy.as_ref().map(|e| e.dimensions()))
             .finish()
     }
 }
@@ -410,7 +410,7 @@ impl Layer {
 /// let image = image::RgbImage::from_fn(12, 6, |x, y| image::Rgb([(x * y) as u8, 0, 0]));
 /// let grown = resize(&image, &Request::new(15, 5, SeamRule::Optimal))?;
 /// assert_eq!(grown.image.dimensions(), (15, 5));
-/// assert_eq!(grown.seams.iter().filter(|s| s.inserted.is_some()).count(), 3);
+/// assert_eq!(grown.vertical.iter().filter(|s| s.inserted.is_some()).count(), 3);
 /// assert_eq!(grown.horizontal.len(), 1);
 ///
 /// let clear = image::RgbaImage::from_fn(12, 6, |x, _| image::Rgba([200, 0, 0, (x * 20) as u8]));
@@ -466,7 +466,7 @@ where
         Ok(same) => *same,
         Err(_) => pixels::replay(
             pixels::buffer(image),
-            &carved.seams,
+            &carved.vertical,
             &carved.horizontal,
             &carved.order,
         ),
@@ -479,7 +479,7 @@ where
     };
     Ok(Carved {
         image,
-        seams: carved.seams,
+        vertical: carved.vertical,
         horizontal: carved.horizontal,
         order: carved.order,
         energy: carved.energy,
@@ -517,20 +517,21 @@ fn carve_rgb(
         },
         || {
             if !request.energy_map {
-                return Vec::new();
+                return None;
             }
-            crate::energy::energy_map(
+            let raw = crate::energy::energy_map(
                 image.as_raw().as_chunks::<3>().0,
                 width as usize,
                 height as usize,
-            )
+            );
+            EnergyMap::from_raw(width, height, raw)
         },
         || carve_layers(image, flags, request, &mut ticker),
     );
     let taken = carved?;
     Ok(Carved {
         image: taken.image.into_owned(),
-        seams: taken.seams,
+        vertical: taken.seams,
         horizontal: taken.horizontal,
         order: taken.order,
         energy,
@@ -886,8 +887,8 @@ fn remove_object(
         });
     }
     let mut seams = Vec::new();
-    while carver.to_remove() > 0 {
-        let left = carver.to_remove();
+    while carver.remove_left() > 0 {
+        let left = carver.remove_left();
         if carver.width() < 2 {
             return Err(Error::ObjectLeft {
                 mask: mask.name().to_string(),
@@ -897,7 +898,7 @@ fn remove_object(
         seams.push(carver.remove_seam(SeamRule::Optimal));
         // The cheapest seam crosses a protected pixel only when every seam does: an
         // object is never removed through what is protected.
-        if carver.to_remove() == left || carver.protected_crossed() > 0 {
+        if carver.remove_left() == left || carver.protected_crossed() > 0 {
             return Err(Error::ObjectBlocked {
                 mask: mask.name().to_string(),
                 left,

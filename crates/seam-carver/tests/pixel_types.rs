@@ -72,7 +72,7 @@ fn opaque_rgba_gets_the_seams_and_colours_of_rgb() {
     for (label, request) in requests(30, 20, &masks) {
         let want = resize(&image, &request).unwrap();
         let got = resize(&rgba, &request).unwrap();
-        assert_eq!(got.seams, want.seams, "{label}");
+        assert_eq!(got.vertical, want.vertical, "{label}");
         assert_eq!(got.horizontal, want.horizontal, "{label}");
         assert_eq!(got.image.dimensions(), want.image.dimensions(), "{label}");
         for (g, w) in got.image.pixels().zip(want.image.pixels()) {
@@ -170,9 +170,9 @@ fn a_transparent_region_is_measured_as_black_whatever_colour_it_holds() {
     let (noisy, black) = (clear(true), clear(false));
     let a = resize(&noisy, &Request::to(20, 16)).unwrap();
     let b = resize(&black, &Request::to(20, 16)).unwrap();
-    assert_eq!(a.seams, b.seams);
+    assert_eq!(a.vertical, b.vertical);
     // And the seams went through the clear half.
-    assert!(a.seams.iter().all(|s| s.path.iter().all(|&x| x < 15)));
+    assert!(a.vertical.iter().all(|s| s.path.iter().all(|&x| x < 15)));
 }
 
 #[test]
@@ -210,7 +210,7 @@ fn a_photo_read_as_rgba_or_as_it_comes_is_carved_as_rgb_is() {
     let request = Request::to(w - 60, h - 30);
     let want = resize(&rgb, &request).unwrap();
     let got = resize(&photo, &request).unwrap();
-    assert_eq!(got.seams, want.seams);
+    assert_eq!(got.vertical, want.vertical);
     assert_eq!(got.horizontal, want.horizontal);
     for (g, w) in got.image.pixels().zip(want.image.pixels()) {
         assert_eq!(*g, Rgba([w[0], w[1], w[2], 255]));
@@ -239,13 +239,13 @@ fn step_ratio_bounds_each_insertion_pass() {
     };
     let carved = resize(&image, &request).unwrap();
     assert_eq!(carved.image.dimensions(), (40, 8));
-    let passes: Vec<Option<u32>> = carved.seams.iter().map(|s| s.inserted).collect();
+    let passes: Vec<Option<u32>> = carved.vertical.iter().map(|s| s.inserted).collect();
     assert_eq!(passes, [vec![Some(1); 10], vec![Some(2); 10]].concat());
     // Without it, one pass of 19 and one of 1.
     let carved = resize(&image, &Request::to(40, 8)).unwrap();
     assert_eq!(
         carved
-            .seams
+            .vertical
             .iter()
             .filter(|s| s.inserted == Some(1))
             .count(),
