@@ -7,12 +7,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use crate::error::{Error, Failure, Result, RunError};
-use crate::inputs::{
-    check_header, checked_metadata, header_pixels, input_files, output_stem, read_checked,
+use crate::inputs::{check_header, checked_metadata, header_pixels, input_files, read_checked};
+use crate::output::{
+    Artifact, Folder, MANIFEST, MAX_NAME_BYTES, Manifest, Output, WrittenFile, output_stem,
 };
-use crate::output::{Artifact, Folder, MANIFEST, MAX_NAME_BYTES, Manifest, Output, WrittenFile};
 use crate::partition::Partition;
 use crate::plan::{Options, plan};
 use crate::render::render;
@@ -103,8 +104,8 @@ pub fn run_into<O: Output>(
     }
     let work = Work::new(files, schedule.partition);
     summary.other_partitions = work.files.len() - work.order.len();
-    out.forget(&work.names())
-        .map_err(|e| RunError::Manifest(e.into()))?;
+    // Nothing is carved yet: a manifest that cannot be rewritten is the folder's problem.
+    (out.forget(&work.names())).map_err(|e| RunError::OutputFolder(e.into()))?;
     let mut told = InOrder::new(&work, reporter, &mut summary);
     work.carve(&out, options, schedule.jobs, &mut told);
     out.finish(&summary.manifest)
@@ -271,6 +272,7 @@ enum News {
         index: usize,
         plan: String,
         seams: u32,
+        began: Instant,
     },
     /// `done` of `total` seams are taken.
     Progress { index: usize, done: u32, total: u32 },
@@ -288,9 +290,14 @@ struct Teller<'a> {
 }
 
 impl Reporter for Teller<'_> {
-    fn started(&mut self, _path: &Path, plan: &str, seams: u32) {
+    fn started(&mut self, _path: &Path, plan: &str, seams: u32, began: Instant) {
         let (index, plan) = (self.index, plan.to_string());
-        (self.tell)(News::Started { index, plan, seams });
+        (self.tell)(News::Started {
+            index,
+            plan,
+            seams,
+            began,
+        });
     }
 
     fn progress(&mut self, done: u32, total: u32) {
@@ -308,7 +315,7 @@ struct InOrder<'a> {
     order: &'a [usize],
     next: usize,
     /// `started` news held for inputs not yet in line, by input index.
-    started: Vec<Option<(String, u32)>>,
+    started: Vec<Option<(String, u32, Instant)>>,
     /// Outcomes held for inputs not yet in line, by input index.
     done: Vec<Option<Result<Vec<WrittenFile>>>>,
     reporter: &'a mut dyn Reporter,
@@ -332,10 +339,21 @@ impl<'a> InOrder<'a> {
     fn hear(&mut self, news: News) {
         let in_line = self.order.get(self.next).copied();
         match news {
-            News::Started { index, plan, seams } if Some(index) == in_line => {
-                self.reporter.started(&self.files[index], &plan, seams);
+            News::Started {
+                index,
+                plan,
+                seams,
+                began,
+            } if Some(index) == in_line => {
+                self.reporter
+                    .started(&self.files[index], &plan, seams, began);
             }
-            News::Started { index, plan, seams } => self.started[index] = Some((plan, seams)),
+            News::Started {
+                index,
+                plan,
+                seams,
+                began,
+            } => self.started[index] = Some((plan, seams, began)),
             News::Progress { index, done, total } if Some(index) == in_line => {
                 self.reporter.progress(done, total);
             }
@@ -374,9 +392,10 @@ impl<'a> InOrder<'a> {
             }
         }
         if let Some(&next) = self.order.get(self.next)
-            && let Some((plan, seams)) = self.started[next].take()
+            && let Some((plan, seams, began)) = self.started[next].take()
         {
-            self.reporter.started(&self.files[next], &plan, seams);
+            self.reporter
+                .started(&self.files[next], &plan, seams, began);
         }
     }
 }
@@ -407,7 +426,7 @@ fn carve_one<O: Output>(
     check_header(path, options.max_pixels)?;
     // The file's bytes are dropped as soon as they are decoded.
     let plan = plan(&read_checked(path, &meta)?, path, options)?;
-    reporter.started(path, &plan.describe(options), plan.seams);
+    reporter.started(path, &plan.describe(options), plan.seams, Instant::now());
     let input_name = (path.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();

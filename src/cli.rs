@@ -10,7 +10,7 @@ use crate::error::RunError;
 use crate::inputs::{load_mask, read_input};
 use crate::output::Artifact;
 use crate::partition::Partition;
-use crate::plan::{Background, Options};
+use crate::plan::{Background, Options, SeamPaths};
 use seam_carver::{
     Aspect, Direction, EnergyKind, FaceDetector, Order, SeamRule, SizeSpec, Unsupported,
 };
@@ -129,7 +129,7 @@ pub struct Args {
     /// The share of the change, in percent, done by seams; the rest is plain scaling
     /// (Lanczos3) after the carve, as Photoshop's Content-Aware Scale's Amount: 100 seams
     /// alone, 0 plain scaling. Not with --remove.
-    #[arg(long, value_name = "P", default_value_t = 100, value_parser = percent(0), allow_hyphen_values = true, conflicts_with = "remove")]
+    #[arg(long, value_name = "P", default_value_t = Options::default().amount, value_parser = percent(0), allow_hyphen_values = true, conflicts_with = "remove")]
     pub amount: u8,
 
     /// With --aspect: reach the shape by inserting seams instead of removing them.
@@ -143,7 +143,7 @@ pub struct Args {
     /// never costlier than the other three, and 25 to 40 times slower). An axis
     /// that grows is grown after the other's removals, except in width- and
     /// height-first.
-    #[arg(long, value_name = "ORDER", default_value = "width-first")]
+    #[arg(long, value_name = "ORDER", default_value_t = Options::default().order)]
     pub order: Order,
 
     /// When both axes shrink, the most of either, in percent, that seams remove: beyond
@@ -151,12 +151,12 @@ pub struct Args {
     /// takes, and the plan line says so (carving 90 % of an axis away eats faces and
     /// roofs; plain scaling does not). With --amount, the seams' share of the change is
     /// what counts. 100: seams alone.
-    #[arg(long, value_name = "P", default_value_t = seam_carver::CARVE_AT_MOST, value_parser = percent(1), allow_hyphen_values = true)]
+    #[arg(long, value_name = "P", default_value_t = Options::default().carve_at_most, value_parser = percent(1), allow_hyphen_values = true)]
     pub carve_at_most: u8,
 
     /// How seams are traced: `optimal` (true minimum-cost seams) or `imageproc`
     /// (imageproc 0.27's drifting seams, byte-identical to the Bacalhau example).
-    #[arg(long, value_name = "RULE", default_value = "optimal")]
+    #[arg(long, value_name = "RULE", default_value_t = Options::default().rule)]
     pub seams: SeamRule,
 
     /// What a seam costs: `salient` (the default: the colour differences the removal
@@ -208,18 +208,18 @@ pub struct Args {
 
     /// Refuse images of more than N pixels, from their header, before decoding. The
     /// default keeps a carve inside Bacalhau's default 512 MiB of wasm memory.
-    #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_MAX_PIXELS)]
+    #[arg(long, value_name = "N", default_value_t = Options::default().max_pixels)]
     pub max_pixels: u64,
 
     /// The colour transparent pixels are shown over: white, black, gray, or #RRGGBB; or
     /// `none` to keep transparency (RGBA outputs, alpha carried through every seam).
     /// With --seams imageproc the colours stored under them are kept, as the example
     /// did: a colour is ignored there, and `none` refused.
-    #[arg(long, value_name = "COLOR", default_value = "white", value_parser = parse_background)]
+    #[arg(long, value_name = "COLOR", default_value_t = Options::default().background, value_parser = parse_background)]
     pub background: Background,
 
     /// Refuse input files larger than N bytes, before reading them.
-    #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_MAX_FILE_BYTES)]
+    #[arg(long, value_name = "N", default_value_t = Options::default().max_file_bytes)]
     pub max_file_size: u64,
 
     /// Cores to use [default: every core; always 1 under WASI]: inputs are carved N at a
@@ -240,20 +240,25 @@ pub struct Args {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// How progress is reported: `text`, lines for people on stderr (seam counts and the
-    /// time left once a carve takes over a second); `json`, one JSON object per line on
-    /// stdout for programs, whatever -q says (waiting, skipped, started, seam, finished,
-    /// failed, summary; see README), errors still on stderr too. Events come in input
-    /// order; with several inputs carved at once, seam events of the earliest one not yet
-    /// finished.
+    /// How progress is reported: `text` or `json`.
+    ///
+    /// `text`: lines for people on stderr (each input's plan, then seam counts and the
+    /// time left once a carve takes over a second). `json`: one JSON object per line on
+    /// stdout for programs, even with -q (events waiting, skipped, started, seam,
+    /// finished, failed and summary; see README); error lines still go to stderr. Either
+    /// way inputs are told of in input order, with seam progress for the earliest one not
+    /// yet finished.
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub progress: ProgressFormat,
-    /// How seams.json gives each seam's path: `as-removed`, in the image it was removed
-    /// from (each seam one pixel narrower than the last); `input`, in the input's own
-    /// columns (rows for horizontal seams), for a carve that only removes seams along one
-    /// axis: removing the first k of them from the input gives the carve to k seams fewer
-    /// (the web page's width slider reads them so).
-    #[arg(long, value_name = "WHERE", default_value = "as-removed")]
+    /// Where seams.json counts each seam's path from.
+    ///
+    /// `as-removed`: in the image it was removed from, one seam narrower each time.
+    /// `input`: in the columns (rows, for horizontal seams) of the image the seams were
+    /// taken from, seams.json's width x height (the input, or its copy scaled first), so
+    /// that removing the first k seams' pixels from it gives the carve to k seams fewer.
+    /// Only for a carve that removes seams along one axis: an input whose carve would
+    /// change both axes or insert seams fails before it is carved.
+    #[arg(long, value_name = "WHERE", default_value_t = Options::default().seam_paths)]
     pub seam_paths: SeamPaths,
 }
 
@@ -264,16 +269,6 @@ pub enum ProgressFormat {
     Text,
     /// JSON lines for programs, on stdout.
     Json,
-}
-
-/// How `seams.json` gives each seam's path ([`Args::seam_paths`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum SeamPaths {
-    /// In the image each seam was removed from.
-    #[default]
-    AsRemoved,
-    /// In the input's own coordinates (one-axis removals only).
-    Input,
 }
 
 /// Reads a colour: `white`, `black`, `gray`, or `#RRGGBB`.
@@ -769,6 +764,50 @@ mod tests {
         assert_eq!(args.partition(bacalhau).unwrap(), Partition::new(0, 2));
         assert!(Args::try_parse_from(["", "--partition", "2/2"]).is_err());
         assert!(Args::try_parse_from(["", "--jobs", "0"]).is_err());
+    }
+
+    #[test]
+    fn no_flags_give_the_default_options() {
+        // The command line's defaults are Options::default's, the one home.
+        let (got, want) = (
+            Args::try_parse_from([""]).unwrap().options().unwrap(),
+            Options::default(),
+        );
+        assert_eq!(
+            (
+                got.amount,
+                got.order,
+                got.carve_at_most,
+                got.rule,
+                got.energy
+            ),
+            (
+                want.amount,
+                want.order,
+                want.carve_at_most,
+                want.rule,
+                want.energy
+            )
+        );
+        assert_eq!(
+            (
+                got.max_pixels,
+                got.max_file_bytes,
+                got.background,
+                got.seam_paths
+            ),
+            (
+                want.max_pixels,
+                want.max_file_bytes,
+                want.background,
+                want.seam_paths
+            )
+        );
+        assert_eq!(
+            (got.direction, got.keep_size, got.skin),
+            (want.direction, false, false)
+        );
+        assert_eq!(got.artifacts, want.artifacts);
     }
 
     #[test]

@@ -163,6 +163,15 @@ pub enum Error {
         /// What the carve does instead.
         what: &'static str,
     },
+    /// An input failed after some of its files were written, and they could not be
+    /// removed (a Bacalhau result folder refuses unlink): they stay, named here.
+    #[error("{error} (its files {} were written before and could not be removed)", files.join(", "))]
+    LeftBehind {
+        /// Why the input failed.
+        error: Box<Error>,
+        /// The files that stay.
+        files: Vec<String>,
+    },
     /// An input named on the command line is not there.
     #[error("no such file or directory")]
     NotFound,
@@ -206,6 +215,7 @@ impl Error {
             | Error::HeaderTooLarge { .. }
             | Error::FileTooLarge { .. } => "limit",
             Error::Carve(_) | Error::SeamPathsInInput { .. } => "carve",
+            Error::LeftBehind { error, .. } => error.kind(),
             Error::Encode { .. }
             | Error::WouldOverwriteInput { .. }
             | Error::NameTooLong { .. }
@@ -252,12 +262,20 @@ pub enum RunError {
         source: Box<Error>,
     },
     /// The output folder (`-o`) cannot be made or written into.
-    #[error("-o: {0}")]
+    #[error("-o {}", folder_problem(.0))]
     OutputFolder(Box<Error>),
     /// The run's manifest could not be written: its files are there, the record of them
-    /// is not.
+    /// is not (no `summary` event follows under `--progress json`).
     #[error(transparent)]
     Manifest(Box<Error>),
+}
+
+/// `DIR: why` for an output folder's problem.
+fn folder_problem(error: &Error) -> String {
+    match error {
+        Error::Write { path, source } => format!("{}: {source}", path.display()),
+        other => other.to_string(),
+    }
 }
 
 impl RunError {

@@ -23,8 +23,8 @@ pub fn has_image_extension(path: &Path) -> bool {
 }
 
 /// Expands the command line's inputs: files are taken as they are; directories give their
-/// image files (by extension, hidden files left out), sorted by name. Entries that cannot
-/// be listed become failures.
+/// image files (by extension, hidden files left out), in natural order ([`natural_order`]).
+/// Entries that cannot be listed become failures.
 pub fn expand_inputs(
     inputs: &[PathBuf],
     reporter: &mut dyn Reporter,
@@ -222,13 +222,6 @@ pub(crate) fn read_checked(path: &Path, meta: &fs::Metadata) -> Result<Vec<u8>> 
         });
     }
     Ok(bytes)
-}
-
-/// The stem that names an input's outputs: its file name without the last extension.
-pub fn output_stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "image".to_string())
 }
 
 /// Reads and decodes a mask file (`--protect`, `--remove`) under the input limits;

@@ -1,7 +1,8 @@
 //! `seam-carver`: the command line over the library. It parses arguments, runs the batch,
-//! and decides the exit code here and nowhere else; it always leaves through
-//! `std::process::exit`, because Bacalhau's wasm executor records a `main` that returns
-//! as exit code -1.
+//! and leaves with the exit code of what happened (a run's [`Summary::exit_code`], or the
+//! [`RunError::exit_code`] of what stopped it; an interrupt's is the signal handler's).
+//! It always leaves through `std::process::exit`, because Bacalhau's wasm executor
+//! records a `main` that returns as exit code -1.
 
 use std::io::Write;
 

@@ -10,7 +10,6 @@ use seam_carver::{
     Aspect, Direction, EnergyKind, Face, FaceDetector, Mask, Order, Request, SeamRule, SizeSpec,
 };
 
-use crate::cli::SeamPaths;
 use crate::decode::{decode_oriented, format_by_name, is_animated, over_background};
 use crate::error::{Error, Result};
 use crate::output::Artifact;
@@ -75,6 +74,25 @@ pub struct Options {
     pub seam_paths: SeamPaths,
 }
 
+/// How `seams.json` gives each seam's path (`--seam-paths`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeamPaths {
+    /// In the image each seam was removed from.
+    #[default]
+    AsRemoved,
+    /// In the input's own coordinates (one-axis removals only).
+    Input,
+}
+
+impl std::fmt::Display for SeamPaths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SeamPaths::AsRemoved => "as-removed",
+            SeamPaths::Input => "input",
+        })
+    }
+}
+
 /// What a carve does with transparent pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Background {
@@ -83,6 +101,19 @@ pub enum Background {
     /// Kept: the carved and original pictures are RGBA, alpha carried through every seam
     /// exactly; seams are measured with transparent pixels as black (the library's rule).
     Keep,
+}
+
+/// As `--background` spells it: `none`, `white`, `black`, `gray` or `#rrggbb`.
+impl std::fmt::Display for Background {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Background::Keep => f.write_str("none"),
+            Background::Over([255, 255, 255]) => f.write_str("white"),
+            Background::Over([0, 0, 0]) => f.write_str("black"),
+            Background::Over([128, 128, 128]) => f.write_str("gray"),
+            Background::Over([r, g, b]) => write!(f, "#{r:02x}{g:02x}{b:02x}"),
+        }
+    }
 }
 
 /// The default [`Options::max_file_bytes`]: 512 MiB.
@@ -438,6 +469,9 @@ pub fn plan(bytes: &[u8], name: &Path, options: &Options) -> Result<Plan> {
     };
     let request = options.request(width, height, &plan.found);
     request.check(w, h)?;
+    if options.seam_paths == SeamPaths::Input {
+        one_axis_removal(&request, w, h)?;
+    }
     plan.seams = check_work(&request, w, h, options.max_pixels)?;
     Ok(plan)
 }
@@ -492,6 +526,20 @@ impl Plan {
         self.prescaled = prescaled.is_some();
         Ok(())
     }
+}
+
+/// Refuses, for `--seam-paths input`, a carve whose seams have no single path in the image
+/// they are taken from: one that inserts seams or changes both axes.
+fn one_axis_removal(request: &Request, w: u32, h: u32) -> Result<()> {
+    let (cw, ch) = request.carve_to(w, h);
+    let what = if cw > w || ch > h || (request.remove.is_some() && request.keep_size) {
+        "inserts seams"
+    } else if cw < w && ch < h {
+        "changes both axes"
+    } else {
+        return Ok(());
+    };
+    Err(Error::SeamPathsInInput { what })
 }
 
 /// The seams `request` takes on a `w` x `h` image, refused when they cost more pixel

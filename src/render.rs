@@ -1,5 +1,5 @@
-//! A planned input carved and drawn: its artifacts encoded one at a time, and the seams
-//! JSON.
+//! A planned input carved (the library's `resize`, here) and drawn: its artifacts encoded
+//! one at a time, and the seams JSON.
 
 use image::{ExtendedColorType, GrayImage, ImageBuffer, Pixel, RgbImage, RgbaImage};
 use seam_carver::annotate::{
@@ -7,10 +7,9 @@ use seam_carver::annotate::{
 };
 use seam_carver::{Axis, Carved, Mask, Order, resize_with_progress};
 
-use crate::cli::SeamPaths;
 use crate::error::{Error, Result};
 use crate::output::{Artifact, FaceRecord, OutputFile, SeamRecord, SeamsReport, encode_png};
-use crate::plan::{Found, Options, Plan};
+use crate::plan::{Found, Options, Plan, SeamPaths};
 
 /// Carves a planned image and renders the requested artifacts for an input named
 /// `input_name` whose output files start with `stem`, handing each finished file to

@@ -1023,7 +1023,7 @@ fn a_bad_output_folder_or_no_inputs_is_a_usage_error_before_any_work() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr_of(&output).contains("error: -o:"),
+        stderr_of(&output).contains("error: -o "),
         "{}",
         stderr_of(&output)
     );
@@ -1732,7 +1732,7 @@ fn an_output_folder_no_file_can_be_created_in_is_a_usage_error_before_any_work()
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.starts_with("error: -o: cannot write /proc/self: cannot create a file in it"),
+        stderr.starts_with("error: -o /proc/self: cannot create a file in it"),
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -2578,5 +2578,8 @@ fn seam_paths_in_the_input_name_the_pixels_each_seam_removed() {
             "{failed}"
         );
         assert!(failed.contains("\"kind\":\"carve\""), "{failed}");
+        // Refused from the plan, before any carving or file.
+        assert!(!stdout.contains("\"started\""), "{stdout}");
+        assert!(!out.join("chelsea.carved.png").exists());
     }
 }

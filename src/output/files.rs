@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
 
 use image::{ExtendedColorType, ImageEncoder, codecs::png::PngEncoder};
@@ -12,6 +13,13 @@ use crate::error::{Error, Result};
 
 /// The longest file name most file systems take (ext4, XFS, APFS, NTFS): 255 bytes.
 pub const MAX_NAME_BYTES: usize = 255;
+
+/// The stem that names an input's outputs: its file name without the last extension.
+pub fn output_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "image".to_string())
+}
 
 /// Name of the per-run manifest file.
 pub const MANIFEST: &str = "manifest.json";
@@ -154,9 +162,11 @@ pub struct SeamRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass: Option<u32>,
     /// The seam's cost under the report's `energy`: the sum of its pixels' energy
-    /// (backward) or of the new edges' differences (forward).
+    /// (backward), of the new edges' differences (forward), or of those differences on
+    /// the smoothed copy plus the weights of the pixels taken (salient).
     pub cost: u64,
-    /// The seam's coordinates in the image it was removed from.
+    /// The seam's coordinates in the image it was removed from; with `--seam-paths input`
+    /// (the report's `paths`), in the image the seams were taken from (`width` x `height`).
     pub path: Vec<u32>,
 }
 
@@ -165,9 +175,10 @@ pub struct SeamRecord {
 pub struct SeamsReport {
     /// The input's file name.
     pub input: String,
-    /// Input width in pixels.
+    /// Width in pixels of the image the seams were taken from: the input's, or, with
+    /// `scaled_from`, its scaled copy's.
     pub width: u32,
-    /// Input height in pixels.
+    /// Height in pixels of the image the seams were taken from (see `width`).
     pub height: u32,
     /// Carved width in pixels.
     pub output_width: u32,
@@ -175,8 +186,9 @@ pub struct SeamsReport {
     pub output_height: u32,
     /// The seam rule used (`optimal` or `imageproc`).
     pub seam_rule: String,
-    /// The energy function used (`backward`: imageproc's Sobel magnitude; `forward`: the
-    /// RGB differences a removal creates).
+    /// The energy function used (`salient`, the default: the differences a removal
+    /// creates on a smoothed copy plus how much each pixel stands out; `forward`: the RGB
+    /// differences a removal creates; `backward`: imageproc's Sobel magnitude).
     pub energy: String,
     /// With `--protect-faces`: the faces found, kept out of every seam (surest first).
     #[serde(skip_serializing_if = "Option::is_none")]

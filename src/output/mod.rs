@@ -20,7 +20,7 @@ pub mod wasi;
 
 pub use files::{
     Artifact, FaceRecord, MANIFEST, MAX_NAME_BYTES, Manifest, OutputFile, SeamRecord, SeamsReport,
-    WrittenFile, encode_png, sha256_hex,
+    WrittenFile, encode_png, output_stem, sha256_hex,
 };
 pub use ownership::Ownership;
 
@@ -40,14 +40,13 @@ pub trait Output: Sized + Sync {
     type Pending: Send;
 
     /// Opens `dir` for a run whose manifest is called `manifest`: made if missing (and
-    /// only then: a Bacalhau output mount exists already and refuses mkdir), and found
-    /// writable before any carving. `reporter` hears if the run must wait for another.
+    /// only then: a Bacalhau output mount exists already and refuses mkdir), natively
+    /// also found writable before any carving. `reporter` hears if the run must wait for
+    /// another.
     fn open(dir: &Path, manifest: &str, reporter: &mut dyn Reporter) -> Result<Self>;
 
-    /// The folder and its rule of what may be replaced.
-    fn place(&self) -> &Place;
-
-    /// The same, to protect the run's inputs and masks.
+    /// The folder and its rule of what may be replaced, to protect the run's inputs and
+    /// masks.
     fn place_mut(&mut self) -> &mut Place;
 
     /// Before any carving, with `replaced` the names this run may write: keeps the
@@ -58,7 +57,8 @@ pub trait Output: Sized + Sync {
     fn put(&self, file: &OutputFile) -> Result<Self::Pending>;
 
     /// Settles an input's files once rendering is over (`rendered`): all are in place, or,
-    /// on any failure, none is.
+    /// on any failure, none is (under WASI, none that the host lets it remove; the error
+    /// names those that stay).
     fn settle(&self, pending: Vec<Self::Pending>, rendered: Result<()>)
     -> Result<Vec<WrittenFile>>;
 

@@ -57,10 +57,6 @@ impl Output for Staged {
         })
     }
 
-    fn place(&self) -> &Place {
-        &self.place
-    }
-
     fn place_mut(&mut self) -> &mut Place {
         &mut self.place
     }
@@ -104,7 +100,9 @@ impl Output for Staged {
     }
 
     /// Renames the files into place, after checking that none would replace an input or
-    /// mask (see [`Ownership::may_replace`]) or anything but a file: all of them, or none.
+    /// mask (see [`Ownership::may_replace`]) or anything but a file, so that every reason
+    /// to refuse one refuses them all before any is renamed (a rename failing part way, the
+    /// folder removed under the run, leaves those renamed before it).
     fn settle(&self, pending: Vec<Temporary>, rendered: Result<()>) -> Result<Vec<WrittenFile>> {
         rendered?;
         let dir = &self.place.dir;

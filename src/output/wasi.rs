@@ -35,10 +35,6 @@ impl Output for WriteOnce {
         })
     }
 
-    fn place(&self) -> &Place {
-        &self.place
-    }
-
     fn place_mut(&mut self) -> &mut Place {
         &mut self.place
     }
@@ -52,13 +48,20 @@ impl Output for WriteOnce {
     }
 
     fn settle(&self, pending: Vec<WrittenFile>, rendered: Result<()>) -> Result<Vec<WrittenFile>> {
-        if let Err(e) = rendered {
-            for file in &pending {
-                let _ = fs::remove_file(self.place.dir.join(&file.name));
-            }
-            return Err(e);
+        let Err(error) = rendered else {
+            return Ok(pending);
+        };
+        let files: Vec<String> = (pending.into_iter())
+            .filter(|file| fs::remove_file(self.place.dir.join(&file.name)).is_err())
+            .map(|file| file.name)
+            .collect();
+        if files.is_empty() {
+            return Err(error);
         }
-        Ok(pending)
+        Err(Error::LeftBehind {
+            error: Box::new(error),
+            files,
+        })
     }
 
     fn remove_stale(&self, _stem: &str, _written: &[WrittenFile]) {}

@@ -20,6 +20,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -137,9 +138,9 @@ impl<W: Write> Reporter for JsonLines<W> {
         });
     }
 
-    fn started(&mut self, path: &Path, plan: &str, seams: u32) {
+    fn started(&mut self, path: &Path, plan: &str, seams: u32, began: Instant) {
         self.input = name(path);
-        self.pace = Pace::start();
+        self.pace = Pace::since(began);
         self.next = 0;
         write_event(
             &mut self.out,
@@ -210,7 +211,7 @@ mod tests {
     #[test]
     fn seams_are_reported_once_a_hundredth_and_the_last_always() {
         let mut events = JsonLines::new(Vec::new());
-        events.started(Path::new("a.png"), "10x10 -> 5x10", 1000);
+        events.started(Path::new("a.png"), "10x10 -> 5x10", 1000, Instant::now());
         for done in 1..=1000 {
             events.progress(done, 1000);
         }
@@ -234,7 +235,7 @@ mod tests {
     #[test]
     fn a_few_seams_are_each_reported() {
         let mut events = JsonLines::new(Vec::new());
-        events.started(Path::new("a.png"), "plan", 3);
+        events.started(Path::new("a.png"), "plan", 3, Instant::now());
         for done in 1..=3 {
             events.progress(done, 3);
         }

@@ -16,13 +16,15 @@ pub trait Reporter {
     /// A directory entry was passed over (not an image by its extension, or hidden).
     fn skipped(&mut self, _path: &Path, _reason: &str) {}
     /// An input was decoded and its carve, described in one line by `plan` (sizes and
-    /// what happens), is about to take `seams` seams.
-    fn started(&mut self, _path: &Path, _plan: &str, _seams: u32) {}
+    /// what happens), began at `began` to take `seams` seams (told later than that when
+    /// other inputs come before it).
+    fn started(&mut self, _path: &Path, _plan: &str, _seams: u32, _began: Instant) {}
     /// `done` of `total` seams of the current input are removed (or inserted).
     fn progress(&mut self, _done: u32, _total: u32) {}
     /// An input's files were all written.
     fn finished(&mut self, _path: &Path, _files: &[WrittenFile]) {}
-    /// An input failed; none of its files remain.
+    /// An input failed; none of its files remain (under WASI, none the host let it
+    /// remove: the error names those that stay).
     fn failed(&mut self, _failure: &Failure) {}
     /// Another run is writing into the output folder `dir`: this one waits for it.
     fn waiting(&mut self, _dir: &Path) {}
@@ -43,8 +45,13 @@ pub struct Pace {
 impl Pace {
     /// A carve starting now.
     pub fn start() -> Self {
+        Pace::since(Instant::now())
+    }
+
+    /// A carve that started at `began`.
+    pub fn since(began: Instant) -> Self {
         Pace {
-            since: Instant::now(),
+            since: began,
             first: None,
         }
     }

@@ -63,7 +63,7 @@ impl Timing {
 
 impl Stderr {
     /// Prints a line unless quiet.
-    pub fn say(&self, line: std::fmt::Arguments) {
+    fn say(&self, line: std::fmt::Arguments) {
         if !self.quiet {
             note!("{line}");
         }
@@ -82,9 +82,9 @@ impl Reporter for Stderr {
         self.say(format_args!("skipping {}: {reason}", path.display()));
     }
 
-    fn started(&mut self, path: &Path, plan: &str, _seams: u32) {
+    fn started(&mut self, path: &Path, plan: &str, _seams: u32, began: Instant) {
         self.next_report = 0;
-        self.pace = Pace::start();
+        self.pace = Pace::since(began);
         if let Some(t) = &mut self.timing {
             t.started = Some(Instant::now());
             t.carved = t.started;
