@@ -235,24 +235,25 @@ pub const TWO_AXIS_BYTES_PER_PIXEL: u64 = 36;
 /// natively it peaks at 88).
 pub const OPTIMAL_ORDER_BYTES_PER_PIXEL: u64 = 128;
 
+/// The carving `options` as the module's own parser reads them (`None` when it refuses
+/// them, which `bacalhau-job spec` has said already): the one reading of the flags.
+fn parsed(options: &[String]) -> Option<crate::cli::Args> {
+    use clap::Parser;
+    let argv = std::iter::once("").chain(options.iter().map(String::as_str));
+    crate::cli::Args::try_parse_from(argv).ok()
+}
+
 /// The bytes per input pixel a job with these carving `options` is given: the optimal
 /// order on two axes most, then guided carves (masks or faces), then carves that change
-/// the height.
+/// the height (options the parser refuses get the most).
 pub fn bytes_per_pixel(options: &[String], guided: bool) -> u64 {
-    let mut rest = options.iter();
-    let (mut two_axes, mut optimal) = (false, false);
-    while let Some(arg) = rest.next() {
-        match flag_value(
-            arg,
-            &mut rest,
-            &["--height", "--aspect", "--width", "--order"],
-        ) {
-            Some(("--width", value)) => two_axes |= value.is_some_and(|v| v.contains(['x', 'X'])),
-            Some(("--order", value)) => optimal = value.is_some_and(|v| v.trim() == "optimal"),
-            Some(_) => two_axes = true,
-            None => {}
-        }
-    }
+    let (two_axes, optimal) = parsed(options)
+        .and_then(|args| {
+            let (_, height, _) = args.sizes().ok()?;
+            let two_axes = height.is_some() || args.aspect.is_some();
+            Some((two_axes, args.order == seam_carver::Order::Optimal))
+        })
+        .unwrap_or((true, true));
     if two_axes && optimal {
         OPTIMAL_ORDER_BYTES_PER_PIXEL
     } else if guided {
@@ -267,16 +268,9 @@ pub fn bytes_per_pixel(options: &[String], guided: bool) -> u64 {
 /// With a `^` geometry (`800x800^`) among `options`: the most pixels the module accepts
 /// (`--max-pixels`, else its default), which a scaled image may reach; else `None`.
 pub fn fill_limit(options: &[String]) -> Option<u64> {
-    let mut rest = options.iter();
-    let (mut fill, mut most) = (false, crate::plan::DEFAULT_MAX_PIXELS);
-    while let Some(arg) = rest.next() {
-        match flag_value(arg, &mut rest, &["--width", "--height", "--max-pixels"]) {
-            Some(("--max-pixels", Some(n))) => most = n.trim().parse().unwrap_or(most),
-            Some((_, Some(v))) => fill |= v.trim_end().ends_with('^'),
-            _ => {}
-        }
-    }
-    fill.then_some(most)
+    let args = parsed(options)?;
+    let (_, _, direction) = args.sizes().ok()?;
+    (direction == seam_carver::Direction::Fill).then_some(args.max_pixels)
 }
 
 /// Fixed memory for the module itself, its stack and allocator slack.
