@@ -1,6 +1,6 @@
 """Content-aware image resizing by seam carving, with the API of the seam-carving package."""
 
-from typing import Callable, List, Literal, Optional, Sequence, Tuple, overload
+from typing import Callable, List, Literal, Optional, Sequence, Tuple, TypeVar, Union, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -14,11 +14,13 @@ class CarveError(ValueError):
     details: str
 
 _Mask = npt.ArrayLike
-_Image = npt.NDArray[np.uint8]
+# Any array of numbers (bool, integers, floats): uint8 is carved as it is, other types are
+# read as 0..255 intensities for the seams, and the result comes back in the input's type.
+_Number = TypeVar("_Number", bound=Union[np.bool_, np.integer, np.floating])
 
 @overload
 def resize(
-    src: _Image,
+    src: npt.NDArray[_Number],
     size: Optional[Sequence[float]] = None,
     energy_mode: Optional[Literal["backward", "forward", "salient"]] = None,
     order: Literal["width-first", "height-first", "interleaved", "optimal"] = "width-first",
@@ -33,10 +35,10 @@ def resize(
     protect_faces: bool = False,
     protect_skin: bool = False,
     carve_at_most: int = 40,
-) -> _Image: ...
+) -> npt.NDArray[_Number]: ...
 @overload
 def resize(
-    src: _Image,
+    src: npt.NDArray[_Number],
     size: Optional[Sequence[float]] = None,
     energy_mode: Optional[Literal["backward", "forward", "salient"]] = None,
     order: Literal["width-first", "height-first", "interleaved", "optimal"] = "width-first",
@@ -51,14 +53,14 @@ def resize(
     protect_faces: bool = False,
     protect_skin: bool = False,
     carve_at_most: int = 40,
-) -> Tuple[_Image, List[dict]]:
+) -> Tuple[npt.NDArray[_Number], List[dict]]:
     """Each seam a dict: orientation, path, cost, inserted, pass."""
     ...
 def remove_object(
-    src: _Image,
+    src: npt.NDArray[_Number],
     drop_mask: _Mask,
     keep_mask: Optional[_Mask] = None,
     *,
     energy_mode: Optional[Literal["backward", "forward", "salient"]] = None,
     progress: Optional[Callable[[int, int], object]] = None,
-) -> _Image: ...
+) -> npt.NDArray[_Number]: ...
