@@ -48,15 +48,17 @@ fn run(args: &Args) -> Result<Summary, RunError> {
     // With --progress json, events go to stdout and only errors to stderr.
     let mut events =
         (args.progress == ProgressFormat::Json).then(|| JsonLines::new(std::io::stdout()));
-    // Phases are told apart only when inputs are carved one at a time.
-    let timing = std::env::var_os("SEAM_CARVER_TIMING").is_some_and(|v| v == "1") && jobs == 1;
+    // Phases are told apart only when inputs are carved one at a time: with -j 1, or a
+    // single file.
+    let inputs = args.inputs();
+    let one_at_a_time = jobs == 1 || (inputs.len() == 1 && inputs[0].is_file());
+    let timing = std::env::var_os("SEAM_CARVER_TIMING").is_some_and(|v| v == "1") && one_at_a_time;
     let mut text = Stderr::new(args.quiet || events.is_some(), timing);
     Folder::clean_up_on_interrupt(args.output_dir.clone());
     let reporter: &mut dyn Reporter = match events.as_mut() {
         Some(events) => events,
         None => &mut text,
     };
-    let inputs = args.inputs();
     let schedule = Schedule { jobs, partition };
     let summary = batch::run(&inputs, &args.output_dir, &options, schedule, reporter)?;
     if let Some(events) = &mut events {
