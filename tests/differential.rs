@@ -72,10 +72,22 @@ fn energy_after_removal_matches_a_fresh_computation() {
     for (name, image) in support::generated() {
         let mut carver = Carver::new(&image);
         while carver.width() > 1 {
-            carver.remove_seam(SeamRule::Imageproc);
+            carver.remove_seam(SeamRule::Imageproc).unwrap();
             let fresh = Carver::new(&carver.image()).energy();
             assert_eq!(carver.energy(), fresh, "{name} at width {}", carver.width());
         }
+        // One pixel wide: no seam left to remove, refused (no panic).
+        assert!(
+            matches!(
+                carver.remove_seam(SeamRule::Optimal),
+                Err(seam_carver::Error::TooManySeams {
+                    seams: 1,
+                    len: 1,
+                    ..
+                })
+            ),
+            "{name}"
+        );
     }
 }
 
@@ -98,7 +110,7 @@ fn optimal_seams_are_minimal_by_exhaustive_search() {
                 .map(|row| row.iter().map(|&v| v as u32).collect())
                 .collect();
             let best = brute_force_min_cost(&e);
-            let seam = carver.remove_seam(SeamRule::Optimal);
+            let seam = carver.remove_seam(SeamRule::Optimal).unwrap();
             assert_eq!(seam.cost, best, "case {case}: {w}x{h}");
         }
     }
@@ -135,7 +147,7 @@ fn cost_map_after_removal_matches_a_fresh_computation() {
         for rule in [SeamRule::Optimal, SeamRule::Imageproc] {
             let mut carver = Carver::new(&image);
             while carver.width() > 1 {
-                carver.remove_seam(rule);
+                carver.remove_seam(rule).unwrap();
                 let fresh = Carver::new(&carver.image()).cost().expect("no masks");
                 assert_eq!(
                     carver.cost().expect("no masks"),
@@ -206,7 +218,7 @@ fn energy_is_current_under_forward_energy_and_cost_is_none_with_masks() {
     {
         let mut carver = Carver::with_energy(&image, EnergyKind::Forward);
         for _ in 0..2 {
-            carver.remove_seam(SeamRule::Optimal);
+            carver.remove_seam(SeamRule::Optimal).unwrap();
             let fresh = Carver::new(&carver.image()).energy();
             assert_eq!(carver.energy(), fresh, "{name}");
         }
@@ -215,7 +227,7 @@ fn energy_is_current_under_forward_energy_and_cost_is_none_with_masks() {
         let mut masked =
             Carver::with_masks(&image, EnergyKind::Backward, Some(&all), None).unwrap();
         assert_eq!(masked.cost(), None, "{name}");
-        masked.remove_seam(SeamRule::Optimal);
+        masked.remove_seam(SeamRule::Optimal).unwrap();
         assert_eq!(masked.cost(), None, "{name}");
     }
 }

@@ -7,7 +7,7 @@ use crate::energy::EnergyMap;
 use crate::energy::{
     EnergyKind, energy_between, energy_map, energy_map_on, forward_steps, neighbour_rows,
 };
-use crate::error::Result;
+use crate::error::{Axis, Error, Result};
 use crate::guided::{Field, Key, PROTECT, REMOVE};
 use crate::mask::{Mask, flags};
 use crate::parallel::available;
@@ -98,9 +98,10 @@ pub(crate) fn original_columns(
 /// use seam_carver::{Carver, SeamRule};
 /// let image = image::RgbImage::from_fn(8, 4, |x, y| image::Rgb([(x * 30) as u8, (y * 60) as u8, 0]));
 /// let mut carver = Carver::new(&image);
-/// let seam = carver.remove_seam(SeamRule::Optimal);
+/// let seam = carver.remove_seam(SeamRule::Optimal)?;
 /// assert_eq!(seam.path.len(), 4);
 /// assert_eq!(carver.width(), 7);
+/// # Ok::<(), seam_carver::Error>(())
 /// ```
 pub struct Carver {
     rows: Rows,
@@ -154,7 +155,7 @@ impl Carver {
     /// let object = Mask::from_fn("column 4", 6, 3, |x, _| x == 4);
     /// let mut carver = Carver::with_masks(&image, EnergyKind::Forward, None, Some(&object))?;
     /// assert_eq!(carver.remove_left(), 3);
-    /// let seam = carver.remove_seam(SeamRule::Optimal);
+    /// let seam = carver.remove_seam(SeamRule::Optimal)?;
     /// assert_eq!(seam.path, vec![4, 4, 4]);
     /// assert_eq!(carver.remove_left(), 0);
     /// # Ok::<(), seam_carver::Error>(())
@@ -332,13 +333,23 @@ impl Carver {
         }
     }
 
-    /// Finds the next seam with `rule`, removes it and returns it. The width must be at
-    /// least 2. Forward energy and masks always take the optimal rule.
-    pub fn remove_seam(&mut self, rule: SeamRule) -> Seam {
-        assert!(
-            self.rows.width() >= 2,
-            "cannot remove a seam from a width below 2"
-        );
+    /// Finds the next seam with `rule`, removes it and returns it; refused with
+    /// [`Error::TooManySeams`] when the image is 1 pixel wide. Forward energy and masks
+    /// always take the optimal rule.
+    pub fn remove_seam(&mut self, rule: SeamRule) -> Result<Seam> {
+        if self.rows.width() < 2 {
+            return Err(Error::TooManySeams {
+                seams: 1,
+                axis: Axis::Width,
+                len: self.width(),
+            });
+        }
+        Ok(self.take_seam(rule))
+    }
+
+    /// [`Carver::remove_seam`] where the width is known to be at least 2.
+    pub(crate) fn take_seam(&mut self, rule: SeamRule) -> Seam {
+        debug_assert!(self.rows.width() >= 2, "a seam from a width below 2");
         let guided = self.has_masks();
         self.ensure_cost();
         let (path, cost) = if guided {

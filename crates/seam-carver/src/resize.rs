@@ -863,7 +863,7 @@ fn remove_seams(
 ) -> (Layer, Vec<Seam>) {
     let mut seams = Vec::new();
     while carver.width() > target {
-        seams.push(carver.remove_seam(request.rule));
+        seams.push(carver.take_seam(request.rule));
         ticker.tick();
     }
     (Layer::of(carver), seams)
@@ -895,7 +895,7 @@ fn remove_object(
                 left,
             });
         }
-        seams.push(carver.remove_seam(SeamRule::Optimal));
+        seams.push(carver.take_seam(SeamRule::Optimal));
         // The cheapest seam crosses a protected pixel only when every seam does: an
         // object is never removed through what is protected.
         if carver.remove_left() == left || carver.protected_crossed() > 0 {
@@ -970,7 +970,7 @@ fn enlarge(
         );
         let found: Vec<Seam> = (0..n)
             .map(|_| {
-                let seam = carver.remove_seam(SeamRule::Optimal);
+                let seam = carver.take_seam(SeamRule::Optimal);
                 ticker.tick();
                 seam
             })
