@@ -78,7 +78,9 @@ pub enum Error {
         operation: Operation,
     },
     /// More seams were asked than the axis has pixels to give (one must remain).
-    #[error("cannot remove {seams} seams from an image {len} pixels {} (at least 1 {} must remain)",
+    #[error("cannot remove {seams} {} from an image {len} {} {} (at least 1 {} must remain)",
+        if *seams == 1 { "seam" } else { "seams" },
+        if *len == 1 { "pixel" } else { "pixels" },
         if *axis == Axis::Width { "wide" } else { "high" },
         if *axis == Axis::Width { "column" } else { "row" })]
     TooManySeams {

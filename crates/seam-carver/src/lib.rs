@@ -8,7 +8,7 @@
 //! # Carving in one call
 //!
 //! ```
-//! let photo = image::open(concat!(env!("CARGO_MANIFEST_DIR"), "/../../inputs/coffee.png"))?;
+//! let photo = image::open(concat!(env!("CARGO_MANIFEST_DIR"), "/../../inputs/coffee.png"))?.to_rgb8();
 //! let carved = seam_carver::resize(&photo, &seam_carver::Request::to(500, 400))?;
 //! carved.image.save(std::env::temp_dir().join("coffee-500x400.png"))?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -16,8 +16,8 @@
 //!
 //! Describe the result with a [`Request`] and hand it to [`resize`]: you get the new
 //! image, of the input's pixel type (RGB, RGBA with its alpha kept exactly, gray, 16-bit,
-//! a `DynamicImage` as RGBA), every seam taken (so you can draw them) and the input's
-//! energy map.
+//! a `DynamicImage` as RGBA: hence `to_rgb8()` above for an RGB file, `to_rgba8()` to keep
+//! transparency), every seam taken (so you can draw them) and the input's energy map.
 //!
 //! ```
 //! use seam_carver::{EnergyKind, Request, SeamRule, resize};

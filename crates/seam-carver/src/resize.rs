@@ -35,8 +35,8 @@ pub struct Carved<P: Pixel = Rgb<u8>> {
     /// `vertical`, `(Axis::Height, n)` for the next `n` of `horizontal`. Width first (see
     /// [`Request::order`]): at most one run of each.
     pub order: Vec<(Axis, u32)>,
-    /// The energy map of the input, row by row (the example's gradients picture); empty
-    /// when [`Request::energy_map`] is false.
+    /// The input's Sobel (backward) energy map, the example's gradients picture, whatever
+    /// energy the seams were measured in; `None` when [`Request::energy_map`] is false.
     pub energy: Option<EnergyMap>,
     /// The input's width and height.
     pub input: (u32, u32),
