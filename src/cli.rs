@@ -10,7 +10,7 @@ use crate::error::RunError;
 use crate::inputs::{load_mask, read_input};
 use crate::output::Artifact;
 use crate::partition::Partition;
-use crate::plan::{Background, Options, SeamPaths};
+use crate::plan::{Background, NAMED_COLOURS, Options, SeamPaths};
 use seam_carver::{
     Aspect, Direction, EnergyKind, FaceDetector, Order, SeamRule, SizeSpec, Unsupported,
 };
@@ -274,12 +274,12 @@ pub enum ProgressFormat {
 /// Reads a colour: `white`, `black`, `gray`, or `#RRGGBB`.
 fn parse_background(text: &str) -> Result<Background, String> {
     let colour = |c| Ok(Background::Over(c));
-    match text.to_ascii_lowercase().as_str() {
-        "none" => return Ok(Background::Keep),
-        "white" => return colour([255; 3]),
-        "black" => return colour([0; 3]),
-        "gray" | "grey" => return colour([128; 3]),
-        _ => {}
+    let lower = text.to_ascii_lowercase();
+    if lower == "none" {
+        return Ok(Background::Keep);
+    }
+    if let Some((_, named)) = NAMED_COLOURS.iter().find(|(name, _)| *name == lower) {
+        return colour(*named);
     }
     let hex = text.strip_prefix('#').unwrap_or(text);
     let bad = || format!("'{text}' is not a colour (white, black, gray, #RRGGBB or none)");
@@ -808,6 +808,22 @@ mod tests {
             (want.direction, false, false)
         );
         assert_eq!(got.artifacts, want.artifacts);
+    }
+
+    #[test]
+    fn backgrounds_read_back_as_they_are_written() {
+        // --help shows the default through Display; parse_background reads it again.
+        for background in [
+            Background::Keep,
+            Background::Over([255; 3]),
+            Background::Over([0; 3]),
+            Background::Over([128; 3]),
+            Background::Over([0x12, 0xab, 0x00]),
+        ] {
+            assert_eq!(parse_background(&background.to_string()), Ok(background));
+        }
+        assert_eq!(Background::Over([0x12, 0xab, 0x00]).to_string(), "#12ab00");
+        assert_eq!(parse_background("GREY"), Ok(Background::Over([128; 3])));
     }
 
     #[test]

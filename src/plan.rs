@@ -84,12 +84,12 @@ pub enum SeamPaths {
     Input,
 }
 
+/// As `--seam-paths` spells it (clap's names for the values, the one table).
 impl std::fmt::Display for SeamPaths {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            SeamPaths::AsRemoved => "as-removed",
-            SeamPaths::Input => "input",
-        })
+        use clap::ValueEnum;
+        let value = self.to_possible_value().expect("no value is skipped");
+        f.write_str(value.get_name())
     }
 }
 
@@ -108,13 +108,24 @@ impl std::fmt::Display for Background {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Background::Keep => f.write_str("none"),
-            Background::Over([255, 255, 255]) => f.write_str("white"),
-            Background::Over([0, 0, 0]) => f.write_str("black"),
-            Background::Over([128, 128, 128]) => f.write_str("gray"),
-            Background::Over([r, g, b]) => write!(f, "#{r:02x}{g:02x}{b:02x}"),
+            Background::Over(colour) => match NAMED_COLOURS.iter().find(|(_, c)| c == colour) {
+                Some((name, _)) => f.write_str(name),
+                None => {
+                    let [r, g, b] = colour;
+                    write!(f, "#{r:02x}{g:02x}{b:02x}")
+                }
+            },
         }
     }
 }
+
+/// The colours `--background` takes by name (besides `#RRGGBB` and `none`).
+pub const NAMED_COLOURS: [(&str, [u8; 3]); 4] = [
+    ("white", [255; 3]),
+    ("black", [0; 3]),
+    ("gray", [128; 3]),
+    ("grey", [128; 3]),
+];
 
 /// The default [`Options::max_file_bytes`]: 512 MiB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 << 20;

@@ -170,8 +170,8 @@ impl Stderr {
     /// The run's last line (`carved 3 of 4 inputs into out (19 files and manifest.json)`),
     /// after a note when nothing was found to carve in `inputs`.
     pub fn summary(&self, summary: &Summary, inputs: &[PathBuf], into: &Path) {
-        let carved = summary.succeeded.len() + summary.failed.len();
-        if carved == 0 && summary.other_partitions == 0 {
+        let inputs_seen = summary.succeeded.len() + summary.failed.len();
+        if inputs_seen == 0 && summary.other_partitions == 0 {
             let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
             self.say(format_args!(
                 "no images to carve in {} (image files are found by their extension)",
@@ -187,9 +187,9 @@ impl Stderr {
         };
         let files = summary.manifest.files.len();
         self.say(format_args!(
-            "carved {} of {carved} {} into {} ({files} {} and {}){share}",
+            "carved {} of {inputs_seen} {} into {} ({files} {} and {}){share}",
             summary.succeeded.len(),
-            plural(carved, "input", "inputs"),
+            plural(inputs_seen, "input", "inputs"),
             into.display(),
             plural(files, "file", "files"),
             summary.manifest_name,
