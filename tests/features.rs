@@ -451,23 +451,6 @@ fn an_energy_map_left_out_changes_nothing_else() {
     }
 }
 
-/// `image` without the pixels `paths` name (input columns, a column for each row).
-fn without(image: &RgbImage, paths: &[Vec<u32>]) -> RgbImage {
-    let (w, h) = image.dimensions();
-    let mut gone = vec![false; (w * h) as usize];
-    for path in paths {
-        for (y, &x) in path.iter().enumerate() {
-            assert!(!gone[y * w as usize + x as usize], "a pixel removed twice");
-            gone[y * w as usize + x as usize] = true;
-        }
-    }
-    let kept: Vec<u8> = (image.enumerate_pixels())
-        .filter(|(x, y, _)| !gone[(y * w + x) as usize])
-        .flat_map(|(_, _, p)| p.0)
-        .collect();
-    RgbImage::from_raw(w - paths.len() as u32, h, kept).unwrap()
-}
-
 #[test]
 fn seams_named_in_the_input_give_every_narrower_carve() {
     // The multi-size image: the first k seams of one carve, removed from the input by
@@ -483,7 +466,7 @@ fn seams_named_in_the_input_give_every_narrower_carve() {
             for k in [0, 1, n / 2, n] {
                 let want = resize(&image, &request(w - k, h, kind)).unwrap().image;
                 assert!(
-                    without(&image, &paths[..k as usize]) == want,
+                    support::without(&image, &paths[..k as usize]) == want,
                     "{name} {kind:?}: {k} seams"
                 );
             }
@@ -491,7 +474,7 @@ fn seams_named_in_the_input_give_every_narrower_carve() {
                 let m = (h / 3).max(1);
                 let across = resize(&image, &request(w, h - m, kind)).unwrap();
                 let rows = across.removed_in_input().unwrap();
-                let narrower = without(&transpose(&image), &rows);
+                let narrower = support::without(&transpose(&image), &rows);
                 assert!(
                     transpose(&narrower) == across.image,
                     "{name} {kind:?}: rows"

@@ -15,22 +15,7 @@ use seam_carver_cli::plan::Options;
 use seam_carver_cli::report::Silent;
 
 use crate::cli::golden_input;
-
-/// Every file in `dir`, by name, with its bytes.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut all: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .map(|e| {
-            (
-                e.file_name().into_string().unwrap(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    all.sort();
-    all
-}
+use crate::support::read_flat_dir;
 
 fn carve_into<O: Output>(inputs: &[PathBuf], dir: &Path, options: &Options) {
     let summary = run_into::<O>(inputs, dir, options, Schedule::default(), &mut Silent).unwrap();
@@ -38,7 +23,7 @@ fn carve_into<O: Output>(inputs: &[PathBuf], dir: &Path, options: &Options) {
 }
 
 #[test]
-fn write_once_and_staged_folders_write_the_same_files() {
+fn write_once_and_staged_folders_write_the_same_read_flat_dir() {
     let inputs = [golden_input("coffee.png"), golden_input("chelsea.png")];
     let mask = golden_input("coffee-cup.mask.png");
     let options = Options {
@@ -56,13 +41,13 @@ fn write_once_and_staged_folders_write_the_same_files() {
         let (staged, once) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         carve_into::<Staged>(inputs, staged.path(), &options);
         carve_into::<WriteOnce>(inputs, once.path(), &options);
-        let written = files(once.path());
+        let written = read_flat_dir(once.path());
         assert_eq!(
             written.len(),
             count,
             "six artifacts an input, and the manifest"
         );
-        assert_eq!(files(staged.path()), written);
+        assert_eq!(read_flat_dir(staged.path()), written);
     }
 }
 

@@ -400,3 +400,20 @@ pub fn carve_width(image: &RgbImage, seams: u32, rule: SeamRule) -> seam_carver:
     };
     resize(image, &request)
 }
+
+/// `image` without the pixels `paths` name (input columns, a column for each row).
+pub fn without(image: &image::RgbImage, paths: &[Vec<u32>]) -> image::RgbImage {
+    let (w, h) = image.dimensions();
+    let mut gone = vec![false; (w * h) as usize];
+    for path in paths {
+        for (y, &x) in path.iter().enumerate() {
+            assert!(!gone[y * w as usize + x as usize], "a pixel removed twice");
+            gone[y * w as usize + x as usize] = true;
+        }
+    }
+    let kept: Vec<u8> = (image.enumerate_pixels())
+        .filter(|(x, y, _)| !gone[(y * w + x) as usize])
+        .flat_map(|(_, _, p)| p.0)
+        .collect();
+    image::RgbImage::from_raw(w - paths.len() as u32, h, kept).unwrap()
+}
