@@ -25,12 +25,16 @@ pub(crate) fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Runs `command`, which must succeed (else its stderr is the failure); its output.
+pub(crate) fn succeeded(command: &mut Command) -> std::process::Output {
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    output
+}
+
 /// Runs `command`, which must succeed; its stderr.
 pub(crate) fn succeed(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    let stderr = stderr_of(&output);
-    assert!(output.status.success(), "{stderr}");
-    stderr
+    stderr_of(&succeeded(command))
 }
 
 /// The `seams.json` at `path`.

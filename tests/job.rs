@@ -1065,19 +1065,14 @@ fn local_spec_mounts_the_module_and_folders_for_wazero_run() {
         inputs.join("noise.png"),
     )
     .unwrap();
-    let output = Command::cargo_bin("bacalhau-job")
-        .unwrap()
-        .args(["local-spec", "--module"])
-        .arg(support::wasm_module())
-        .arg("--inputs")
-        .arg(&inputs)
-        .args(["--", "-q", "--width", "-3"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = crate::cli::succeeded(
+        Command::cargo_bin("bacalhau-job")
+            .unwrap()
+            .args(["local-spec", "--module"])
+            .arg(support::wasm_module())
+            .arg("--inputs")
+            .arg(&inputs)
+            .args(["--", "-q", "--width", "-3"]),
     );
     let spec: seam_carver_cli::spec::Job = serde_json::from_slice(&output.stdout).unwrap();
     let task = &spec.tasks[0];
