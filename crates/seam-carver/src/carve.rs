@@ -5,7 +5,8 @@ use image::RgbImage;
 use crate::energy::EnergyMap;
 
 use crate::energy::{
-    EnergyKind, energy_between, energy_map, energy_map_on, forward_steps, neighbour_rows,
+    EnergyKind, across, energy_between, energy_map, energy_map_on, forward_steps, neighbour_rows,
+    pack_steps, straight_step,
 };
 use crate::error::{Axis, Error, Result};
 use crate::guided::{Field, Key, PROTECT, REMOVE};
@@ -107,13 +108,15 @@ pub struct Carver {
     rows: Rows,
     rgb: Vec<[u8; 3]>,
     /// Salient energy's smoothed copy of the pixels, which forward steps are measured
-    /// on, and each pixel's weight (see `salient`); both empty under other energies.
+    /// on (see `salient`); empty under other energies.
     guide: Vec<[u8; 3]>,
-    weight: Vec<u16>,
-    /// Under forward and salient energy without masks, each pixel's step costs
-    /// (`[up-left, up, up-right]`, a buffer each, the weight added), kept like the
-    /// energy: computed once, then only next to each removed seam. Empty otherwise.
-    steps: [Vec<u16>; 3],
+    /// Under forward and salient energy, each pixel's step costs (`[up-left, up,
+    /// up-right]`, its weight added, packed by `pack_steps`), kept like the energy:
+    /// computed once, then only next to each removed seam. Empty otherwise. The
+    /// weights are not kept: a cell's straight step less the distance between its
+    /// neighbours gives its weight back (see [`weights_before_removal`]), one buffer
+    /// fewer to shift with every removed pixel.
+    steps: Vec<u32>,
     /// Sobel energy: kept under backward energy only, else empty.
     energy: Vec<u16>,
     cost: Vec<u32>,
@@ -211,7 +214,6 @@ impl Carver {
             rows,
             rgb,
             guide,
-            weight,
             steps,
             energy,
             cost: if fast {
@@ -375,7 +377,7 @@ impl Carver {
                 self.protected_crossed += (removed & PROTECT != 0) as usize;
             }
         }
-        let forward_steps = !self.steps[0].is_empty();
+        let forward_steps = !self.steps.is_empty();
         // One sweep down the rows, so that each row is still in cache for every step:
         // row y is compacted, then the energy of row y - 1 (whose neighbours are now
         // all compacted) is updated, then the cost of row y - 2 (whose energy and the
@@ -387,32 +389,35 @@ impl Carver {
         scratch.resize(w, 0);
         key_scratch.resize(w, Key::default());
         let mut changed = None;
+        let mut weights = Vec::new();
         for y in 0..h + 2 {
             if let Some(&x) = path.get(y) {
+                let band = seam_band(&path, y, w);
+                if forward_steps {
+                    let measured = measured(&self.rgb, &self.guide);
+                    let x = x as usize;
+                    weights_before_removal(
+                        measured,
+                        &self.steps,
+                        &self.rows,
+                        y,
+                        x,
+                        band,
+                        &mut weights,
+                    );
+                }
                 let moved = self.rows.remove(y, x as usize);
                 moved.apply(&mut self.rgb);
                 moved.apply(&mut self.guide);
-                moved.apply(&mut self.weight);
-                for steps in &mut self.steps {
-                    moved.apply(steps);
-                }
+                moved.apply(&mut self.steps);
                 moved.apply(&mut self.energy);
                 moved.apply(&mut self.cost);
                 moved.apply(&mut self.flags);
                 moved.apply(&mut self.keys);
-            }
-            if forward_steps && y < h {
-                let (lo, hi) = seam_band(&path, y, w);
-                let measured = measured(&self.rgb, &self.guide);
-                fill_steps(
-                    measured,
-                    &self.weight,
-                    &self.rows,
-                    &mut self.steps,
-                    y,
-                    lo,
-                    hi,
-                );
+                if forward_steps {
+                    let measured = measured(&self.rgb, &self.guide);
+                    fill_steps(measured, &self.rows, &mut self.steps, y, band.0, &weights);
+                }
             }
             if backward && (1..=h).contains(&y) {
                 self.update_energy_row(&path, y - 1);
@@ -588,7 +593,7 @@ fn measured<'a>(rgb: &'a [[u8; 3]], guide: &'a [[u8; 3]]) -> &'a [[u8; 3]] {
 /// (forward and salient energy), their Sobel energy (backward) and the layout.
 struct CostInputs<'a> {
     kind: EnergyKind,
-    steps: &'a [Vec<u16>; 3],
+    steps: &'a [u32],
     energy: &'a [u16],
     rows: &'a Rows,
 }
@@ -610,10 +615,10 @@ impl CostInputs<'_> {
             }
             return;
         }
-        let steps = self.steps.each_ref().map(|s| &rows.row(s, y)[from..to]);
+        let steps = &rows.row(self.steps, y)[from..to];
         if y == 0 {
-            for (c, &s) in out.iter_mut().zip(steps[1]) {
-                *c = s as u32;
+            for (c, &s) in out.iter_mut().zip(steps) {
+                *c = straight_step(s);
             }
         } else {
             forward_cost_span(steps, above, from, out);
@@ -621,66 +626,88 @@ impl CostInputs<'_> {
     }
 }
 
-/// The step costs of every cell (see [`fill_steps`]), in bands of rows on up to
-/// `threads` threads.
-fn step_map(measured: &[[u8; 3]], weight: &[u16], rows: &Rows, threads: usize) -> [Vec<u16>; 3] {
+/// The step costs of every cell (see [`RowSteps::at`]), in bands of rows on up to
+/// `threads` threads; `weight` is empty (none) or one a pixel.
+fn step_map(measured: &[[u8; 3]], weight: &[u16], rows: &Rows, threads: usize) -> Vec<u32> {
     let width = rows.width();
-    let mut all = vec![[0u16; 3]; width * rows.height()];
+    let mut all = vec![0; width * rows.height()];
     if width > 0 {
         crate::parallel::rows(&mut all, width, threads, |first, band| {
             for (i, out) in band.chunks_exact_mut(width).enumerate() {
-                let row = RowSteps::new(measured, weight, rows, first + i);
+                let y = first + i;
+                let row = RowSteps::new(measured, rows, y);
+                let weight = (!weight.is_empty()).then(|| rows.row(weight, y));
                 for (x, o) in out.iter_mut().enumerate() {
-                    *o = row.at(x);
+                    *o = row.at(x, weight.map_or(0, |w| w[x] as u32));
                 }
             }
         });
     }
-    [0, 1, 2].map(|k| all.iter().map(|s| s[k]).collect())
+    all
 }
 
-/// What the step costs of a row are computed from: its pixels, those of the row above
-/// (none for the top row) and its weights (none without).
+/// What the step costs of a row are computed from: its pixels and those of the row above
+/// (none for the top row).
 pub(crate) struct RowSteps<'a> {
     row: &'a [[u8; 3]],
     up: Option<&'a [[u8; 3]]>,
-    weight: Option<&'a [u16]>,
 }
 
 impl<'a> RowSteps<'a> {
-    pub(crate) fn new(measured: &'a [[u8; 3]], weight: &'a [u16], rows: &Rows, y: usize) -> Self {
+    pub(crate) fn new(measured: &'a [[u8; 3]], rows: &Rows, y: usize) -> Self {
         RowSteps {
             row: rows.row(measured, y),
             up: (y > 0).then(|| rows.row(measured, y - 1)),
-            weight: (!weight.is_empty()).then(|| rows.row(weight, y)),
         }
     }
 
     /// The step costs of cell `x`: its forward steps (see [`forward_steps`]) plus its
-    /// weight. They fit 16 bits: three colour distances of at most 765 are two per step,
-    /// and a weight is at most 1989 (see `salient`).
+    /// `weight`, packed (see [`pack_steps`]).
     #[inline]
-    pub(crate) fn at(&self, x: usize) -> [u16; 3] {
-        let own = self.weight.map_or(0, |w| w[x] as u32);
-        forward_steps(self.row, self.up, x).map(|s| (s + own) as u16)
+    pub(crate) fn at(&self, x: usize, weight: u32) -> u32 {
+        pack_steps(forward_steps(self.row, self.up, x).map(|s| s + weight))
     }
 }
 
-/// Computes the step costs of the cells `from ..= to` of row `y` into `steps`, from the
-/// pixels forward steps are `measured` on and the `weight`s (see [`RowSteps::at`]).
+/// The weights of the cells `lo ..= hi` of row `y` once the pixel at column `seam` is
+/// removed, read before it is (row `y` still one cell wider than `rows` says, the rows
+/// above already narrowed): each cell's straight step less the distance between its
+/// neighbours then (see [`crate::energy::across`]), which is what its weight was added
+/// to. Written into `weights`, cell `lo` first.
+fn weights_before_removal(
+    measured: &[[u8; 3]],
+    steps: &[u32],
+    rows: &Rows,
+    y: usize,
+    seam: usize,
+    (lo, hi): (usize, usize),
+    weights: &mut Vec<u32>,
+) {
+    let start = rows.start(y);
+    let old = start..start + rows.width() + 1;
+    let (pixels, steps) = (&measured[old.clone()], &steps[old]);
+    weights.clear();
+    weights.extend((lo..=hi).map(|x| {
+        let before = x + (x >= seam) as usize;
+        straight_step(steps[before]) - across(pixels, before)
+    }));
+}
+
+/// Computes the step costs of the cells `from ..` of row `y` into `steps`, from the
+/// pixels forward steps are `measured` on and the cells' `weights` (one a cell, cell
+/// `from` first; see [`RowSteps::at`]).
 fn fill_steps(
     measured: &[[u8; 3]],
-    weight: &[u16],
     rows: &Rows,
-    steps: &mut [Vec<u16>; 3],
+    steps: &mut [u32],
     y: usize,
     from: usize,
-    to: usize,
+    weights: &[u32],
 ) {
-    let row = RowSteps::new(measured, weight, rows, y);
-    let [left, straight, right] = steps.each_mut().map(|s| rows.row_mut(s, y));
-    for x in from..=to {
-        [left[x], straight[x], right[x]] = row.at(x);
+    let row = RowSteps::new(measured, rows, y);
+    let out = &mut rows.row_mut(steps, y)[from..from + weights.len()];
+    for (i, (o, &weight)) in out.iter_mut().zip(weights).enumerate() {
+        *o = row.at(from + i, weight);
     }
 }
 

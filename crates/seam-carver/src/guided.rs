@@ -7,7 +7,7 @@
 //! never overflow and need no magic weights. The [`crate::Carver`] keeps the key map up
 //! to date like its cost map, with [`Field::cells`] computing the cells that changed.
 
-use crate::energy::EnergyKind;
+use crate::energy::{EnergyKind, unpack_steps};
 use crate::rows::Rows;
 use crate::seam::leftmost_min;
 
@@ -68,9 +68,9 @@ impl Key {
 pub struct Field<'a> {
     /// Their Sobel energy (read for backward energy only).
     pub energy: &'a [u16],
-    /// Each pixel's `[up-left, up, up-right]` step costs, weight included (read for
-    /// forward and salient energy only; see `carve::RowSteps::at`).
-    pub steps: &'a [Vec<u16>; 3],
+    /// Each pixel's `[up-left, up, up-right]` step costs, weight included, packed (read
+    /// for forward and salient energy only; see `carve::RowSteps::at`).
+    pub steps: &'a [u32],
     /// [`PROTECT`] and [`REMOVE`] bits per pixel, or empty.
     pub flags: &'a [u8],
     /// Where each row starts, and the size.
@@ -86,7 +86,7 @@ impl Field<'_> {
         let i = self.rows.start(y) + x;
         match self.kind {
             EnergyKind::Backward => [self.energy[i] as u32; 3],
-            EnergyKind::Forward | EnergyKind::Salient => [0, 1, 2].map(|k| self.steps[k][i] as u32),
+            EnergyKind::Forward | EnergyKind::Salient => unpack_steps(self.steps[i]),
         }
     }
 
@@ -169,11 +169,9 @@ fn add(key: Key, step: u32) -> Key {
 mod tests {
     use super::*;
 
-    const NO_STEPS: &[Vec<u16>; 3] = &[Vec::new(), Vec::new(), Vec::new()];
-
     fn field<'a>(energy: &'a [u16], flags: &'a [u8], rows: &'a Rows) -> Field<'a> {
         Field {
-            steps: NO_STEPS,
+            steps: &[],
             energy,
             flags,
             rows,

@@ -1,6 +1,6 @@
 //! Cumulative cost map and the two rules for tracing a vertical seam back up it.
 
-use crate::energy::EnergyKind;
+use crate::energy::{EnergyKind, unpack_steps};
 use crate::error::{Error, Unsupported};
 use crate::rows::Rows;
 
@@ -133,16 +133,17 @@ pub(crate) fn cost_span(energy: &[u16], above: &[u32], from: usize, out: &mut [u
 }
 
 /// Forward-energy costs of the cells `from ..` of a row below the top (`out.len()` of
-/// them), from the row's step costs `steps` (`[up-left, up, up-right]`, a slice of
-/// cells each, see [`crate::energy::forward_steps`], the cell's weight added) and the costs
+/// them), from the row's step costs `steps` (each cell's `[up-left, up, up-right]`, see
+/// [`crate::energy::forward_steps`], the cell's weight added, packed by
+/// [`crate::energy::pack_steps`]) and the costs
 /// `above` of the row above: `M(x,y) = min(M(x-1,y-1) + C_L, M(x,y-1) + C_U,
 /// M(x+1,y-1) + C_R)`. As in [`cost_span`], the interior is written in blocks of 16
 /// cells (`LANES`): a loop header costs a call under wazero as Bacalhau runs it, and
 /// fixed-size blocks unroll into SIMD.
-pub(crate) fn forward_cost_span(steps: [&[u16]; 3], above: &[u32], from: usize, out: &mut [u32]) {
+pub(crate) fn forward_cost_span(steps: &[u32], above: &[u32], from: usize, out: &mut [u32]) {
     let w = above.len();
     let to = from + out.len() - 1;
-    let cell = |x: usize| forward_parent(above, steps.map(|s| s[x - from] as u32), x).1;
+    let cell = |x: usize| forward_parent(above, unpack_steps(steps[x - from]), x).1;
     // Edges (the first and last column) have two parents; at most these two cells fall
     // outside the interior.
     let inner_from = from.max(1);
@@ -158,7 +159,7 @@ pub(crate) fn forward_cost_span(steps: [&[u16]; 3], above: &[u32], from: usize, 
     }
     let n = inner_to - inner_from + 1;
     let o = &mut out[inner_from - from..inner_from - from + n];
-    let [sl, sm, sr] = steps.map(|s| &s[inner_from - from..inner_from - from + n]);
+    let s = &steps[inner_from - from..inner_from - from + n];
     if n < LANES {
         for (i, o) in o.iter_mut().enumerate() {
             *o = cell(inner_from + i);
@@ -169,16 +170,15 @@ pub(crate) fn forward_cost_span(steps: [&[u16]; 3], above: &[u32], from: usize, 
     let block = |o: &mut [u32], b: usize| {
         let x = inner_from + b;
         let o: &mut [u32; LANES] = (&mut o[b..b + LANES]).try_into().expect("a block");
-        let sl: &[u16; LANES] = sl[b..b + LANES].try_into().expect("a block");
-        let sm: &[u16; LANES] = sm[b..b + LANES].try_into().expect("a block");
-        let sr: &[u16; LANES] = sr[b..b + LANES].try_into().expect("a block");
+        let s: &[u32; LANES] = s[b..b + LANES].try_into().expect("a block");
         let al: &[u32; LANES] = above[x - 1..x - 1 + LANES].try_into().expect("a block");
         let am: &[u32; LANES] = above[x..x + LANES].try_into().expect("a block");
         let ar: &[u32; LANES] = above[x + 1..x + 1 + LANES].try_into().expect("a block");
         for i in 0..LANES {
-            let straight = am[i] + sm[i] as u32;
-            let left = al[i] + sl[i] as u32;
-            let right = ar[i] + sr[i] as u32;
+            let [sl, sm, sr] = unpack_steps(s[i]);
+            let straight = am[i] + sm;
+            let left = al[i] + sl;
+            let right = ar[i] + sr;
             o[i] = straight.min(left).min(right);
         }
     };
@@ -235,7 +235,7 @@ pub(crate) fn leftmost_min<T: Ord + Copy>(row: &[T]) -> usize {
 /// the bottom row, the parent whose cost plus step gives the cell's cost, ties going
 /// straight, then left, then right. Returns the columns, top row first, and the seam's
 /// cost.
-pub(crate) fn trace_forward(cost: &[u32], steps: &[Vec<u16>; 3], rows: &Rows) -> (Vec<u32>, u64) {
+pub(crate) fn trace_forward(cost: &[u32], steps: &[u32], rows: &Rows) -> (Vec<u32>, u64) {
     let height = rows.height();
     let bottom = rows.row(cost, height - 1);
     let mut x = leftmost_min(bottom);
@@ -243,7 +243,7 @@ pub(crate) fn trace_forward(cost: &[u32], steps: &[Vec<u16>; 3], rows: &Rows) ->
     let mut path = vec![0u32; height];
     path[height - 1] = x as u32;
     for y in (1..height).rev() {
-        let own = steps.each_ref().map(|s| rows.row(s, y)[x] as u32);
+        let own = unpack_steps(rows.row(steps, y)[x]);
         x = forward_parent(rows.row(cost, y - 1), own, x).0;
         path[y - 1] = x as u32;
     }
