@@ -12,7 +12,7 @@ use crate::error::{Axis, Error, Result};
 use crate::guided::{Field, Key, PROTECT, REMOVE};
 use crate::mask::{Mask, flags};
 use crate::parallel::available;
-use crate::rows::Rows;
+use crate::rows::{Move, Rows};
 use crate::seam::{LANES, SeamRule, cost_span, forward_cost_span, trace_forward, trace_seam};
 
 /// What the seams a carver finds are for: salient energy weighs thin lines for removal
@@ -129,6 +129,8 @@ pub struct Carver {
     to_remove: usize,
     /// Protected pixels the last seam removed crossed.
     protected_crossed: usize,
+    /// How many threads a removal may use (see [`Carver::remove_path`]).
+    threads: usize,
 }
 
 impl Carver {
@@ -233,6 +235,7 @@ impl Carver {
             },
             flags,
             key_scratch: Vec::new(),
+            threads,
         }
     }
 
@@ -368,7 +371,6 @@ impl Carver {
                 .sum();
             (path, cost)
         };
-        let backward = self.kind == EnergyKind::Backward;
         if !self.flags.is_empty() {
             self.protected_crossed = 0;
             for (y, &x) in path.iter().enumerate() {
@@ -377,61 +379,7 @@ impl Carver {
                 self.protected_crossed += (removed & PROTECT != 0) as usize;
             }
         }
-        let forward_steps = !self.steps.is_empty();
-        // One sweep down the rows, so that each row is still in cache for every step:
-        // row y is compacted, then the energy of row y - 1 (whose neighbours are now
-        // all compacted) is updated, then the cost of row y - 2 (whose energy and the
-        // costs above are final).
-        let (w, h) = (self.rows.width() - 1, self.rows.height());
-        self.rows.narrow();
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let mut key_scratch = std::mem::take(&mut self.key_scratch);
-        scratch.resize(w, 0);
-        key_scratch.resize(w, Key::default());
-        let mut changed = None;
-        let mut weights = Vec::new();
-        for y in 0..h + 2 {
-            if let Some(&x) = path.get(y) {
-                let band = seam_band(&path, y, w);
-                if forward_steps {
-                    let measured = measured(&self.rgb, &self.guide);
-                    let x = x as usize;
-                    weights_before_removal(
-                        measured,
-                        &self.steps,
-                        &self.rows,
-                        y,
-                        x,
-                        band,
-                        &mut weights,
-                    );
-                }
-                let moved = self.rows.remove(y, x as usize);
-                moved.apply(&mut self.rgb);
-                moved.apply(&mut self.guide);
-                moved.apply(&mut self.steps);
-                moved.apply(&mut self.energy);
-                moved.apply(&mut self.cost);
-                moved.apply(&mut self.flags);
-                moved.apply(&mut self.keys);
-                if forward_steps {
-                    let measured = measured(&self.rgb, &self.guide);
-                    fill_steps(measured, &self.rows, &mut self.steps, y, band.0, &weights);
-                }
-            }
-            if backward && (1..=h).contains(&y) {
-                self.update_energy_row(&path, y - 1);
-            }
-            if (2..h + 2).contains(&y) {
-                changed = if guided {
-                    self.update_key_row(&path, y - 2, changed, &mut key_scratch)
-                } else {
-                    self.update_cost_row(&path, y - 2, changed, &mut scratch)
-                };
-            }
-        }
-        self.scratch = scratch;
-        self.key_scratch = key_scratch;
+        self.remove_path(&path);
         Seam {
             path,
             cost,
@@ -439,67 +387,74 @@ impl Carver {
         }
     }
 
-    /// Brings row `y` of the cost map up to date after the removal of `path` (see
-    /// [`update_row`]).
-    fn update_cost_row(
-        &mut self,
-        path: &[u32],
-        y: usize,
-        changed: Option<(usize, usize)>,
-        scratch: &mut [u32],
-    ) -> Option<(usize, usize)> {
-        let Carver {
-            rows,
-            steps,
-            energy,
-            cost,
-            kind,
-            ..
-        } = self;
-        let inputs = CostInputs {
-            kind: *kind,
-            steps,
-            energy,
-            rows,
-        };
-        update_row(rows, cost, path, y, changed, scratch, |above, from, out| {
-            inputs.cells(y, above, from, out)
-        })
-    }
-
-    /// Brings row `y` of the key map of a guided carve up to date (see [`update_row`]).
-    fn update_key_row(
-        &mut self,
-        path: &[u32],
-        y: usize,
-        changed: Option<(usize, usize)>,
-        scratch: &mut [Key],
-    ) -> Option<(usize, usize)> {
-        let mut keys = std::mem::take(&mut self.keys);
-        let field = self.field();
-        let changed = update_row(
-            &self.rows,
-            &mut keys,
+    /// Removes `path`, one pixel from each row, from every buffer, and brings the energy,
+    /// the step costs and the cost (or key) map up to date next to it, in one sweep down
+    /// the rows so that each row is still in cache for every step: row `y` is compacted
+    /// (and its step costs recomputed), then the energy of row `y - 1` (whose neighbours
+    /// are now all compacted), then the cost of row `y - 2` (whose energy and the costs
+    /// above are final). For a large image on two threads or more the rows are cut into
+    /// bands ([`Carver::band_starts`]): this thread sweeps the first while a second
+    /// compacts the others one after another (all but the cost map, whose every row
+    /// depends on the row above) and hands each over as it is done; this thread then
+    /// joins it to the band above and brings its costs up to date, a band behind. The
+    /// same values either way.
+    fn remove_path(&mut self, path: &[u32]) {
+        self.rows.narrow();
+        let removal = Removal {
             path,
-            y,
-            changed,
-            scratch,
-            |above, from, out| field.cells(y, above, from, out),
+            width: self.rows.width(),
+            kind: self.kind,
+            steps: !self.steps.is_empty(),
+        };
+        let (starts, threads) = (self.band_starts(), self.threads);
+        let mut costs = std::mem::take(&mut self.scratch);
+        let mut keys = std::mem::take(&mut self.key_scratch);
+        costs.resize(removal.width, 0);
+        keys.resize(removal.width, Key::default());
+        let (rows, shifted) = self.parts();
+        let mut bands = Band::split(rows, shifted, &starts);
+        let head = bands.remove(0);
+        let sweep = crate::parallel::pipeline(
+            threads,
+            bands,
+            |band| removal.band(band),
+            || removal.head(head, costs, keys),
+            |sweep, band| removal.next_band(sweep, band),
         );
-        self.keys = keys;
-        changed
+        for band in &sweep.done {
+            rows.rejoin(band.first, &band.rows);
+        }
+        (self.scratch, self.key_scratch) = (sweep.costs, sweep.keys);
     }
 
-    /// Recomputes the energy of the pixels of row `y` whose 3x3 neighbourhood the
-    /// removal of `path` changed: the columns from `min - 1` to `max` of the seam's
-    /// columns in rows `y - 1 ..= y + 1`.
-    fn update_energy_row(&mut self, path: &[u32], y: usize) {
-        let (lo, hi) = seam_band(path, y, self.rows.width());
-        let [up, mid, down] = neighbour_rows(&self.rgb, &self.rows, y);
-        let row = self.rows.row_mut(&mut self.energy, y);
-        for (x, e) in row.iter_mut().enumerate().take(hi + 1).skip(lo) {
-            *e = energy_between(up, mid, down, x);
+    /// The rows' layout, and every buffer a removal shifts.
+    fn parts(&mut self) -> (&mut Rows, Shifted<'_>) {
+        let shifted = Shifted {
+            rgb: &mut self.rgb,
+            guide: &mut self.guide,
+            steps: &mut self.steps,
+            energy: &mut self.energy,
+            cost: &mut self.cost,
+            flags: &mut self.flags,
+            keys: &mut self.keys,
+        };
+        (&mut self.rows, shifted)
+    }
+
+    /// The first row of each band of rows a removal sweeps (see
+    /// [`Carver::remove_path`]): one band, all rows, on one thread or for an image too
+    /// small to gain from a second; else a small first band for this thread, then
+    /// [`BANDS`] for the second.
+    fn band_starts(&self) -> Vec<usize> {
+        let h = self.rows.height();
+        if self.threads < 2 || self.rows.width() * h < MIN_SPLIT_CELLS || h < MIN_SPLIT_ROWS {
+            return vec![0];
         }
+        let head = (h * HEAD_PERCENT / 100).max(2);
+        let size = (h - head) / BANDS;
+        std::iter::once(0)
+            .chain((0..BANDS).map(|i| head + i * size))
+            .collect()
     }
 
     /// The image as it is now.
@@ -513,31 +468,28 @@ impl Carver {
     }
 }
 
-/// Brings row `y` of a cost (or key) map up to date after the removal of `path`,
-/// recomputing only the cells whose inputs may have changed: the band the seam touched
-/// (new energy, or new neighbours above) and the cells below any cell of row `y - 1`
-/// whose cost really changed (`changed`, the range returned for that row). Costs are
-/// compared exactly, so a change that dies out stops spreading. `cells(above, from,
-/// out)` computes cells `from ..` of the row into `out` from the row above.
-fn update_row<T: Copy + PartialEq>(
-    rows: &Rows,
-    buf: &mut [T],
+/// The cells of row `y` of a cost (or key) map whose inputs the removal of `path` (the
+/// image now `width` wide) may have changed: the band the seam touched (new energy, or
+/// new neighbours above) and the cells below any cell of row `y - 1` whose cost really
+/// changed (`changed`, the span [`settle`] returned for that row). Costs are compared
+/// exactly, so a change that dies out stops spreading.
+fn update_span(
     path: &[u32],
     y: usize,
+    width: usize,
     changed: Option<(usize, usize)>,
-    scratch: &mut [T],
-    cells: impl FnOnce(&[T], usize, &mut [T]),
-) -> Option<(usize, usize)> {
-    let w = rows.width();
-    let (mut from, mut to) = seam_band(path, y, w);
+) -> (usize, usize) {
+    let (mut from, mut to) = seam_band(path, y, width);
     if let Some((a, b)) = changed {
         from = from.min(a.saturating_sub(1));
-        to = to.max((b + 1).min(w - 1));
+        to = to.max((b + 1).min(width - 1));
     }
-    let fresh = &mut scratch[from..=to];
-    let above = if y > 0 { rows.row(buf, y - 1) } else { &[] };
-    cells(above, from, fresh);
-    let here = &mut rows.row_mut(buf, y)[from..=to];
+    (from, to)
+}
+
+/// Copies the cells of `fresh` into `here` (cells `from ..` of a row) where they
+/// differ; returns the span of the row that changed, if any.
+fn settle<T: Copy + PartialEq>(fresh: &[T], here: &mut [T], from: usize) -> Option<(usize, usize)> {
     let (first, last) = differing_range(fresh, here)?;
     here[first..=last].copy_from_slice(&fresh[first..=last]);
     Some((from + first, from + last))
@@ -600,13 +552,13 @@ struct CostInputs<'a> {
 
 impl CostInputs<'_> {
     /// Costs of the cells `from ..` of row `y` (`out.len()` of them), from the costs
-    /// `above` of row `y - 1` (unused in the top row).
+    /// `above` of the row above (empty for the image's top row).
     fn cells(&self, y: usize, above: &[u32], from: usize, out: &mut [u32]) {
         let rows = self.rows;
         let to = from + out.len();
         if self.kind == EnergyKind::Backward {
             let energy = &rows.row(self.energy, y)[from..to];
-            if y == 0 {
+            if above.is_empty() {
                 for (c, &e) in out.iter_mut().zip(energy) {
                     *c = e as u32;
                 }
@@ -616,7 +568,7 @@ impl CostInputs<'_> {
             return;
         }
         let steps = &rows.row(self.steps, y)[from..to];
-        if y == 0 {
+        if above.is_empty() {
             for (c, &s) in out.iter_mut().zip(steps) {
                 *c = straight_step(s);
             }
@@ -693,24 +645,6 @@ fn weights_before_removal(
     }));
 }
 
-/// Computes the step costs of the cells `from ..` of row `y` into `steps`, from the
-/// pixels forward steps are `measured` on and the cells' `weights` (one a cell, cell
-/// `from` first; see [`RowSteps::at`]).
-fn fill_steps(
-    measured: &[[u8; 3]],
-    rows: &Rows,
-    steps: &mut [u32],
-    y: usize,
-    from: usize,
-    weights: &[u32],
-) {
-    let row = RowSteps::new(measured, rows, y);
-    let out = &mut rows.row_mut(steps, y)[from..from + weights.len()];
-    for (i, (o, &weight)) in out.iter_mut().zip(weights).enumerate() {
-        *o = row.at(from + i, weight);
-    }
-}
-
 /// The columns of row `y` (in the narrowed image, `width` wide) next to a removed
 /// seam: from one left of the seam's leftmost column in rows `y - 1 ..= y + 1` to its
 /// rightmost. Their energy may have changed (their 3x3 neighbourhood did), and so may
@@ -722,6 +656,365 @@ fn seam_band(path: &[u32], y: usize, width: usize) -> (usize, usize) {
     let (a, b, c) = (at(y.wrapping_sub(1)), at(y), at(y + 1));
     let (lo, hi) = (a.min(b).min(c), a.max(b).max(c));
     (lo.saturating_sub(1), hi.min(width - 1))
+}
+
+/// Images below this many cells remove each seam on one thread: a second one's start
+/// would cost more than it saves. (Any image of at least [`MIN_SPLIT_ROWS`] rows in the
+/// unit tests, which check the bands against one thread.)
+const MIN_SPLIT_CELLS: usize = if cfg!(test) { 1 } else { 512 * 1024 };
+
+/// Images of fewer rows remove each seam on one thread: every band needs two rows.
+const MIN_SPLIT_ROWS: usize = 4 * BANDS;
+
+/// The share of the rows, in percent, in the first band of a removal on two threads,
+/// the one this thread compacts itself (see [`Carver::remove_path`]) while the second
+/// starts on the others; small, since this thread also updates every row's costs.
+const HEAD_PERCENT: usize = 6;
+
+/// How many bands the second thread of a removal compacts, handing each over as it is
+/// done: more bands, sooner handed over, but each costs a hand-over.
+const BANDS: usize = 8;
+
+/// The buffers of a carve that every removal shifts (each empty when not in use), or a
+/// band of rows of them.
+struct Shifted<'a> {
+    rgb: &'a mut [[u8; 3]],
+    guide: &'a mut [[u8; 3]],
+    steps: &'a mut [u32],
+    energy: &'a mut [u16],
+    cost: &'a mut [u32],
+    flags: &'a mut [u8],
+    keys: &'a mut [Key],
+}
+
+impl<'a> Shifted<'a> {
+    /// The cells before `at` and those from `at` on, of every buffer in use.
+    fn split_at(self, at: usize) -> (Self, Self) {
+        fn cut<T>(buffer: &mut [T], at: usize) -> (&mut [T], &mut [T]) {
+            let at = if buffer.is_empty() { 0 } else { at };
+            buffer.split_at_mut(at)
+        }
+        let (rgb, rgb_tail) = cut(self.rgb, at);
+        let (guide, guide_tail) = cut(self.guide, at);
+        let (steps, steps_tail) = cut(self.steps, at);
+        let (energy, energy_tail) = cut(self.energy, at);
+        let (cost, cost_tail) = cut(self.cost, at);
+        let (flags, flags_tail) = cut(self.flags, at);
+        let (keys, keys_tail) = cut(self.keys, at);
+        let head = Shifted {
+            rgb,
+            guide,
+            steps,
+            energy,
+            cost,
+            flags,
+            keys,
+        };
+        let tail = Shifted {
+            rgb: rgb_tail,
+            guide: guide_tail,
+            steps: steps_tail,
+            energy: energy_tail,
+            cost: cost_tail,
+            flags: flags_tail,
+            keys: keys_tail,
+        };
+        (head, tail)
+    }
+
+    /// Moves the cells of every buffer in use as `moved` says.
+    fn shift(&mut self, moved: &Move) {
+        moved.apply(self.rgb);
+        moved.apply(self.guide);
+        moved.apply(self.steps);
+        moved.apply(self.energy);
+        moved.apply(self.cost);
+        moved.apply(self.flags);
+        moved.apply(self.keys);
+    }
+
+    /// The pixels forward steps are measured on (see [`measured`]).
+    fn measured(&self) -> &[[u8; 3]] {
+        measured(self.rgb, self.guide)
+    }
+}
+
+/// The removal of one seam's `path` from an image now `width` wide: what each row's
+/// part of it does (see [`Carver::remove_path`]). A row is named twice: `y` in the
+/// image, `local` in the `rows` (and buffers) given, a band that may start lower.
+struct Removal<'p> {
+    path: &'p [u32],
+    width: usize,
+    kind: EnergyKind,
+    /// Whether the carve keeps step costs (forward and salient energy).
+    steps: bool,
+}
+
+impl Removal<'_> {
+    /// Shifts the pixel of the path out of row `local` of `band`, first reading the
+    /// weights of the cells next to it into `weights` (when step costs are kept);
+    /// returns those cells' columns (see [`seam_band`]).
+    fn compact(&self, band: &mut Band, local: usize, weights: &mut Vec<u32>) -> (usize, usize) {
+        let y = band.first + local;
+        let x = self.path[y] as usize;
+        let at = seam_band(self.path, y, self.width);
+        let Band { rows, buffers, .. } = band;
+        if self.steps {
+            let measured = buffers.measured();
+            weights_before_removal(measured, buffers.steps, rows, local, x, at, weights);
+        }
+        buffers.shift(&rows.remove(local, x));
+        at
+    }
+
+    /// Recomputes the step costs of the cells `at` of a row, compacted, as is the row
+    /// above it (see [`RowSteps`]), into `steps`, that row's step costs, from the cells'
+    /// `weights` (read by [`Removal::compact`]).
+    fn step_cells(&self, row: RowSteps, steps: &mut [u32], at: (usize, usize), weights: &[u32]) {
+        let out = &mut steps[at.0..at.0 + weights.len()];
+        for (i, (o, &weight)) in out.iter_mut().zip(weights).enumerate() {
+            *o = row.at(at.0 + i, weight);
+        }
+    }
+
+    /// [`Removal::step_cells`] of row `local` of `band` (when step costs are kept),
+    /// whose row above is in the band too (or which is the image's top row).
+    fn step_costs_within(&self, band: &mut Band, local: usize, at: (usize, usize), w: &[u32]) {
+        if self.steps {
+            let Band { rows, buffers, .. } = band;
+            let row = RowSteps::new(measured(buffers.rgb, buffers.guide), rows, local);
+            self.step_cells(row, rows.row_mut(buffers.steps, local), at, w);
+        }
+    }
+
+    /// Under backward energy, recomputes the energy of the pixels of row `y` whose 3x3
+    /// neighbourhood the removal changed (see [`seam_band`]), between the compacted rows
+    /// `up` and `down`, into `energy`, that row's energy.
+    fn energy_cells(&self, y: usize, [up, mid, down]: [&[[u8; 3]]; 3], energy: &mut [u16]) {
+        let (lo, hi) = seam_band(self.path, y, self.width);
+        for (x, e) in energy.iter_mut().enumerate().take(hi + 1).skip(lo) {
+            *e = energy_between(up, mid, down, x);
+        }
+    }
+
+    /// [`Removal::energy_cells`] of row `local` of `band`, whose rows above and below are
+    /// in the band (or which is the image's top or bottom row).
+    fn energy_within(&self, band: &mut Band, local: usize) {
+        if self.kind != EnergyKind::Backward {
+            return;
+        }
+        let Band {
+            first,
+            rows,
+            buffers,
+            ..
+        } = band;
+        let around = neighbour_rows(buffers.rgb, rows, local);
+        self.energy_cells(*first + local, around, rows.row_mut(buffers.energy, local));
+    }
+
+    /// Sweeps `band`, the first, on this thread: each row compacted, its step costs and
+    /// the energy of the row above recomputed, then the costs of the row above that.
+    /// Returns the sweep, with `costs` and `keys` a row each of scratch.
+    fn head<'a>(&self, band: Band<'a>, costs: Vec<u32>, keys: Vec<Key>) -> Sweep<'a> {
+        let rows = band.rows.height();
+        let last = band.first + rows == self.path.len();
+        let mut sweep = Sweep {
+            done: vec![band],
+            changed: None,
+            next_cost: 0,
+            costs,
+            keys,
+        };
+        let mut weights = Vec::new();
+        for local in 0..rows {
+            let band = &mut sweep.done[0];
+            let at = self.compact(band, local, &mut weights);
+            self.step_costs_within(band, local, at, &weights);
+            if local >= 1 {
+                self.energy_within(band, local - 1);
+            }
+            if local >= 2 {
+                sweep.costs_through(self, local - 2);
+            }
+        }
+        if last {
+            self.energy_within(&mut sweep.done[0], rows - 1);
+            sweep.costs_through(self, rows - 1);
+        }
+        sweep
+    }
+
+    /// Compacts every row of `band` (at least two rows, not the first band), on the
+    /// second thread: each row's step costs and the energy of the row above recomputed
+    /// but for its first row (whose row above is in the band before), and the energy of
+    /// its last row only if it is the image's. Its first row's weights are kept for
+    /// [`Removal::next_band`].
+    fn band(&self, band: &mut Band) {
+        let mut weights = Vec::new();
+        let mut first_weights = Vec::new();
+        let rows = band.rows.height();
+        self.compact(band, 0, &mut first_weights);
+        for local in 1..rows {
+            let at = self.compact(band, local, &mut weights);
+            self.step_costs_within(band, local, at, &weights);
+            if local >= 2 {
+                self.energy_within(band, local - 1);
+            }
+        }
+        if band.first + rows == self.path.len() {
+            self.energy_within(band, rows - 1);
+        }
+        band.weights = first_weights;
+    }
+
+    /// Joins `band`, compacted by [`Removal::band`], to the sweep on this thread: the
+    /// step costs of its first row and the energy of the rows either side of the cut,
+    /// which need both bands; then the costs of every row whose energy is final.
+    fn next_band<'a>(&self, sweep: &mut Sweep<'a>, mut band: Band<'a>) {
+        let above = sweep.done.last_mut().expect("the first band is done");
+        let up = above.rows.height() - 1;
+        if self.steps {
+            let at = seam_band(self.path, band.first, self.width);
+            let Band {
+                rows,
+                buffers,
+                weights,
+                ..
+            } = &mut band;
+            let row = RowSteps {
+                row: rows.row(measured(buffers.rgb, buffers.guide), 0),
+                up: Some(above.rows.row(above.buffers.measured(), up)),
+            };
+            self.step_cells(row, rows.row_mut(buffers.steps, 0), at, weights);
+        }
+        if self.kind == EnergyKind::Backward {
+            let below = 1.min(band.rows.height() - 1);
+            let (a, b) = (&above.rows, &band.rows);
+            let (a_rgb, b_rgb) = (&*above.buffers.rgb, &*band.buffers.rgb);
+            let around = [a.row(a_rgb, up - 1), a.row(a_rgb, up), b.row(b_rgb, 0)];
+            let energy = a.row_mut(above.buffers.energy, up);
+            self.energy_cells(band.first - 1, around, energy);
+            let around = [a.row(a_rgb, up), b.row(b_rgb, 0), b.row(b_rgb, below)];
+            self.energy_cells(band.first, around, b.row_mut(band.buffers.energy, 0));
+        }
+        let end = band.first + band.rows.height();
+        sweep.done.push(band);
+        let last = if end == self.path.len() {
+            end - 1
+        } else {
+            end - 2
+        };
+        sweep.costs_through(self, last);
+    }
+}
+
+/// One band of rows of a carve's buffers, split off for a removal (see
+/// [`Carver::remove_path`]).
+struct Band<'a> {
+    /// The band's first row in the image.
+    first: usize,
+    /// Its rows, numbered from 0 (see [`Rows::band`]).
+    rows: Rows,
+    buffers: Shifted<'a>,
+    /// The weights of the cells next to the seam in its first row, read before it was
+    /// compacted, for its step costs, which need the band above.
+    weights: Vec<u32>,
+}
+
+impl<'a> Band<'a> {
+    /// Cuts the `buffers` laid out as `rows` into bands starting at the rows `starts`
+    /// (the first 0).
+    fn split(rows: &Rows, buffers: Shifted<'a>, starts: &[usize]) -> Vec<Band<'a>> {
+        let h = rows.height();
+        let mut rest = buffers;
+        let mut bands = Vec::with_capacity(starts.len());
+        for (i, &first) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(h);
+            let cells = rows.slot_start(end) - rows.slot_start(first);
+            let (buffers, tail) = rest.split_at(cells);
+            rest = tail;
+            bands.push(Band {
+                first,
+                rows: rows.band(first..end),
+                buffers,
+                weights: Vec::new(),
+            });
+        }
+        bands
+    }
+}
+
+/// What this thread keeps as a removal sweeps down the bands (see
+/// [`Carver::remove_path`]): the bands done so far, the span of the cost map's last
+/// updated row that changed, the next row whose costs are due, and a row of scratch for
+/// costs and one for keys.
+struct Sweep<'a> {
+    done: Vec<Band<'a>>,
+    changed: Option<(usize, usize)>,
+    next_cost: usize,
+    costs: Vec<u32>,
+    keys: Vec<Key>,
+}
+
+impl Sweep<'_> {
+    /// Brings the cost (or key) map up to date through row `last` (see [`update_span`]),
+    /// every row's energy and step costs up to it final.
+    fn costs_through(&mut self, removal: &Removal, last: usize) {
+        for y in self.next_cost..=last {
+            self.changed = self.cost_row(removal, y);
+        }
+        self.next_cost = self.next_cost.max(last + 1);
+    }
+
+    /// Brings row `y` of the cost map (or, with masks, of the key map) up to date, the
+    /// rows above it done: the cells [`update_span`] names are computed into scratch
+    /// from the row above (in the same band or the one before), then copied where they
+    /// differ; returns the span that changed.
+    fn cost_row(&mut self, removal: &Removal, y: usize) -> Option<(usize, usize)> {
+        let i = self
+            .done
+            .iter()
+            .rposition(|b| b.first <= y)
+            .expect("a band holds it");
+        let local = y - self.done[i].first;
+        let (from, to) = update_span(removal.path, y, removal.width, self.changed);
+        let band = &self.done[i];
+        // The row above: in this band, or the last of the band before (none for row 0).
+        let above_at = match (local, i) {
+            (0, 0) => None,
+            (0, _) => Some((&self.done[i - 1], self.done[i - 1].rows.height() - 1)),
+            _ => Some((band, local - 1)),
+        };
+        let field = Field {
+            steps: band.buffers.steps,
+            energy: band.buffers.energy,
+            flags: band.buffers.flags,
+            rows: &band.rows,
+            kind: removal.kind,
+        };
+        if field.flags.is_empty() {
+            let above = above_at.map_or(&[][..], |(b, at)| b.rows.row(b.buffers.cost, at));
+            let inputs = CostInputs {
+                kind: removal.kind,
+                steps: field.steps,
+                energy: field.energy,
+                rows: field.rows,
+            };
+            let fresh = &mut self.costs[from..=to];
+            inputs.cells(local, above, from, fresh);
+            let band = &mut self.done[i];
+            let here = &mut band.rows.row_mut(band.buffers.cost, local)[from..=to];
+            settle(&self.costs[from..=to], here, from)
+        } else {
+            let above = above_at.map_or(&[][..], |(b, at)| b.rows.row(b.buffers.keys, at));
+            let fresh = &mut self.keys[from..=to];
+            field.cells(local, above, from, fresh);
+            let band = &mut self.done[i];
+            let here = &mut band.rows.row_mut(band.buffers.keys, local)[from..=to];
+            settle(&self.keys[from..=to], here, from)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -762,6 +1055,64 @@ mod tests {
                     .position(|(p, q)| p != q)
                     .map(|f| (f, a.iter().zip(&b).rposition(|(p, q)| p != q).unwrap()));
                 assert_eq!(differing_range(&a, &b), plain, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn removals_in_bands_on_two_threads_match_one_thread() {
+        use crate::seam::SeamRule;
+        // Sizes whose bands are 2, 3 or more rows (32 rows: a head of 2, then 8 bands
+        // of 3 and a last of 6), noise with flat patches, every energy, with and
+        // without masks (a protected and a removed block).
+        for (w, h, seed) in [
+            (5, 32, 3),
+            (24, 40, 5),
+            (40, 37, 7),
+            (3, 90, 9),
+            (31, 33, 1),
+        ] {
+            let mut random = rows(seed);
+            let values = random(w * h, 6);
+            let image = RgbImage::from_fn(w as u32, h as u32, |x, y| {
+                let v = values[y as usize * w + x as usize] as u8;
+                image::Rgb([v * 40, if x < 3 { 9 } else { v * 13 }, 200 - v * 30])
+            });
+            for kind in [
+                EnergyKind::Backward,
+                EnergyKind::Forward,
+                EnergyKind::Salient,
+            ] {
+                for masked in [false, true] {
+                    let flags: Vec<u8> = match masked {
+                        false => Vec::new(),
+                        true => (0..w * h)
+                            .map(|i| {
+                                let (x, y) = (i % w, i / w);
+                                let protect = (x == 1 && y > h / 2) as u8 * PROTECT;
+                                protect | ((x == w - 1 && y < 10) as u8 * REMOVE)
+                            })
+                            .collect(),
+                    };
+                    let carver = |threads| {
+                        Carver::guided(&image, kind, flags.clone(), threads, Purpose::Removal)
+                    };
+                    let (mut one, mut two) = (carver(1), carver(2));
+                    assert!(two.band_starts().len() > 1, "{w}x{h} is cut into bands");
+                    for seam in 0..w - 1 {
+                        let label = format!("{w}x{h} {kind:?} masked {masked}, seam {seam}");
+                        let rule = SeamRule::Optimal;
+                        assert_eq!(one.take_seam(rule), two.take_seam(rule), "{label}");
+                        assert_eq!(one.cost(), two.cost(), "{label}: costs");
+                        if masked {
+                            let keys = |c: &Carver| c.rows.collect(&c.keys);
+                            assert!(keys(&one) == keys(&two), "{label}: keys");
+                        }
+                        assert_eq!(one.energy(), two.energy(), "{label}: energy");
+                        assert_eq!(one.steps, two.steps, "{label}: step costs");
+                    }
+                    assert_eq!(one.image(), two.image());
+                }
             }
         }
     }

@@ -8,16 +8,14 @@
 
 use crate::rows::Rows;
 
-/// Integer square root: the largest `r` with `r * r <= n` (tested in this module).
-pub fn isqrt(n: u32) -> u32 {
-    // f64 has 53 bits of mantissa, so its root of a u32 is off by at most one; the
-    // corrections are branch-free (no loop: each loop header costs a call under wazero
-    // as Bacalhau runs it, and this runs for every pixel).
-    let n = n as u64;
-    let mut r = (n as f64).sqrt() as u64;
-    r -= (r * r > n) as u64;
-    r += ((r + 1) * (r + 1) <= n) as u64;
-    r as u32
+/// The integer square root of a Sobel magnitude's square `n = gx² + gy²` (at most
+/// `2 * 1020²`, below 2^24): exact as an `f32`, whose root is correctly rounded on every
+/// target (IEEE 754, `f32.sqrt` in WebAssembly), and whose truncation is the largest `r`
+/// with `r * r <= n` for every such `n` (tested), as imageproc takes it.
+#[inline]
+fn sobel_root(n: u32) -> u32 {
+    debug_assert!(n <= 2 * 1020 * 1020);
+    (n as f32).sqrt() as u32
 }
 
 /// Rows `y - 1`, `y` and `y + 1` of `rgb`, the border row repeated at the edges.
@@ -45,7 +43,7 @@ pub fn energy_between(up: &[[u8; 3]], mid: &[[u8; 3]], down: &[[u8; 3]], x: usiz
         let (g, h, i) = (down[xl][c] as i32, down[x][c] as i32, down[xr][c] as i32);
         let gx = (cc - a) + 2 * (f - d) + (i - g);
         let gy = (g - a) + 2 * (h - b) + (i - cc);
-        sum += isqrt((gx * gx + gy * gy) as u32);
+        sum += sobel_root((gx * gx + gy * gy) as u32);
     }
     (sum / 3) as u16
 }
@@ -197,6 +195,18 @@ pub(crate) fn unpack_steps(packed: u32) -> [u32; 3] {
 mod tests {
     use super::*;
 
+    /// Integer square root: the largest `r` with `r * r <= n` (the reference [`sobel_root`] is tested against).
+    fn isqrt(n: u32) -> u32 {
+        // f64 has 53 bits of mantissa, so its root of a u32 is off by at most one; the
+        // corrections are branch-free (no loop: each loop header costs a call under wazero
+        // as Bacalhau runs it, and this runs for every pixel).
+        let n = n as u64;
+        let mut r = (n as f64).sqrt() as u64;
+        r -= (r * r > n) as u64;
+        r += ((r + 1) * (r + 1) <= n) as u64;
+        r as u32
+    }
+
     #[test]
     fn isqrt_matches_imageproc_f32_root_for_every_sobel_response() {
         // Each Sobel response lies in -1020..=1020; the sign does not matter.
@@ -206,6 +216,13 @@ mod tests {
                 let imageproc = ((gx as f32).powi(2) + (gy as f32).powi(2)).sqrt() as u16;
                 assert_eq!(isqrt(n), imageproc as u32, "gx={gx} gy={gy}");
             }
+        }
+    }
+
+    #[test]
+    fn sobel_root_is_the_integer_root_of_every_sobel_square() {
+        for n in 0..=2 * 1020 * 1020 {
+            assert_eq!(sobel_root(n), isqrt(n), "n={n}");
         }
     }
 

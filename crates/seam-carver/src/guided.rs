@@ -118,12 +118,12 @@ impl Field<'_> {
     }
 
     /// Keys of the cells `from ..` of row `y` (`out.len()` of them), from the keys
-    /// `above` of row `y - 1` (unused in the top row).
+    /// `above` of the row above (empty for the image's top row).
     pub fn cells(&self, y: usize, above: &[Key], from: usize, out: &mut [Key]) {
         for (i, cell) in out.iter_mut().enumerate() {
             let x = from + i;
-            let key = if y == 0 {
-                add(Key::default(), self.steps(x, 0)[1])
+            let key = if above.is_empty() {
+                add(Key::default(), self.steps(x, y)[1])
             } else {
                 self.best_parent(above, x, y).1
             };

@@ -63,6 +63,45 @@ pub fn join<A: Send, B>(
     })
 }
 
+/// Runs `first` on this thread while a second thread runs `work` on each of `items` in
+/// order, and hands each item, once worked on, to `then` on this thread, in the same
+/// order, with what `first` returned; returns that. With fewer than 2 `threads` (and on
+/// WebAssembly) the same calls run in turn on this thread: `first`, then `work` and
+/// `then` for each item.
+pub fn pipeline<T: Send, S>(
+    threads: usize,
+    items: Vec<T>,
+    work: impl Fn(&mut T) + Sync,
+    first: impl FnOnce() -> S,
+    mut then: impl FnMut(&mut S, T),
+) -> S {
+    if !CAN_SPAWN || threads < 2 || items.is_empty() {
+        let mut state = first();
+        for mut item in items {
+            work(&mut item);
+            then(&mut state, item);
+        }
+        return state;
+    }
+    std::thread::scope(|scope| {
+        let (done, arrived) = std::sync::mpsc::channel();
+        let work = &work;
+        scope.spawn(move || {
+            for mut item in items {
+                work(&mut item);
+                if done.send(item).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut state = first();
+        for item in arrived {
+            then(&mut state, item);
+        }
+        state
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +122,23 @@ mod tests {
                 rows(&mut many, width, threads, fill);
                 assert_eq!(one, many, "{width}x{height} on {threads}");
             }
+        }
+    }
+
+    #[test]
+    fn a_pipeline_hands_on_every_item_in_order_after_the_first_part() {
+        for threads in [1, 2, 3] {
+            let items: Vec<Vec<u32>> = (0..50).map(|i| vec![i]).collect();
+            let seen = pipeline(
+                threads,
+                items,
+                |item| item.push(item[0] * 2),
+                || vec![vec![u32::MAX]],
+                |seen, item| seen.push(item),
+            );
+            let mut expected = vec![vec![u32::MAX]];
+            expected.extend((0..50).map(|i| vec![i, i * 2]));
+            assert_eq!(seen, expected, "{threads} threads");
         }
     }
 

@@ -9,6 +9,9 @@
 pub struct Rows {
     starts: Vec<usize>,
     width: usize,
+    /// The cells each row's slot holds (the width the rows were packed at): row `y`'s
+    /// cells stay within `y * slot .. (y + 1) * slot`.
+    slot: usize,
 }
 
 impl Rows {
@@ -17,6 +20,7 @@ impl Rows {
         Rows {
             starts: (0..height).map(|y| y * width).collect(),
             width,
+            slot: width,
         }
     }
 
@@ -75,6 +79,33 @@ impl Rows {
         self.width -= 1;
     }
 
+    /// Where row `y`'s slot starts in the buffers: they split there (with
+    /// `split_at_mut`) into bands of whole rows, which threads can work on at once.
+    pub fn slot_start(&self, y: usize) -> usize {
+        y * self.slot
+    }
+
+    /// The rows `band` as rows of their own, laid out in the buffers' cells from the
+    /// start of the first one's slot on (see [`Rows::slot_start`]). [`Rows::rejoin`]
+    /// takes their starts back once they are worked on.
+    pub fn band(&self, band: std::ops::Range<usize>) -> Rows {
+        let first = self.slot_start(band.start);
+        Rows {
+            starts: self.starts[band].iter().map(|&s| s - first).collect(),
+            width: self.width,
+            slot: self.slot,
+        }
+    }
+
+    /// Takes back the starts of the rows `at ..` from `band`, made by [`Rows::band`]
+    /// from rows starting at `at` and worked on since.
+    pub fn rejoin(&mut self, at: usize, band: &Rows) {
+        let first = self.slot_start(at);
+        for (start, &s) in self.starts[at..].iter_mut().zip(&band.starts) {
+            *start = s + first;
+        }
+    }
+
     /// Fills a whole map (costs or keys) laid out as these rows, row by row:
     /// `cells(y, above, out)` computes row `y` into `out` from row `y - 1` (`above`,
     /// empty for the top row).
@@ -131,5 +162,33 @@ mod tests {
         assert_eq!(rows.row(&data, 0), &[0, 2, 3, 4]);
         assert_eq!(rows.row(&data, 1), &[5, 6, 7, 9]);
         assert_eq!(rows.collect(&data), vec![0, 2, 3, 4, 5, 6, 7, 9]);
+    }
+
+    #[test]
+    fn bands_remove_as_the_whole_does() {
+        let (width, height) = (6, 5);
+        let columns = [0, 4, 2, 5, 1];
+        let mut whole = Rows::packed(width, height);
+        let mut one: Vec<u32> = (0..30).collect();
+        whole.narrow();
+        for (y, &x) in columns.iter().enumerate() {
+            whole.remove(y, x).apply(&mut one);
+        }
+        for at in 0..=height {
+            let mut rows = Rows::packed(width, height);
+            let mut two: Vec<u32> = (0..30).collect();
+            rows.narrow();
+            let mut band = rows.band(at..height);
+            let (head, tail) = two.split_at_mut(rows.slot_start(at));
+            for (y, &x) in columns.iter().enumerate().take(at) {
+                rows.remove(y, x).apply(head);
+            }
+            for (y, &x) in columns.iter().enumerate().skip(at) {
+                band.remove(y - at, x).apply(tail);
+            }
+            rows.rejoin(at, &band);
+            assert_eq!(rows, whole, "split at {at}");
+            assert_eq!(rows.collect(&two), whole.collect(&one), "split at {at}");
+        }
     }
 }

@@ -57,26 +57,25 @@ pub fn measure(
     let r = surround_radius(width, height);
     let blur = |image: &[[u8; 3]]| box_blur(image, width, height, r, threads);
     let surround = blur(&blur(&guide));
-    let weight = guide
-        .iter()
-        .zip(&surround)
-        .enumerate()
-        .map(|(i, (&g, &s))| {
-            let x = i % width;
-            let (left, right) = (
-                guide[i - (x > 0) as usize],
-                guide[i + (x + 1 < width) as usize],
-            );
-            // Within twice the noise threshold it is texture, not a line.
-            let line = match ridge {
-                true => rgb_distance(g, left)
-                    .min(rgb_distance(g, right))
-                    .saturating_sub(2 * t),
-                false => 0,
-            };
-            (distinctness(g, s) * WEIGHT_NUM / WEIGHT_DEN + RIDGE * line) as u16
-        })
-        .collect();
+    let mut weight = vec![0u16; width * height];
+    crate::parallel::rows(&mut weight, width, threads, |first, band| {
+        for (i, out) in band.chunks_exact_mut(width).enumerate() {
+            let at = (first + i) * width;
+            let (row, around) = (&guide[at..at + width], &surround[at..at + width]);
+            for (x, w) in out.iter_mut().enumerate() {
+                let g = row[x];
+                let (left, right) = (row[x.saturating_sub(1)], row[(x + 1).min(width - 1)]);
+                // Within twice the noise threshold it is texture, not a line.
+                let line = match ridge {
+                    true => rgb_distance(g, left)
+                        .min(rgb_distance(g, right))
+                        .saturating_sub(2 * t),
+                    false => 0,
+                };
+                *w = (distinctness(g, around[x]) * WEIGHT_NUM / WEIGHT_DEN + RIDGE * line) as u16;
+            }
+        }
+    });
     (guide, weight)
 }
 
