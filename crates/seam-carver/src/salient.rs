@@ -191,12 +191,16 @@ fn sigma_filter(
         }
         return out;
     }
-    // The image as three planes of 16-bit values, for lanes that do not overflow.
-    let plane = |c: usize| -> Vec<u16> { rgb.iter().map(|p| p[c] as u16).collect() };
-    let planes = [plane(0), plane(1), plane(2)];
     let n = width - 2;
     let t16 = t.min(u16::MAX as u32) as u16;
     crate::parallel::rows(&mut out, width, threads, |first, band| {
+        // The band's rows and one either side as three planes of 16-bit values, for
+        // lanes that do not overflow; `top` is the first of those rows.
+        let top = first.saturating_sub(1);
+        let end = (first + band.len() / width + 1).min(height);
+        let cells = &rgb[top * width..end * width];
+        let plane = |c: usize| -> Vec<u16> { cells.iter().map(|p| p[c] as u16).collect() };
+        let planes = [plane(0), plane(1), plane(2)];
         let mut sums = [vec![0u16; n], vec![0u16; n], vec![0u16; n]];
         let mut count = vec![0u16; n];
         let mut distance = vec![0u16; n];
@@ -216,10 +220,11 @@ fn sigma_filter(
             // the distance of every pixel to its centre, then the sums of those within t.
             for ny in y - 1..=y + 1 {
                 for dx in 0..3 {
-                    let at = ny * width + dx;
+                    let at = (ny - top) * width + dx;
+                    let centre = (y - top) * width + 1;
                     distance.fill(0);
                     for plane in &planes {
-                        let (near, mid) = (&plane[at..at + n], &plane[y * width + 1..][..n]);
+                        let (near, mid) = (&plane[at..at + n], &plane[centre..centre + n]);
                         for ((d, &p), &m) in distance.iter_mut().zip(near).zip(mid) {
                             *d += p.abs_diff(m);
                         }
@@ -257,8 +262,8 @@ fn box_blur(
     r: usize,
     threads: usize,
 ) -> Vec<[u8; 3]> {
-    let span = (2 * r + 1) as u32;
-    let mean = |s: [u32; 3]| s.map(|v| ((v + span / 2) / span) as u8);
+    let span = RoundedMean::new((2 * r + 1) as u32);
+    let mean = |s: [u32; 3]| s.map(|v| span.of(v));
     let add = |s: &mut [u32; 3], p: [u8; 3]| (0..3).for_each(|c| s[c] += p[c] as u32);
     let sub = |s: &mut [u32; 3], p: [u8; 3]| (0..3).for_each(|c| s[c] -= p[c] as u32);
     let mut across = vec![[0u8; 3]; rgb.len()];
@@ -309,9 +314,74 @@ fn box_blur(
     out
 }
 
+/// `(v + span / 2) / span`, the rounded mean of `span` pixels' channel summing to `v`
+/// (at most `span * 255`), as a multiply and a shift in place of a division for every
+/// channel of every pixel: with `l` the bits of `span - 1` and `m = ceil(2^(24 + l) /
+/// span)`, `n * m >> (24 + l)` is `n / span` for every `n` below 2^24 (Granlund and
+/// Montgomery), which every numerator is while `span` is below 2^16; beyond, the
+/// division itself. Checked against the division in the tests.
+struct RoundedMean {
+    span: u32,
+    /// `m`, or 0 for the division.
+    multiplier: u64,
+    shift: u32,
+}
+
+impl RoundedMean {
+    fn new(span: u32) -> Self {
+        let shift = 24 + (32 - (span - 1).leading_zeros());
+        let multiplier = match span < 1 << 16 {
+            true => (1u64 << shift).div_ceil(span as u64),
+            false => 0,
+        };
+        RoundedMean {
+            span,
+            multiplier,
+            shift,
+        }
+    }
+
+    #[inline]
+    fn of(&self, v: u32) -> u8 {
+        let n = v + self.span / 2;
+        match self.multiplier {
+            0 => (n / self.span) as u8,
+            m => ((n as u64 * m) >> self.shift) as u8,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_means_divide_exactly() {
+        let check = |span: u32, v: u32| {
+            let mean = RoundedMean::new(span);
+            assert_eq!(mean.of(v), ((v + span / 2) / span) as u8, "{v} over {span}");
+        };
+        for span in 1..=300 {
+            for v in 0..=span * 255 {
+                check(span, v);
+            }
+        }
+        // Larger windows: every sum near a multiple of the span, and the largest.
+        for span in (301u32..70_000)
+            .step_by(97)
+            .chain([65_535, 65_536, 1 << 20])
+        {
+            for k in 0..=255 {
+                for v in [
+                    k * span,
+                    (k * span + span / 2).saturating_sub(1),
+                    k * span + span / 2,
+                ] {
+                    check(span, v.min(span * 255));
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_filter_flattens_grain_and_keeps_a_thin_line() {
