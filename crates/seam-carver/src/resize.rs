@@ -191,8 +191,10 @@ pub struct Request<'a> {
     pub energy_map: bool,
     /// How many threads a carve may use: at most this many measure the image in bands of
     /// rows (the calling thread among them) while, from 2 on, one more draws the input's
-    /// energy map beside them; the seams themselves are found on the calling thread.
-    /// 1 (or 0): the calling thread alone. The result is the same bytes on any number.
+    /// energy map beside them; from 2 on, for images of half a megapixel or more, a
+    /// second thread also compacts each removed seam's rows, band by band, while the
+    /// calling thread finds the seams and keeps their costs. 1 (or 0): the calling
+    /// thread alone. The result is the same bytes on any number.
     /// [`Request::new`] sets every core the system offers; on WebAssembly there is one.
     pub threads: usize,
 }
