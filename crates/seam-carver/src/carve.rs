@@ -339,9 +339,18 @@ impl Carver {
     }
 
     /// Finds the next seam with `rule`, removes it and returns it; refused with
-    /// [`Error::TooManySeams`] when the image is 1 pixel wide. Forward energy and masks
-    /// always take the optimal rule.
+    /// [`Error::TooManySeams`] when the image is 1 pixel wide, and with
+    /// [`Error::TooSmall`] when it has no rows (as [`crate::resize`] refuses it).
+    /// Forward energy and masks always take the optimal rule.
     pub fn remove_seam(&mut self, rule: SeamRule) -> Result<Seam> {
+        if self.rows.height() == 0 {
+            return Err(Error::TooSmall {
+                width: self.width(),
+                height: 0,
+                axis: Axis::Width,
+                operation: crate::error::Operation::Carve,
+            });
+        }
         if self.rows.width() < 2 {
             return Err(Error::TooManySeams {
                 seams: 1,
@@ -452,9 +461,11 @@ impl Carver {
         }
         let head = (h * HEAD_PERCENT / 100).max(2);
         let size = (h - head) / BANDS;
-        std::iter::once(0)
+        let starts: Vec<usize> = std::iter::once(0)
             .chain((0..BANDS).map(|i| head + i * size))
-            .collect()
+            .collect();
+        debug_assert!(starts.windows(2).all(|s| s[1] - s[0] >= 2) && h - starts[BANDS] >= 2);
+        starts
     }
 
     /// The image as it is now.
@@ -622,8 +633,8 @@ impl<'a> RowSteps<'a> {
 }
 
 /// The weights of the cells `lo ..= hi` of row `y` once the pixel at column `seam` is
-/// removed, read before it is (row `y` still one cell wider than `rows` says, the rows
-/// above already narrowed): each cell's straight step less the distance between its
+/// removed, read before it is (row `y` still one cell wider than `rows` says: only
+/// row `y` is read): each cell's straight step less the distance between its
 /// neighbours then (see [`crate::energy::across`]), which is what its weight was added
 /// to. Written into `weights`, cell `lo` first.
 fn weights_before_removal(
@@ -663,7 +674,9 @@ fn seam_band(path: &[u32], y: usize, width: usize) -> (usize, usize) {
 /// unit tests, which check the bands against one thread.)
 const MIN_SPLIT_CELLS: usize = if cfg!(test) { 1 } else { 512 * 1024 };
 
-/// Images of fewer rows remove each seam on one thread: every band needs two rows.
+/// Images of fewer rows remove each seam on one thread: every band needs two rows at
+/// least, since joining a band to the one above (`Removal::next_band`) recomputes the
+/// energy of the upper band's last row from the row above it in that band.
 const MIN_SPLIT_ROWS: usize = 4 * BANDS;
 
 /// The share of the rows, in percent, in the first band of a removal on two threads,
@@ -1060,11 +1073,27 @@ mod tests {
     }
 
     #[test]
+    fn images_without_a_column_or_a_row_are_refused_not_panicked_on() {
+        use crate::seam::SeamRule;
+        for (w, h) in [(0, 5), (0, 40), (5, 0), (1, 3), (0, 0)] {
+            for kind in [
+                EnergyKind::Backward,
+                EnergyKind::Forward,
+                EnergyKind::Salient,
+            ] {
+                let mut carver = Carver::with_energy(&RgbImage::new(w, h), kind);
+                let refused = carver.remove_seam(SeamRule::Optimal);
+                assert!(refused.is_err(), "{w}x{h} {kind:?}: {refused:?}");
+            }
+        }
+    }
+
+    #[test]
     fn removals_in_bands_on_two_threads_match_one_thread() {
         use crate::seam::SeamRule;
-        // Sizes whose bands are 2, 3 or more rows (32 rows: a head of 2, then 8 bands
-        // of 3 and a last of 6), noise with flat patches, every energy, with and
-        // without masks (a protected and a removed block).
+        // Sizes whose bands are as short as they get (32 rows: a first band of 2, then
+        // 7 of 3 and a last of 9; only the first can be 2 rows), noise with flat patches,
+        // every energy, with and without masks (a protected and a removed block).
         for (w, h, seed) in [
             (5, 32, 3),
             (24, 40, 5),

@@ -191,7 +191,8 @@ pub struct Request<'a> {
     pub energy_map: bool,
     /// How many threads a carve may use: at most this many measure the image in bands of
     /// rows (the calling thread among them) while, from 2 on, one more draws the input's
-    /// energy map beside them; from 2 on, for images of half a megapixel or more, a
+    /// energy map beside them; from 2 on, while the image is at least 512 Ki pixels and
+    /// 32 rows (checked before each seam, so a narrowing carve may drop back to one), a
     /// second thread also compacts each removed seam's rows, band by band, while the
     /// calling thread finds the seams and keeps their costs. 1 (or 0): the calling
     /// thread alone. The result is the same bytes on any number.

@@ -29,7 +29,8 @@ use crate::energy::rgb_distance;
 pub const SIGMA: (u32, u32) = (40, 160);
 
 /// The weight is the distinctness times `WEIGHT_NUM / WEIGHT_DEN`, plus the ridge times
-/// `RIDGE`: at most 459 + 1530, so that a step plus a weight fits 16 bits.
+/// `RIDGE`: at most 459 + 1530, so that a straight step plus a weight (765 + 1989) fits
+/// the 12 bits `energy::pack_steps` gives it.
 const WEIGHT_NUM: u32 = 2;
 const WEIGHT_DEN: u32 = 10;
 const RIDGE: u32 = 2;
@@ -51,6 +52,9 @@ pub fn measure(
     threads: usize,
     ridge: bool,
 ) -> (Vec<[u8; 3]>, Vec<u16>) {
+    if width == 0 || height == 0 {
+        return (Vec::new(), Vec::new());
+    }
     let t = threshold(rgb, width, height);
     let smooth = |image: &[[u8; 3]]| sigma_filter(image, width, height, t, threads);
     let guide = smooth(&smooth(rgb));
