@@ -320,21 +320,12 @@ impl Carver {
                 .fill(&mut keys, |y, above, out| field.cells(y, above, 0, out));
             self.keys = keys;
         } else {
-            let Carver {
-                rows,
-                steps,
-                energy,
-                cost,
-                kind,
-                ..
-            } = self;
-            let inputs = CostInputs {
-                kind: *kind,
-                steps,
-                energy,
-                rows,
-            };
-            rows.fill(cost, |y, above, out| inputs.cells(y, above, 0, out));
+            let mut cost = std::mem::take(&mut self.cost);
+            let field = self.field();
+            self.rows.fill(&mut cost, |y, above, out| {
+                cost_cells(&field, y, above, 0, out)
+            });
+            self.cost = cost;
         }
     }
 
@@ -552,40 +543,31 @@ fn measured<'a>(rgb: &'a [[u8; 3]], guide: &'a [[u8; 3]]) -> &'a [[u8; 3]] {
     if guide.is_empty() { rgb } else { guide }
 }
 
-/// What a cost map is computed from: the energy kind, the step costs of each pixel
-/// (forward and salient energy), their Sobel energy (backward) and the layout.
-struct CostInputs<'a> {
-    kind: EnergyKind,
-    steps: &'a [u32],
-    energy: &'a [u16],
-    rows: &'a Rows,
-}
-
-impl CostInputs<'_> {
-    /// Costs of the cells `from ..` of row `y` (`out.len()` of them), from the costs
-    /// `above` of the row above (empty for the image's top row).
-    fn cells(&self, y: usize, above: &[u32], from: usize, out: &mut [u32]) {
-        let rows = self.rows;
-        let to = from + out.len();
-        if self.kind == EnergyKind::Backward {
-            let energy = &rows.row(self.energy, y)[from..to];
-            if above.is_empty() {
-                for (c, &e) in out.iter_mut().zip(energy) {
-                    *c = e as u32;
-                }
-            } else {
-                cost_span(energy, above, from, out);
-            }
-            return;
-        }
-        let steps = &rows.row(self.steps, y)[from..to];
+/// Costs of the cells `from ..` of row `y` of `field` (`out.len()` of them), from the
+/// costs `above` of the row above (empty for the image's top row): each cell's Sobel
+/// energy (backward) or step costs (forward and salient energy) plus the cheapest way in
+/// from above. The cost map's counterpart of [`Field::cells`], for carves without masks.
+fn cost_cells(field: &Field, y: usize, above: &[u32], from: usize, out: &mut [u32]) {
+    let rows = field.rows;
+    let to = from + out.len();
+    if field.kind == EnergyKind::Backward {
+        let energy = &rows.row(field.energy, y)[from..to];
         if above.is_empty() {
-            for (c, &s) in out.iter_mut().zip(steps) {
-                *c = straight_step(s);
+            for (c, &e) in out.iter_mut().zip(energy) {
+                *c = e as u32;
             }
         } else {
-            forward_cost_span(steps, above, from, out);
+            cost_span(energy, above, from, out);
         }
+        return;
+    }
+    let steps = &rows.row(field.steps, y)[from..to];
+    if above.is_empty() {
+        for (c, &s) in out.iter_mut().zip(steps) {
+            *c = straight_step(s);
+        }
+    } else {
+        forward_cost_span(steps, above, from, out);
     }
 }
 
@@ -1008,14 +990,8 @@ impl Sweep<'_> {
         };
         if field.flags.is_empty() {
             let above = above_at.map_or(&[][..], |(b, at)| b.rows.row(b.buffers.cost, at));
-            let inputs = CostInputs {
-                kind: removal.kind,
-                steps: field.steps,
-                energy: field.energy,
-                rows: field.rows,
-            };
             let fresh = &mut self.costs[from..=to];
-            inputs.cells(local, above, from, fresh);
+            cost_cells(&field, local, above, from, fresh);
             let band = &mut self.done[i];
             let here = &mut band.rows.row_mut(band.buffers.cost, local)[from..=to];
             settle(&self.costs[from..=to], here, from)
