@@ -229,13 +229,22 @@ fn object_removal_with_keep_size_matches_reference() {
 
 #[test]
 fn seams_longer_than_costs_can_count_are_refused() {
-    // A 2,000,001-pixel-high strip, never allocated: the check comes first.
-    let req = Request::new(1, 2_000_001, SeamRule::Optimal);
-    let err = req.check(2, 2_000_001).unwrap_err().to_string();
-    assert!(err.contains("longer than the 2000000 pixels"), "{err}");
+    // The dearest step a pixel can add (a salient straight step at its 12-bit bound,
+    // 4,095, plus a diagonal's 10-bit extra, 1,023) times the longest seam fits 32 bits.
+    let longest = seam_carver::MAX_SEAM_LENGTH;
+    assert!(5_118 * longest as u64 <= u32::MAX as u64);
+    // An 800,001-pixel-high strip, never allocated: the check comes first.
+    let req = Request::new(1, longest + 1, SeamRule::Optimal);
+    let err = req.check(2, longest + 1).unwrap_err().to_string();
+    assert!(err.contains("longer than the 800000 pixels"), "{err}");
+    assert!(
+        Request::new(1, longest, SeamRule::Optimal)
+            .check(2, longest)
+            .is_ok()
+    );
     assert!(
         Request::new(2, 5, SeamRule::Optimal)
-            .check(2_000_001, 5)
+            .check(longest + 1, 5)
             .is_ok()
     );
 }

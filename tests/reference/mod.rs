@@ -184,13 +184,21 @@ pub enum Energy {
 }
 
 /// What salient energy carries with each pixel, computed once from the image a carve (or
-/// an enlargement pass) starts with: the guide its forward steps are measured on and the
-/// weight of taking the pixel. Empty under the other energies.
+/// an enlargement pass) starts with: the guide its forward steps are measured on, the
+/// weight of taking the pixel, and its crowding, what its weight gains each time a seam
+/// takes a pixel beside it in its row. Empty under the other energies.
 #[derive(Clone, Debug, Default)]
 pub struct Layers {
     pub guide: Pixels,
     pub weight: Vec<Vec<u64>>,
+    pub crowd: Vec<Vec<u64>>,
 }
+
+/// The most a weight grows to with crowding.
+const WEIGHT_MAX: u64 = 4095 - 765;
+
+/// Crowding per unit of detail.
+const CROWD_PER_DETAIL: u64 = 20;
 
 impl Layers {
     /// `ridge`: whether thin lines weigh their contrast (for removal; not enlargement).
@@ -319,16 +327,105 @@ impl Layers {
                     .collect()
             })
             .collect();
-        Layers { guide, weight }
+        // The crowding: 20 times the detail around each pixel, up to 100, the detail
+        // being the guide's 3x3 median (per channel, borders repeated), its gradient (the
+        // distance between the left and right neighbours plus that between those above
+        // and below, borders repeated, less 2t, in sixths), and the rounded mean of that
+        // over a (2r + 1) window along rows, then columns, twice, with r a 32nd of the
+        // longer side.
+        let clamped = |v: i64, n: usize| v.clamp(0, n as i64 - 1) as usize;
+        let median: Pixels = (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| {
+                        [0, 1, 2].map(|c| {
+                            let mut near = Vec::new();
+                            for ny in y as i64 - 1..=y as i64 + 1 {
+                                for nx in x as i64 - 1..=x as i64 + 1 {
+                                    near.push(guide[clamped(ny, h)][clamped(nx, w)][c]);
+                                }
+                            }
+                            near.sort();
+                            near[4]
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let gradient: Vec<Vec<u32>> = (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| {
+                        let at = |x: i64, y: i64| median[clamped(y, h)][clamped(x, w)];
+                        let (x, y) = (x as i64, y as i64);
+                        let g = d(at(x - 1, y), at(x + 1, y)) + d(at(x, y - 1), at(x, y + 1));
+                        g.saturating_sub(2 * t) / 6
+                    })
+                    .collect()
+            })
+            .collect();
+        let r = (w.max(h) / 32).max(1) as i64;
+        let n = (2 * r + 1) as u32;
+        let mean_rows = |p: &Vec<Vec<u32>>| -> Vec<Vec<u32>> {
+            (0..h)
+                .map(|y| {
+                    (0..w)
+                        .map(|x| {
+                            let s: u32 = (x as i64 - r..=x as i64 + r)
+                                .map(|k| p[y][clamped(k, w)])
+                                .sum();
+                            (s + n / 2) / n
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let mean_columns = |p: &Vec<Vec<u32>>| -> Vec<Vec<u32>> {
+            (0..h)
+                .map(|y| {
+                    (0..w)
+                        .map(|x| {
+                            let s: u32 = (y as i64 - r..=y as i64 + r)
+                                .map(|k| p[clamped(k, h)][x])
+                                .sum();
+                            (s + n / 2) / n
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let detail = mean_columns(&mean_rows(&mean_columns(&mean_rows(&gradient))));
+        let crowd = detail
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|&v| (CROWD_PER_DETAIL * v as u64).min(100))
+                    .collect()
+            })
+            .collect();
+        Layers {
+            guide,
+            weight,
+            crowd,
+        }
     }
 
+    /// Takes the seam `path` out, its two neighbours in each row first gaining their
+    /// crowding (up to `WEIGHT_MAX`).
     fn remove(&mut self, path: &[u32]) {
         if self.guide.is_empty() {
             return;
         }
         for (y, &x) in path.iter().enumerate() {
-            self.guide[y].remove(x as usize);
-            self.weight[y].remove(x as usize);
+            let x = x as usize;
+            for n in [x.wrapping_sub(1), x + 1] {
+                if n < self.weight[y].len() {
+                    self.weight[y][n] = (self.weight[y][n] + self.crowd[y][n]).min(WEIGHT_MAX);
+                }
+            }
+            self.guide[y].remove(x);
+            self.weight[y].remove(x);
+            self.crowd[y].remove(x);
         }
     }
 }

@@ -117,6 +117,9 @@ pub struct Carver {
     /// neighbours gives its weight back (see [`weights_before_removal`]), one buffer
     /// fewer to shift with every removed pixel.
     steps: Vec<u32>,
+    /// Salient energy's crowding: how much each pixel's weight grows when a seam takes a
+    /// pixel beside it in its row (see `salient`); empty under other energies.
+    crowd: Vec<u8>,
     /// Sobel energy: kept under backward energy only, else empty.
     energy: Vec<u16>,
     cost: Vec<u32>,
@@ -200,10 +203,17 @@ impl Carver {
         } else {
             Vec::new()
         };
-        let (guide, weight) = if kind == EnergyKind::Salient {
-            crate::salient::measure(&rgb, width, height, threads, purpose == Purpose::Removal)
+        let salience = if kind == EnergyKind::Salient {
+            let removal = purpose == Purpose::Removal;
+            Some(crate::salient::measure(
+                &rgb, width, height, threads, removal,
+            ))
         } else {
-            (Vec::new(), Vec::new())
+            None
+        };
+        let (guide, weight, crowd) = match salience {
+            Some(s) => (s.guide, s.weight, s.crowd),
+            None => Default::default(),
         };
         let fast = flags.is_empty();
         let rows = Rows::packed(width, height);
@@ -217,6 +227,7 @@ impl Carver {
             rgb,
             guide,
             steps,
+            crowd,
             energy,
             cost: if fast {
                 vec![0; width * height]
@@ -433,6 +444,7 @@ impl Carver {
             rgb: &mut self.rgb,
             guide: &mut self.guide,
             steps: &mut self.steps,
+            crowd: &mut self.crowd,
             energy: &mut self.energy,
             cost: &mut self.cost,
             flags: &mut self.flags,
@@ -614,14 +626,15 @@ impl<'a> RowSteps<'a> {
     }
 }
 
-/// The weights of the cells `lo ..= hi` of row `y` once the pixel at column `seam` is
-/// removed, read before it is (row `y` still one cell wider than `rows` says: only
-/// row `y` is read): each cell's straight step less the distance between its
+/// The weights of the cells `lo ..= hi` of row `y` of `buffers` once the pixel at
+/// column `seam` is removed, read before it is (row `y` still one cell wider than `rows`
+/// says: only row `y` is read): each cell's straight step less the distance between its
 /// neighbours then (see [`crate::energy::across`]), which is what its weight was added
-/// to. Written into `weights`, cell `lo` first.
+/// to; the seam's two neighbours in the row gain their crowding (salient energy, see
+/// `salient`), up to [`crate::salient::WEIGHT_MAX`]. Written into `weights`, cell `lo`
+/// first.
 fn weights_before_removal(
-    measured: &[[u8; 3]],
-    steps: &[u32],
+    buffers: &Shifted,
     rows: &Rows,
     y: usize,
     seam: usize,
@@ -630,11 +643,21 @@ fn weights_before_removal(
 ) {
     let start = rows.start(y);
     let old = start..start + rows.width() + 1;
-    let (pixels, steps) = (&measured[old.clone()], &steps[old]);
+    let (pixels, steps) = (
+        &buffers.measured()[old.clone()],
+        &buffers.steps[old.clone()],
+    );
+    let crowd = buffers.crowd.get(old).unwrap_or_default();
     weights.clear();
     weights.extend((lo..=hi).map(|x| {
         let before = x + (x >= seam) as usize;
-        straight_step(steps[before]) - across(pixels, before)
+        let weight = straight_step(steps[before]) - across(pixels, before);
+        match crowd.get(before) {
+            Some(&more) if before + 1 == seam || before == seam + 1 => {
+                (weight + more as u32).min(crate::salient::WEIGHT_MAX)
+            }
+            _ => weight,
+        }
     }));
 }
 
@@ -676,6 +699,7 @@ struct Shifted<'a> {
     rgb: &'a mut [[u8; 3]],
     guide: &'a mut [[u8; 3]],
     steps: &'a mut [u32],
+    crowd: &'a mut [u8],
     energy: &'a mut [u16],
     cost: &'a mut [u32],
     flags: &'a mut [u8],
@@ -692,6 +716,7 @@ impl<'a> Shifted<'a> {
         let (rgb, rgb_tail) = cut(self.rgb, at);
         let (guide, guide_tail) = cut(self.guide, at);
         let (steps, steps_tail) = cut(self.steps, at);
+        let (crowd, crowd_tail) = cut(self.crowd, at);
         let (energy, energy_tail) = cut(self.energy, at);
         let (cost, cost_tail) = cut(self.cost, at);
         let (flags, flags_tail) = cut(self.flags, at);
@@ -700,6 +725,7 @@ impl<'a> Shifted<'a> {
             rgb,
             guide,
             steps,
+            crowd,
             energy,
             cost,
             flags,
@@ -709,6 +735,7 @@ impl<'a> Shifted<'a> {
             rgb: rgb_tail,
             guide: guide_tail,
             steps: steps_tail,
+            crowd: crowd_tail,
             energy: energy_tail,
             cost: cost_tail,
             flags: flags_tail,
@@ -722,6 +749,7 @@ impl<'a> Shifted<'a> {
         moved.apply(self.rgb);
         moved.apply(self.guide);
         moved.apply(self.steps);
+        moved.apply(self.crowd);
         moved.apply(self.energy);
         moved.apply(self.cost);
         moved.apply(self.flags);
@@ -755,8 +783,7 @@ impl Removal<'_> {
         let at = seam_band(self.path, y, self.width);
         let Band { rows, buffers, .. } = band;
         if self.steps {
-            let measured = buffers.measured();
-            weights_before_removal(measured, buffers.steps, rows, local, x, at, weights);
+            weights_before_removal(buffers, rows, local, x, at, weights);
         }
         buffers.shift(&rows.remove(local, x));
         at

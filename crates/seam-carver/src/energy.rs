@@ -164,7 +164,7 @@ pub fn forward_steps(row: &[[u8; 3]], up: Option<&[[u8; 3]]>, x: usize) -> [u32;
 /// A cell's three step costs (`[up-left, up, up-right]`, see [`forward_steps`], its
 /// weight added) packed in one `u32`, as a carve keeps them: one buffer to shift per
 /// removed pixel instead of three, and 4 bytes a cell instead of 6. The straight step
-/// takes the low 12 bits (at most 765 plus a weight of at most 1989, see `salient`), what
+/// takes the low 12 bits (at most 765 plus a weight of at most `salient::WEIGHT_MAX`), what
 /// the up-left and the up-right steps add to it 10 bits each (a colour distance, at most
 /// 765).
 #[inline]
@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn packed_steps_unpack_to_themselves_at_every_bound() {
-        for straight in [0, 1, 765, 765 + 1989, (1 << 12) - 1] {
+        for straight in [0, 1, 765, 765 + crate::salient::WEIGHT_MAX, (1 << 12) - 1] {
             for left in [0, 1, 500, 765, 1023] {
                 for right in [0, 3, 765, 1023] {
                     let steps = [straight + left, straight, straight + right];

@@ -16,8 +16,10 @@ use crate::order::Order;
 use crate::pixels::{self, Buffer};
 use crate::seam::SeamRule;
 
-/// The longest seam carved: its cost must fit in 32 bits (at most 1,530 a pixel).
-pub const MAX_SEAM_LENGTH: u32 = 2_000_000;
+/// The longest seam carved: its cost must fit in 32 bits (at most 5,118 a pixel: a
+/// salient straight step of up to 4,095 with its crowded weight, plus up to 1,023 for a
+/// diagonal step).
+pub const MAX_SEAM_LENGTH: u32 = 800_000;
 
 /// The result of a carve: the new image, of the input's pixel type, and the seams
 /// taken, in order.

@@ -20,6 +20,16 @@
 //!   contrast on a thin line running the seams' way. Removing such a line joins like with
 //!   like (sky with sky), which forward energy counts as free, so without it a seam
 //!   follows a cable and cuts it to pieces.
+//! - The *crowding*: how much a pixel's weight grows each time a seam takes a pixel
+//!   beside it in its row, so that seams spread out instead of piling into one place,
+//!   which squashes what is there (a face's skin is smooth and little distinct from its
+//!   surroundings, so every seam might otherwise cross it between the eyes and the
+//!   mouth). It follows the pixel's *detail*, up to [`CROWD_MAX`]: the density of
+//!   outlines around it, the guide's gradient beyond twice the noise threshold after a
+//!   3x3 median (which removes 1-pixel lines, so that cables across a plain sky leave it
+//!   free), box-blurred twice with radius [`detail_radius`]. Nothing grows in a flat or
+//!   softly shaded region (a wall, a sky, a blurred background), where piling seams
+//!   changes nothing to see.
 
 use crate::energy::rgb_distance;
 
@@ -29,8 +39,8 @@ use crate::energy::rgb_distance;
 pub const SIGMA: (u32, u32) = (40, 160);
 
 /// The weight is the distinctness times `WEIGHT_NUM / WEIGHT_DEN`, plus the ridge times
-/// `RIDGE`: at most 459 + 1530, so that a straight step plus a weight (765 + 1989) fits
-/// the 12 bits `energy::pack_steps` gives it.
+/// `RIDGE`: at most 459 + 1530 = 1989, below [`WEIGHT_MAX`], up to which crowding
+/// raises it.
 const WEIGHT_NUM: u32 = 2;
 const WEIGHT_DEN: u32 = 10;
 const RIDGE: u32 = 2;
@@ -40,8 +50,38 @@ pub fn surround_radius(width: usize, height: usize) -> usize {
     (width.max(height) / 8).max(1)
 }
 
-/// The guide and the weights of a `width` x `height` image stored row by row, computed
-/// in bands of rows on up to `threads` threads (the same values on any number). With
+/// The radius of the window a pixel's detail is averaged over: a 32nd of the longer
+/// side, at least 1.
+pub fn detail_radius(width: usize, height: usize) -> usize {
+    (width.max(height) / 32).max(1)
+}
+
+/// The most a pixel's weight grows when a seam takes a pixel beside it: its detail (the
+/// mean gradient around it, see [`crowding`]) times [`CROWD_PER_DETAIL`], up to this.
+pub const CROWD_MAX: u8 = 100;
+
+/// What a pixel's weight grows by per unit of its detail when a seam takes a pixel
+/// beside it.
+const CROWD_PER_DETAIL: u32 = 20;
+
+/// The most a weight grows to with crowding: a straight step (a distance of at most
+/// 765) plus the weight must fit the 12 bits `energy::pack_steps` gives it.
+pub const WEIGHT_MAX: u32 = (1 << 12) - 1 - 765;
+
+/// What salient energy carries with each pixel of an image (see the module's
+/// documentation), row by row.
+pub struct Salience {
+    /// The smoothed copy forward steps are measured on.
+    pub guide: Vec<[u8; 3]>,
+    /// What taking the pixel costs besides its forward steps, at most 1989.
+    pub weight: Vec<u16>,
+    /// How much the weight grows each time a seam takes a pixel beside it, at most
+    /// [`CROWD_MAX`].
+    pub crowd: Vec<u8>,
+}
+
+/// The guide, weights and crowding of a `width` x `height` image stored row by row,
+/// computed in bands of rows on up to `threads` threads (the same values on any number). With
 /// `ridge` (for removal) the weights count thin lines' contrast too; enlargement leaves it
 /// out, since duplicating pixels beside a line does not cut it, and seams pushed off
 /// lines bend the outlines they are moved to.
@@ -51,9 +91,14 @@ pub fn measure(
     height: usize,
     threads: usize,
     ridge: bool,
-) -> (Vec<[u8; 3]>, Vec<u16>) {
+) -> Salience {
     if width == 0 || height == 0 {
-        return (Vec::new(), Vec::new());
+        let (guide, weight, crowd) = Default::default();
+        return Salience {
+            guide,
+            weight,
+            crowd,
+        };
     }
     let t = threshold(rgb, width, height);
     let smooth = |image: &[[u8; 3]]| sigma_filter(image, width, height, t, threads);
@@ -80,7 +125,135 @@ pub fn measure(
             }
         }
     });
-    (guide, weight)
+    let crowd = crowding(&guide, width, height, t, threads);
+    Salience {
+        guide,
+        weight,
+        crowd,
+    }
+}
+
+/// Each pixel's crowding (see the module's documentation): [`CROWD_PER_DETAIL`] times its
+/// detail, up to [`CROWD_MAX`]. The detail is the mean over a window of radius
+/// [`detail_radius`] (a box blur taken twice) of the gradient of the `guide`'s 3x3 median:
+/// the RGB distance between the left and right neighbours plus that between those above
+/// and below (borders repeated), less twice the filter's threshold `t`, in sixths.
+fn crowding(guide: &[[u8; 3]], width: usize, height: usize, t: u32, threads: usize) -> Vec<u8> {
+    // Within twice the noise threshold it is texture or shading, not an outline.
+    let floor = 2 * t;
+    let median = median_filter(guide, width, height, threads);
+    let mut gradient = vec![[0u8; 1]; width * height];
+    crate::parallel::rows(&mut gradient, width, threads, |first, band| {
+        for (i, out) in band.chunks_exact_mut(width).enumerate() {
+            let y = first + i;
+            let row = |y: usize| &median[y * width..(y + 1) * width];
+            let (up, mid, down) = (
+                row(y.saturating_sub(1)),
+                row(y),
+                row((y + 1).min(height - 1)),
+            );
+            for (x, g) in out.iter_mut().enumerate() {
+                let (l, r) = (mid[x.saturating_sub(1)], mid[(x + 1).min(width - 1)]);
+                g[0] = ((rgb_distance(l, r) + rgb_distance(up[x], down[x])).saturating_sub(floor)
+                    / 6) as u8;
+            }
+        }
+    });
+    let r = detail_radius(width, height);
+    let gradient: Vec<[u8; 3]> = gradient.iter().map(|&[g]| [g; 3]).collect();
+    let blur = |image: &[[u8; 3]]| box_blur(image, width, height, r, threads);
+    blur(&blur(&gradient))
+        .iter()
+        .map(|&[detail, ..]| (CROWD_PER_DETAIL * detail as u32).min(CROWD_MAX as u32) as u8)
+        .collect()
+}
+
+/// The per-channel median of each pixel's 3x3 neighbourhood, border pixels repeated:
+/// a 1-pixel line is gone from it, while an outline or a shape of three pixels and more
+/// stays. Row by row, over padded channel planes, by the 19 exchanges of a median-of-9
+/// network (Paeth) on whole runs of pixels, which the compiler turns into vector
+/// instructions.
+fn median_filter(rgb: &[[u8; 3]], width: usize, height: usize, threads: usize) -> Vec<[u8; 3]> {
+    let (pw, ph) = (width + 2, height + 2);
+    // Each channel with a border of one repeated pixel around it.
+    let planes: [Vec<u8>; 3] = [0, 1, 2].map(|c| {
+        let mut plane = vec![0u8; pw * ph];
+        for py in 0..ph {
+            let y = py.saturating_sub(1).min(height - 1);
+            for px in 0..pw {
+                let x = px.saturating_sub(1).min(width - 1);
+                plane[py * pw + px] = rgb[y * width + x][c];
+            }
+        }
+        plane
+    });
+    let mut out = vec![[0u8; 3]; rgb.len()];
+    crate::parallel::rows(&mut out, width, threads, |first, band| {
+        let mut v: [Vec<u8>; 9] = std::array::from_fn(|_| vec![0u8; width]);
+        for (i, out) in band.chunks_exact_mut(width).enumerate() {
+            let y = first + i;
+            for (c, plane) in planes.iter().enumerate() {
+                for (k, lane) in v.iter_mut().enumerate() {
+                    let at = (y + k / 3) * pw + k % 3;
+                    lane.copy_from_slice(&plane[at..at + width]);
+                }
+                for (a, b) in MEDIAN_OF_9 {
+                    let (lo, hi) = pair(&mut v, a, b);
+                    exchange(lo, hi);
+                }
+                for (o, &m) in out.iter_mut().zip(&v[4]) {
+                    o[c] = m;
+                }
+            }
+        }
+    });
+    out
+}
+
+/// The exchanges (smaller to the first) after which the fifth of nine values is their
+/// median (Paeth's network, as in Devillard's `opt_med9`).
+const MEDIAN_OF_9: [(usize, usize); 19] = [
+    (1, 2),
+    (4, 5),
+    (7, 8),
+    (0, 1),
+    (3, 4),
+    (6, 7),
+    (1, 2),
+    (4, 5),
+    (7, 8),
+    (0, 3),
+    (5, 8),
+    (4, 7),
+    (3, 6),
+    (1, 4),
+    (2, 5),
+    (4, 7),
+    (4, 2),
+    (6, 4),
+    (4, 2),
+];
+
+/// Puts the smaller of each pair of `lo` and `hi` in `lo`, the larger in `hi`. One
+/// vectorised loop, called for each exchange of [`MEDIAN_OF_9`] rather than inlined 19
+/// times: the WASI module travels inside every Bacalhau job, whose size is bounded.
+#[inline(never)]
+fn exchange(lo: &mut [u8], hi: &mut [u8]) {
+    for (p, q) in lo.iter_mut().zip(hi.iter_mut()) {
+        let (small, large) = ((*p).min(*q), (*p).max(*q));
+        (*p, *q) = (small, large);
+    }
+}
+
+/// Lanes `a` and `b` of `v`, both mutable.
+fn pair(v: &mut [Vec<u8>; 9], a: usize, b: usize) -> (&mut Vec<u8>, &mut Vec<u8>) {
+    if a < b {
+        let (x, y) = v.split_at_mut(b);
+        (&mut x[a], &mut y[0])
+    } else {
+        let (x, y) = v.split_at_mut(a);
+        (&mut y[0], &mut x[b])
+    }
 }
 
 /// How far colour `a` is from colour `b`: the R, G and B differences summed, plus the
@@ -259,19 +432,19 @@ fn sigma_filter(
 /// border pixels repeated: running sums, so its cost does not grow with `r`; the column
 /// pass keeps one running sum per column and walks down the rows, in memory order (each
 /// band of rows starting its sums afresh, to the same values).
-fn box_blur(
-    rgb: &[[u8; 3]],
+fn box_blur<const N: usize>(
+    rgb: &[[u8; N]],
     width: usize,
     height: usize,
     r: usize,
     threads: usize,
-) -> Vec<[u8; 3]> {
+) -> Vec<[u8; N]> {
     let span = RoundedMean::new((2 * r + 1) as u32);
-    let mean = |s: [u32; 3]| s.map(|v| span.of(v));
-    let add = |s: &mut [u32; 3], p: [u8; 3]| (0..3).for_each(|c| s[c] += p[c] as u32);
-    let sub = |s: &mut [u32; 3], p: [u8; 3]| (0..3).for_each(|c| s[c] -= p[c] as u32);
-    let mut across = vec![[0u8; 3]; rgb.len()];
-    let mut out = vec![[0u8; 3]; rgb.len()];
+    let mean = |s: [u32; N]| s.map(|v| span.of(v));
+    let add = |s: &mut [u32; N], p: [u8; N]| (0..N).for_each(|c| s[c] += p[c] as u32);
+    let sub = |s: &mut [u32; N], p: [u8; N]| (0..N).for_each(|c| s[c] -= p[c] as u32);
+    let mut across = vec![[0u8; N]; rgb.len()];
+    let mut out = vec![[0u8; N]; rgb.len()];
     if width == 0 {
         return out;
     }
@@ -280,7 +453,7 @@ fn box_blur(
             let y = first + i;
             let row = &rgb[y * width..(y + 1) * width];
             let at = |i: isize| row[i.clamp(0, width as isize - 1) as usize];
-            let mut sum = [0u32; 3];
+            let mut sum = [0u32; N];
             for i in -(r as isize)..=(r as isize) {
                 add(&mut sum, at(i));
             }
@@ -297,7 +470,7 @@ fn box_blur(
     };
     crate::parallel::rows(&mut out, width, threads, |first, band| {
         let first = first as isize;
-        let mut sums = vec![[0u32; 3]; width];
+        let mut sums = vec![[0u32; N]; width];
         for i in first - r as isize..=first + r as isize {
             for (s, &p) in sums.iter_mut().zip(row(i)) {
                 add(s, p);
@@ -424,7 +597,7 @@ mod tests {
                 }
             })
             .collect();
-        let (_, weight) = measure(&rgb, w, h, 1, true);
+        let weight = measure(&rgb, w, h, 1, true).weight;
         let inside = weight[20 * w + 20];
         let outside = (0..w * h)
             .filter(|i| i / w < 8)
@@ -475,6 +648,40 @@ mod tests {
     }
 
     #[test]
+    fn the_median_filter_is_each_neighbourhood_s_median() {
+        let mut state = 5u32;
+        for (w, h) in [(1, 1), (2, 3), (3, 1), (17, 9), (40, 33)] {
+            let rgb: Vec<[u8; 3]> = (0..w * h)
+                .map(|_| {
+                    state = state.wrapping_mul(1103515245).wrapping_add(12345);
+                    let v = (state >> 16) as u8;
+                    [v, v / 3 + 80, (state >> 8) as u8 & 0xf0]
+                })
+                .collect();
+            for threads in [1, 3] {
+                let got = median_filter(&rgb, w, h, threads);
+                for y in 0..h {
+                    for x in 0..w {
+                        let want = [0, 1, 2].map(|c| {
+                            let mut near = Vec::new();
+                            for dy in [-1i64, 0, 1] {
+                                for dx in [-1i64, 0, 1] {
+                                    let ny = (y as i64 + dy).clamp(0, h as i64 - 1) as usize;
+                                    let nx = (x as i64 + dx).clamp(0, w as i64 - 1) as usize;
+                                    near.push(rgb[ny * w + nx][c]);
+                                }
+                            }
+                            near.sort();
+                            near[4]
+                        });
+                        assert_eq!(got[y * w + x], want, "{w}x{h} at {x},{y}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn box_blur_is_the_rounded_window_mean() {
         let rgb: Vec<[u8; 3]> = (0..5u8).map(|v| [v * 10, 0, 255]).collect();
         // r = 1 along a 5x1 row: windows (0,0,10) (0,10,20) (10,20,30) (20,30,40) (30,40,40).
@@ -503,10 +710,12 @@ mod tests {
                 }
             })
             .collect();
-        let one = measure(&rgb, w, h, 1, true);
+        let layers = |s: Salience| (s.guide, s.weight, s.crowd);
+        let one = layers(measure(&rgb, w, h, 1, true));
+        assert!(one.2.iter().any(|&c| c > 0) && one.2.contains(&0));
         for threads in [2, 3, 5] {
             assert!(
-                measure(&rgb, w, h, threads, true) == one,
+                layers(measure(&rgb, w, h, threads, true)) == one,
                 "{threads} threads"
             );
         }
@@ -524,8 +733,8 @@ mod tests {
                 x => [150 + (x * 7 + i / w * 3) as u8 % 9, 180, 220],
             })
             .collect();
-        let (_, removal) = measure(&rgb, w, h, 1, true);
-        let (_, growth) = measure(&rgb, w, h, 1, false);
+        let removal = measure(&rgb, w, h, 1, true).weight;
+        let growth = measure(&rgb, w, h, 1, false).weight;
         let at = |y: usize, x: usize| y * w + x;
         let line = removal[at(15, 20)] - growth[at(15, 20)];
         assert!(line >= 400, "a line worth its contrast: {line}");
