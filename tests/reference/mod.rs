@@ -201,7 +201,8 @@ const WEIGHT_MAX: u64 = 4095 - 765;
 const CROWD_PER_DETAIL: u64 = 20;
 
 impl Layers {
-    /// `ridge`: whether thin lines weigh their contrast (for removal; not enlargement).
+    /// `ridge`: whether thin lines weigh their contrast and seams crowd (for removal; not
+    /// enlargement).
     pub fn of(p: &Pixels, energy: Energy, ridge: bool) -> Layers {
         if energy != Energy::Salient {
             return Layers::default();
@@ -399,7 +400,10 @@ impl Layers {
             .iter()
             .map(|row| {
                 row.iter()
-                    .map(|&v| (CROWD_PER_DETAIL * v as u64).min(100))
+                    .map(|&v| match ridge {
+                        true => (CROWD_PER_DETAIL * v as u64).min(100),
+                        false => 0,
+                    })
                     .collect()
             })
             .collect();

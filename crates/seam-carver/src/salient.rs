@@ -81,16 +81,17 @@ pub struct Salience {
 }
 
 /// The guide, weights and crowding of a `width` x `height` image stored row by row,
-/// computed in bands of rows on up to `threads` threads (the same values on any number). With
-/// `ridge` (for removal) the weights count thin lines' contrast too; enlargement leaves it
-/// out, since duplicating pixels beside a line does not cut it, and seams pushed off
-/// lines bend the outlines they are moved to.
+/// computed in bands of rows on up to `threads` threads (the same values on any number).
+/// Only for `removal` do the weights count thin lines' contrast and is there crowding
+/// (else it is empty): duplicating pixels beside a line does not cut it, and insertion
+/// seams pushed off lines or spread out bend the outlines they are moved to (at 200 %,
+/// crowding doubled the outline benchmark's kinks on every photo).
 pub fn measure(
     rgb: &[[u8; 3]],
     width: usize,
     height: usize,
     threads: usize,
-    ridge: bool,
+    removal: bool,
 ) -> Salience {
     if width == 0 || height == 0 {
         let (guide, weight, crowd) = Default::default();
@@ -115,7 +116,7 @@ pub fn measure(
                 let g = row[x];
                 let (left, right) = (row[x.saturating_sub(1)], row[(x + 1).min(width - 1)]);
                 // Within twice the noise threshold it is texture, not a line.
-                let line = match ridge {
+                let line = match removal {
                     true => rgb_distance(g, left)
                         .min(rgb_distance(g, right))
                         .saturating_sub(2 * t),
@@ -125,7 +126,13 @@ pub fn measure(
             }
         }
     });
-    let crowd = crowding(&guide, width, height, t, threads);
+    // The surround's buffer goes before crowding's are made: this is where a carve of a
+    // large image peaks in memory, which the command line's job budget per pixel covers.
+    drop(surround);
+    let crowd = match removal {
+        true => crowding(&guide, width, height, t, threads),
+        false => Vec::new(),
+    };
     Salience {
         guide,
         weight,
@@ -159,12 +166,12 @@ fn crowding(guide: &[[u8; 3]], width: usize, height: usize, t: u32, threads: usi
             }
         }
     });
+    drop(median);
     let r = detail_radius(width, height);
-    let gradient: Vec<[u8; 3]> = gradient.iter().map(|&[g]| [g; 3]).collect();
-    let blur = |image: &[[u8; 3]]| box_blur(image, width, height, r, threads);
+    let blur = |image: &[[u8; 1]]| box_blur(image, width, height, r, threads);
     blur(&blur(&gradient))
         .iter()
-        .map(|&[detail, ..]| (CROWD_PER_DETAIL * detail as u32).min(CROWD_MAX as u32) as u8)
+        .map(|&[detail]| (CROWD_PER_DETAIL * detail as u32).min(CROWD_MAX as u32) as u8)
         .collect()
 }
 
