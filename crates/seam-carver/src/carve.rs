@@ -118,7 +118,8 @@ pub struct Carver {
     /// fewer to shift with every removed pixel.
     steps: Vec<u32>,
     /// Salient energy's crowding: how much each pixel's weight grows when a seam takes a
-    /// pixel beside it in its row (see `salient`); empty under other energies.
+    /// pixel beside it in its row (see `salient`); empty under other energies and for
+    /// seams to insert.
     crowd: Vec<u8>,
     /// Sobel energy: kept under backward energy only, else empty.
     energy: Vec<u16>,

@@ -1,6 +1,7 @@
-//! What the default energy measures besides the new edges: a smoothed copy of the image
-//! and each pixel's distinctness from its surroundings, both computed once, in integers,
-//! from the image a carve starts with, and then carried with the pixels.
+//! What the default energy measures besides the new edges: a smoothed copy of the image,
+//! each pixel's distinctness from its surroundings and, for removal, how seams crowd,
+//! all computed once, in integers, from the image a carve starts with, and then carried
+//! with the pixels (the weights raised by crowding as seams are taken).
 //!
 //! - The *guide*: the image with noise and fine texture averaged away and outlines kept,
 //!   by two passes of a 3x3 sigma filter (Lee, 1983): each pixel becomes the rounded
@@ -20,8 +21,9 @@
 //!   contrast on a thin line running the seams' way. Removing such a line joins like with
 //!   like (sky with sky), which forward energy counts as free, so without it a seam
 //!   follows a cable and cuts it to pieces.
-//! - The *crowding*: how much a pixel's weight grows each time a seam takes a pixel
-//!   beside it in its row, so that seams spread out instead of piling into one place,
+//! - For removal only, the *crowding*: how much a pixel's weight grows each time a seam
+//!   takes a pixel beside it in its row, so that seams spread out instead of piling into
+//!   one place,
 //!   which squashes what is there (a face's skin is smooth and little distinct from its
 //!   surroundings, so every seam might otherwise cross it between the eyes and the
 //!   mouth). It follows the pixel's *detail*, up to [`CROWD_MAX`]: the density of
@@ -176,8 +178,8 @@ fn crowding(guide: &[[u8; 3]], width: usize, height: usize, t: u32, threads: usi
 }
 
 /// The per-channel median of each pixel's 3x3 neighbourhood, border pixels repeated:
-/// a 1-pixel line is gone from it, while an outline or a shape of three pixels and more
-/// stays. Row by row, over padded channel planes, by the 19 exchanges of a median-of-9
+/// a 1-pixel line is gone from it, while outlines and shapes two pixels wide or more stay
+/// (their corners rounded off). Row by row, over padded channel planes, by the 19 exchanges of a median-of-9
 /// network (Paeth) on whole runs of pixels, which the compiler turns into vector
 /// instructions.
 fn median_filter(rgb: &[[u8; 3]], width: usize, height: usize, threads: usize) -> Vec<[u8; 3]> {
@@ -657,7 +659,15 @@ mod tests {
     #[test]
     fn the_median_filter_is_each_neighbourhood_s_median() {
         let mut state = 5u32;
-        for (w, h) in [(1, 1), (2, 3), (3, 1), (17, 9), (40, 33)] {
+        for (w, h) in [
+            (1, 1),
+            (1, 5),
+            (2, 3),
+            (3, 1),
+            (17, 9),
+            (40, 33),
+            (300, 450),
+        ] {
             let rgb: Vec<[u8; 3]> = (0..w * h)
                 .map(|_| {
                     state = state.wrapping_mul(1103515245).wrapping_add(12345);
