@@ -272,46 +272,23 @@ impl Layers {
             d(a, b) + 2 * (rg(a) - rg(b)).unsigned_abs() + (bg(a) - bg(b)).unsigned_abs()
         };
         // The surround: the rounded mean over a (2r + 1) window along rows, then along
-        // columns, border pixels repeated; twice. r is an eighth of the longer side.
-        let r = (w.max(h) / 8).max(1) as i64;
-        let n = (2 * r + 1) as u32;
-        let along_rows = |p: &Pixels| -> Pixels {
-            (0..h)
-                .map(|y| {
-                    (0..w)
-                        .map(|x| {
-                            let mut sum = [0u32; 3];
-                            for k in x as i64 - r..=x as i64 + r {
-                                let q = p[y][k.clamp(0, w as i64 - 1) as usize];
-                                for c in 0..3 {
-                                    sum[c] += q[c] as u32;
-                                }
-                            }
-                            sum.map(|s| ((s + n / 2) / n) as u8)
-                        })
-                        .collect()
-                })
-                .collect()
+        // columns, border pixels repeated; twice, channel by channel. r is an eighth of the
+        // longer side.
+        let r = (w.max(h) / 8).max(1);
+        let channel = |c: usize| -> Vec<Vec<u32>> {
+            let plane = guide
+                .iter()
+                .map(|row| row.iter().map(|p| p[c] as u32).collect());
+            window_mean(&window_mean(&plane.collect::<Vec<_>>(), r), r)
         };
-        let along_columns = |p: &Pixels| -> Pixels {
-            (0..h)
-                .map(|y| {
-                    (0..w)
-                        .map(|x| {
-                            let mut sum = [0u32; 3];
-                            for k in y as i64 - r..=y as i64 + r {
-                                let q = p[k.clamp(0, h as i64 - 1) as usize][x];
-                                for c in 0..3 {
-                                    sum[c] += q[c] as u32;
-                                }
-                            }
-                            sum.map(|s| ((s + n / 2) / n) as u8)
-                        })
-                        .collect()
-                })
-                .collect()
-        };
-        let surround = along_columns(&along_rows(&along_columns(&along_rows(&guide))));
+        let [sr, sg, sb] = [0, 1, 2].map(channel);
+        let surround: Pixels = (0..h)
+            .map(|y| {
+                (0..w)
+                    .map(|x| [sr[y][x], sg[y][x], sb[y][x]].map(|v| v as u8))
+                    .collect()
+            })
+            .collect();
         let weight = (0..h)
             .map(|y| {
                 (0..w)
@@ -328,85 +305,57 @@ impl Layers {
                     .collect()
             })
             .collect();
-        // The crowding: 20 times the detail around each pixel, up to 100, the detail
-        // being the guide's 3x3 median (per channel, borders repeated), its gradient (the
-        // distance between the left and right neighbours plus that between those above
-        // and below, borders repeated, less 2t, in sixths), and the rounded mean of that
-        // over a (2r + 1) window along rows, then columns, twice, with r a 32nd of the
-        // longer side.
+        // The crowding (for removal only): 20 times the detail around each pixel, up to
+        // 100, the detail being the guide's 3x3 median (per channel, borders repeated), its
+        // gradient (the distance between the left and right neighbours plus that between
+        // those above and below, borders repeated, less 2t, in sixths), and the rounded
+        // mean of that over a (2r + 1) window along rows, then columns, twice, with r a
+        // 32nd of the longer side.
         let clamped = |v: i64, n: usize| v.clamp(0, n as i64 - 1) as usize;
-        let median: Pixels = (0..h)
-            .map(|y| {
-                (0..w)
-                    .map(|x| {
-                        [0, 1, 2].map(|c| {
-                            let mut near = Vec::new();
-                            for ny in y as i64 - 1..=y as i64 + 1 {
-                                for nx in x as i64 - 1..=x as i64 + 1 {
-                                    near.push(guide[clamped(ny, h)][clamped(nx, w)][c]);
+        let crowd = if !ridge {
+            vec![vec![0; w]; h]
+        } else {
+            let median: Pixels = (0..h)
+                .map(|y| {
+                    (0..w)
+                        .map(|x| {
+                            [0, 1, 2].map(|c| {
+                                let mut near = Vec::new();
+                                for ny in y as i64 - 1..=y as i64 + 1 {
+                                    for nx in x as i64 - 1..=x as i64 + 1 {
+                                        near.push(guide[clamped(ny, h)][clamped(nx, w)][c]);
+                                    }
                                 }
-                            }
-                            near.sort();
-                            near[4]
+                                near.sort();
+                                near[4]
+                            })
                         })
-                    })
-                    .collect()
-            })
-            .collect();
-        let gradient: Vec<Vec<u32>> = (0..h)
-            .map(|y| {
-                (0..w)
-                    .map(|x| {
-                        let at = |x: i64, y: i64| median[clamped(y, h)][clamped(x, w)];
-                        let (x, y) = (x as i64, y as i64);
-                        let g = d(at(x - 1, y), at(x + 1, y)) + d(at(x, y - 1), at(x, y + 1));
-                        g.saturating_sub(2 * t) / 6
-                    })
-                    .collect()
-            })
-            .collect();
-        let r = (w.max(h) / 32).max(1) as i64;
-        let n = (2 * r + 1) as u32;
-        let mean_rows = |p: &Vec<Vec<u32>>| -> Vec<Vec<u32>> {
-            (0..h)
+                        .collect()
+                })
+                .collect();
+            let gradient: Vec<Vec<u32>> = (0..h)
                 .map(|y| {
                     (0..w)
                         .map(|x| {
-                            let s: u32 = (x as i64 - r..=x as i64 + r)
-                                .map(|k| p[y][clamped(k, w)])
-                                .sum();
-                            (s + n / 2) / n
+                            let at = |x: i64, y: i64| median[clamped(y, h)][clamped(x, w)];
+                            let (x, y) = (x as i64, y as i64);
+                            let g = d(at(x - 1, y), at(x + 1, y)) + d(at(x, y - 1), at(x, y + 1));
+                            g.saturating_sub(2 * t) / 6
                         })
+                        .collect()
+                })
+                .collect();
+            let r = (w.max(h) / 32).max(1);
+            let detail = window_mean(&window_mean(&gradient, r), r);
+            detail
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|&v| (CROWD_PER_DETAIL * v as u64).min(100))
                         .collect()
                 })
                 .collect()
         };
-        let mean_columns = |p: &Vec<Vec<u32>>| -> Vec<Vec<u32>> {
-            (0..h)
-                .map(|y| {
-                    (0..w)
-                        .map(|x| {
-                            let s: u32 = (y as i64 - r..=y as i64 + r)
-                                .map(|k| p[clamped(k, h)][x])
-                                .sum();
-                            (s + n / 2) / n
-                        })
-                        .collect()
-                })
-                .collect()
-        };
-        let detail = mean_columns(&mean_rows(&mean_columns(&mean_rows(&gradient))));
-        let crowd = detail
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|&v| match ridge {
-                        true => (CROWD_PER_DETAIL * v as u64).min(100),
-                        false => 0,
-                    })
-                    .collect()
-            })
-            .collect();
         Layers {
             guide,
             weight,
@@ -432,6 +381,41 @@ impl Layers {
             self.crowd[y].remove(x);
         }
     }
+}
+
+/// The rounded mean of each value over a (2r + 1) window along its row, then along its
+/// column, border values repeated: windowed sums, no running sums.
+fn window_mean(p: &[Vec<u32>], r: usize) -> Vec<Vec<u32>> {
+    let (h, w, r) = (p.len(), p[0].len(), r as i64);
+    let n = (2 * r + 1) as u32;
+    let clamped = |v: i64, n: usize| v.clamp(0, n as i64 - 1) as usize;
+    let mean = |sum: u32| (sum + n / 2) / n;
+    let rows: Vec<Vec<u32>> = (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| {
+                    mean(
+                        (x as i64 - r..=x as i64 + r)
+                            .map(|k| p[y][clamped(k, w)])
+                            .sum(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| {
+                    mean(
+                        (y as i64 - r..=y as i64 + r)
+                            .map(|k| rows[clamped(k, h)][x])
+                            .sum(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Forward step costs into (x, y) from [up-left, up, up-right], straight from the paper:

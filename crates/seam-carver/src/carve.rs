@@ -204,17 +204,16 @@ impl Carver {
         } else {
             Vec::new()
         };
-        let salience = if kind == EnergyKind::Salient {
-            let removal = purpose == Purpose::Removal;
-            Some(crate::salient::measure(
-                &rgb, width, height, threads, removal,
-            ))
-        } else {
-            None
-        };
-        let (guide, weight, crowd) = match salience {
-            Some(s) => (s.guide, s.weight, s.crowd),
-            None => Default::default(),
+        let crate::salient::Salience {
+            guide,
+            weight,
+            crowd,
+        } = match kind {
+            EnergyKind::Salient => {
+                let removal = purpose == Purpose::Removal;
+                crate::salient::measure(&rgb, width, height, threads, removal)
+            }
+            _ => Default::default(),
         };
         let fast = flags.is_empty();
         let rows = Rows::packed(width, height);
@@ -1143,6 +1142,7 @@ mod tests {
                         }
                         assert_eq!(one.energy(), two.energy(), "{label}: energy");
                         assert_eq!(one.steps, two.steps, "{label}: step costs");
+                        assert_eq!(one.crowd, two.crowd, "{label}: crowding");
                     }
                     assert_eq!(one.image(), two.image());
                 }

@@ -23,8 +23,7 @@
 //!   follows a cable and cuts it to pieces.
 //! - For removal only, the *crowding*: how much a pixel's weight grows each time a seam
 //!   takes a pixel beside it in its row, so that seams spread out instead of piling into
-//!   one place,
-//!   which squashes what is there (a face's skin is smooth and little distinct from its
+//!   one place, which squashes what is there (a face's skin is smooth and little distinct from its
 //!   surroundings, so every seam might otherwise cross it between the eyes and the
 //!   mouth). It follows the pixel's *detail*, up to [`CROWD_MAX`]: the density of
 //!   outlines around it, the guide's gradient beyond twice the noise threshold after a
@@ -71,7 +70,8 @@ const CROWD_PER_DETAIL: u32 = 20;
 pub const WEIGHT_MAX: u32 = (1 << 12) - 1 - 765;
 
 /// What salient energy carries with each pixel of an image (see the module's
-/// documentation), row by row.
+/// documentation), row by row; all empty for an image without pixels.
+#[derive(Default)]
 pub struct Salience {
     /// The smoothed copy forward steps are measured on.
     pub guide: Vec<[u8; 3]>,
@@ -96,12 +96,7 @@ pub fn measure(
     removal: bool,
 ) -> Salience {
     if width == 0 || height == 0 {
-        let (guide, weight, crowd) = Default::default();
-        return Salience {
-            guide,
-            weight,
-            crowd,
-        };
+        return Salience::default();
     }
     let t = threshold(rgb, width, height);
     let smooth = |image: &[[u8; 3]]| sigma_filter(image, width, height, t, threads);
@@ -179,9 +174,9 @@ fn crowding(guide: &[[u8; 3]], width: usize, height: usize, t: u32, threads: usi
 
 /// The per-channel median of each pixel's 3x3 neighbourhood, border pixels repeated:
 /// a 1-pixel line is gone from it, while outlines and shapes two pixels wide or more stay
-/// (their corners rounded off). Row by row, over padded channel planes, by the 19 exchanges of a median-of-9
-/// network (Paeth) on whole runs of pixels, which the compiler turns into vector
-/// instructions.
+/// (their corners rounded off). Row by row, over padded channel planes, by the 19
+/// exchanges of a median-of-9 network (Paeth) on whole runs of pixels, which the compiler
+/// turns into vector instructions.
 fn median_filter(rgb: &[[u8; 3]], width: usize, height: usize, threads: usize) -> Vec<[u8; 3]> {
     let (pw, ph) = (width + 2, height + 2);
     // Each channel with a border of one repeated pixel around it.
