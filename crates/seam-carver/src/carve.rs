@@ -11,7 +11,7 @@ use crate::energy::{
 use crate::error::{Axis, Error, Result};
 use crate::guided::{Field, Key, PROTECT, REMOVE};
 use crate::mask::{Mask, flags};
-use crate::parallel::available;
+use crate::parallel::{Helper, available};
 use crate::rows::{Move, Rows};
 use crate::seam::{LANES, SeamRule, cost_span, forward_cost_span, trace_forward, trace_seam};
 
@@ -135,6 +135,9 @@ pub struct Carver {
     protected_crossed: usize,
     /// How many threads a removal may use (see [`Carver::remove_path`]).
     threads: usize,
+    /// The second thread a removal hands bands of rows to, kept for the whole carve
+    /// (none on one thread or for an image too small to cut into bands).
+    helper: Helper,
 }
 
 impl Carver {
@@ -247,6 +250,10 @@ impl Carver {
             flags,
             key_scratch: Vec::new(),
             threads,
+            helper: match in_bands(width, height) {
+                true => Helper::new(threads),
+                false => Helper::none(),
+            },
         }
     }
 
@@ -404,8 +411,8 @@ impl Carver {
     /// (and its step costs recomputed), then the energy of row `y - 1` (whose neighbours
     /// are now all compacted), then the cost of row `y - 2` (whose energy and the costs
     /// above are final). For a large image on two threads or more the rows are cut into
-    /// bands ([`Carver::band_starts`]): this thread sweeps the first while a second
-    /// compacts the others one after another (all but the cost map, whose every row
+    /// bands ([`Carver::band_starts`]): this thread sweeps the first while the carve's
+    /// helper thread compacts the others one after another (all but the cost map, whose every row
     /// depends on the row above) and hands each over as it is done; this thread then
     /// joins it to the band above and brings its costs up to date, a band behind. The
     /// same values either way.
@@ -417,16 +424,15 @@ impl Carver {
             kind: self.kind,
             steps: !self.steps.is_empty(),
         };
-        let (starts, threads) = (self.band_starts(), self.threads);
+        let starts = self.band_starts();
         let mut costs = std::mem::take(&mut self.scratch);
         let mut keys = std::mem::take(&mut self.key_scratch);
         costs.resize(removal.width, 0);
         keys.resize(removal.width, Key::default());
-        let (rows, shifted) = self.parts();
+        let (rows, shifted, helper) = self.parts();
         let mut bands = Band::split(rows, shifted, &starts);
         let head = bands.remove(0);
-        let sweep = crate::parallel::pipeline(
-            threads,
+        let sweep = helper.pipeline(
             bands,
             |band| removal.band(band),
             || removal.head(head, costs, keys),
@@ -438,8 +444,8 @@ impl Carver {
         (self.scratch, self.key_scratch) = (sweep.costs, sweep.keys);
     }
 
-    /// The rows' layout, and every buffer a removal shifts.
-    fn parts(&mut self) -> (&mut Rows, Shifted<'_>) {
+    /// The rows' layout, every buffer a removal shifts, and the helper thread.
+    fn parts(&mut self) -> (&mut Rows, Shifted<'_>, &Helper) {
         let shifted = Shifted {
             rgb: &mut self.rgb,
             guide: &mut self.guide,
@@ -450,7 +456,7 @@ impl Carver {
             flags: &mut self.flags,
             keys: &mut self.keys,
         };
-        (&mut self.rows, shifted)
+        (&mut self.rows, shifted, &self.helper)
     }
 
     /// The first row of each band of rows a removal sweeps (see
@@ -459,7 +465,7 @@ impl Carver {
     /// [`BANDS`] for the second.
     fn band_starts(&self) -> Vec<usize> {
         let h = self.rows.height();
-        if self.threads < 2 || self.rows.width() * h < MIN_SPLIT_CELLS || h < MIN_SPLIT_ROWS {
+        if self.threads < 2 || !in_bands(self.rows.width(), h) {
             return vec![0];
         }
         let head = (h * HEAD_PERCENT / 100).max(2);
@@ -672,6 +678,12 @@ fn seam_band(path: &[u32], y: usize, width: usize) -> (usize, usize) {
     let (a, b, c) = (at(y.wrapping_sub(1)), at(y), at(y + 1));
     let (lo, hi) = (a.min(b).min(c), a.max(b).max(c));
     (lo.saturating_sub(1), hi.min(width - 1))
+}
+
+/// Whether an image of `width` x `height` is large enough to remove its seams in bands
+/// of rows on two threads (see [`Carver::remove_path`]).
+fn in_bands(width: usize, height: usize) -> bool {
+    width * height >= MIN_SPLIT_CELLS && height >= MIN_SPLIT_ROWS
 }
 
 /// Images below this many cells remove each seam on one thread: a second one's start

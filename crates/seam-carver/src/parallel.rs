@@ -63,43 +63,86 @@ pub fn join<A: Send, B>(
     })
 }
 
-/// Runs `first` on this thread while a second thread runs `work` on each of `items` in
-/// order, and hands each item, once worked on, to `then` on this thread, in the same
-/// order, with what `first` returned; returns that. With fewer than 2 `threads` (and on
-/// WebAssembly) the same calls run in turn on this thread: `first`, then `work` and
-/// `then` for each item.
-pub fn pipeline<T: Send, S>(
-    threads: usize,
-    items: Vec<T>,
-    work: impl Fn(&mut T) + Sync,
-    first: impl FnOnce() -> S,
-    mut then: impl FnMut(&mut S, T),
-) -> S {
-    if !CAN_SPAWN || threads < 2 || items.is_empty() {
+/// A second thread kept for as long as a carve lasts, which each seam's removal hands
+/// part of its work to (see [`Helper::pipeline`]). A thread started afresh for every
+/// seam would not do: Linux tends to start a new thread on its parent's core, and in the
+/// two or three milliseconds a removal takes the scheduler may not move it, so the two
+/// took turns on one core (measured on a two-core machine: in some minutes 1.0 cores
+/// busy, two threads no faster than one; with this kept thread 1.45). A kept thread is
+/// moved to the idle core once and stays there.
+pub(crate) struct Helper {
+    /// The thread (a pool of one, which runs work that borrows the caller's data and is
+    /// done before the call returns); `None` on WebAssembly, for one thread, or when
+    /// the system refused to start one.
+    #[cfg(not(target_family = "wasm"))]
+    pool: Option<rayon_core::ThreadPool>,
+}
+
+impl Helper {
+    /// A helper thread when `threads` allows a second one, else none (the work then
+    /// runs on the calling thread).
+    #[cfg_attr(target_family = "wasm", allow(unused_variables))]
+    pub(crate) fn new(threads: usize) -> Self {
+        Helper {
+            #[cfg(not(target_family = "wasm"))]
+            pool: (threads >= 2)
+                .then(|| {
+                    rayon_core::ThreadPoolBuilder::new()
+                        .num_threads(1)
+                        .thread_name(|_| "seam-carver helper".into())
+                        .build()
+                        .ok()
+                })
+                .flatten(),
+        }
+    }
+
+    /// No helper: everything on the calling thread.
+    pub(crate) fn none() -> Self {
+        Self::new(1)
+    }
+
+    /// Runs `first` on this thread while the helper runs `work` on each of `items` in
+    /// order, and hands each item, once worked on, to `then` on this thread, in the same
+    /// order, with what `first` returned; returns that. Without a helper the same calls
+    /// run in turn on this thread: `first`, then `work` and `then` for each item. A panic
+    /// on either thread reaches the caller once both have stopped.
+    pub(crate) fn pipeline<T: Send, S>(
+        &self,
+        items: Vec<T>,
+        work: impl Fn(&mut T) + Sync,
+        first: impl FnOnce() -> S,
+        mut then: impl FnMut(&mut S, T),
+    ) -> S {
+        #[cfg(not(target_family = "wasm"))]
+        if let Some(pool) = self.pool.as_ref().filter(|_| !items.is_empty()) {
+            // The body runs on this thread; the spawned job on the helper, and the scope
+            // ends only once it is done.
+            return pool.in_place_scope(|scope| {
+                let (done, arrived) = std::sync::mpsc::channel();
+                let work = &work;
+                scope.spawn(move |_| {
+                    for mut item in items {
+                        work(&mut item);
+                        if done.send(item).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut state = first();
+                for item in arrived {
+                    then(&mut state, item);
+                }
+                state
+            });
+        }
         let mut state = first();
         for mut item in items {
             work(&mut item);
             then(&mut state, item);
         }
-        return state;
-    }
-    std::thread::scope(|scope| {
-        let (done, arrived) = std::sync::mpsc::channel();
-        let work = &work;
-        scope.spawn(move || {
-            for mut item in items {
-                work(&mut item);
-                if done.send(item).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut state = first();
-        for item in arrived {
-            then(&mut state, item);
-        }
         state
-    })
+    }
 }
 
 #[cfg(test)]
@@ -128,18 +171,53 @@ mod tests {
     #[test]
     fn a_pipeline_hands_on_every_item_in_order_after_the_first_part() {
         for threads in [1, 2, 3] {
-            let items: Vec<Vec<u32>> = (0..50).map(|i| vec![i]).collect();
-            let seen = pipeline(
-                threads,
-                items,
-                |item| item.push(item[0] * 2),
-                || vec![vec![u32::MAX]],
-                |seen, item| seen.push(item),
-            );
-            let mut expected = vec![vec![u32::MAX]];
-            expected.extend((0..50).map(|i| vec![i, i * 2]));
-            assert_eq!(seen, expected, "{threads} threads");
+            let helper = Helper::new(threads);
+            // Twice with the same helper: it is kept from one call to the next.
+            for _ in 0..2 {
+                let items: Vec<Vec<u32>> = (0..50).map(|i| vec![i]).collect();
+                let seen = helper.pipeline(
+                    items,
+                    |item| item.push(item[0] * 2),
+                    || vec![vec![u32::MAX]],
+                    |seen, item| seen.push(item),
+                );
+                let mut expected = vec![vec![u32::MAX]];
+                expected.extend((0..50).map(|i| vec![i, i * 2]));
+                assert_eq!(seen, expected, "{threads} threads");
+            }
         }
+    }
+
+    #[test]
+    fn a_pipeline_works_on_the_helper_thread_and_borrows_the_callers_data() {
+        let helper = Helper::new(2);
+        let mut cells = [0u32; 40];
+        let here = std::thread::current().id();
+        let items: Vec<&mut [u32]> = cells.chunks_mut(10).collect();
+        let elsewhere = helper.pipeline(
+            items,
+            |band| band.fill(std::thread::current().id().eq(&here) as u32 + 1),
+            || 0,
+            |count, band| *count += band.iter().filter(|&&c| c == 1).count(),
+        );
+        assert_eq!(elsewhere, 40, "every band worked on by the helper");
+        assert!(cells.iter().all(|&c| c == 1));
+    }
+
+    #[test]
+    fn a_panic_in_the_helpers_work_reaches_the_caller() {
+        let helper = Helper::new(2);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            helper.pipeline(
+                vec![1, 2, 3],
+                |i| assert!(*i < 2, "item {i}"),
+                || 0,
+                |_, _| {},
+            )
+        }));
+        assert!(caught.is_err());
+        // The helper is still there for the next call.
+        assert_eq!(helper.pipeline(vec![1], |_| {}, || 5, |s, i| *s += i), 6);
     }
 
     #[test]

@@ -195,8 +195,8 @@ pub struct Request<'a> {
     /// rows (the calling thread among them) while, from 2 on, one more draws the input's
     /// energy map beside them; from 2 on, while the image is at least 512 Ki pixels and
     /// 32 rows (checked before each seam, so a narrowing carve may drop back to one), a
-    /// second thread also compacts each removed seam's rows, band by band, while the
-    /// calling thread finds the seams and keeps their costs. 1 (or 0): the calling
+    /// second thread, kept for the whole carve, also compacts each removed seam's rows,
+    /// band by band, while the calling thread finds the seams and keeps their costs. 1 (or 0): the calling
     /// thread alone. The result is the same bytes on any number.
     /// [`Request::new`] sets every core the system offers; on WebAssembly there is one.
     pub threads: usize,
