@@ -67,8 +67,8 @@ pub struct Options {
     /// example's colours).
     pub background: Background,
     /// The threads one image's carve may use (the library's `Request::threads`: that
-    /// many measure the image, one more draws its energy map; the same bytes on any
-    /// number).
+    /// many measure the image, one more draws its energy map from 3 on; the same bytes on
+    /// any number), and how many of its pictures are encoded at once.
     pub threads: usize,
     /// Where `seams.json` gives each seam's path.
     pub seam_paths: SeamPaths,

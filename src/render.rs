@@ -1,5 +1,6 @@
 //! A planned input carved (the library's `resize`, here) and drawn: its artifacts encoded
-//! one at a time, and the seams JSON.
+//! as many at once as the carve had threads (one at a time under WASI), and the seams
+//! JSON.
 
 use image::{ExtendedColorType, GrayImage, ImageBuffer, Pixel, RgbImage, RgbaImage};
 use seam_carver::annotate::{
@@ -13,7 +14,8 @@ use crate::plan::{Found, Options, Plan, SeamPaths};
 
 /// Carves a planned image and renders the requested artifacts for an input named
 /// `input_name` whose output files start with `stem`, handing each finished file to
-/// `emit` as soon as it is encoded (so only one is held in memory at a time).
+/// `emit` in order as soon as it and those before it are encoded (so only as many are
+/// held in memory at a time as the carve had threads: one under WASI).
 /// `progress(done, total)` is called after each seam.
 pub fn render(
     plan: &Plan,
@@ -25,7 +27,7 @@ pub fn render(
 ) -> Result<()> {
     let (mut carved, alpha) = carve(plan, options, progress)?;
     let drawn = Drawings::new(plan, options, &mut carved);
-    for &artifact in &options.artifacts {
+    let file = |&artifact: &Artifact| -> Result<OutputFile> {
         let name = artifact.file_name(stem);
         let bytes = match artifact {
             Artifact::Original => encode(&name, &plan.image, plan.alpha.as_ref())?,
@@ -38,9 +40,38 @@ pub fn render(
             Artifact::Carved => encode(&name, &carved.image, alpha.as_ref())?,
             Artifact::Seams => seams_report(plan, options, input_name, &carved, alpha.as_ref())?,
         };
-        emit(OutputFile { name, bytes })?;
+        Ok(OutputFile { name, bytes })
+    };
+    // As many at once as the carve had threads (each file is one thread's work), handed
+    // on in order, so that a single photo's pictures use every core too.
+    let artifacts: Vec<Artifact> = options.artifacts.iter().copied().collect();
+    for group in artifacts.chunks(options.threads.max(1)) {
+        for made in at_once(group, &file) {
+            emit(made?)?;
+        }
     }
     Ok(())
+}
+
+/// `make` of each of `items`, on a thread each (the first on this one; all on this one
+/// under WebAssembly, which has no threads), in order.
+fn at_once<T: Sync, R: Send>(items: &[T], make: &(impl Fn(&T) -> R + Sync)) -> Vec<R> {
+    if cfg!(target_family = "wasm") || items.len() < 2 {
+        return items.iter().map(make).collect();
+    }
+    std::thread::scope(|scope| {
+        let others: Vec<_> = items[1..]
+            .iter()
+            .map(|item| scope.spawn(move || make(item)))
+            .collect();
+        let first = make(&items[0]);
+        std::iter::once(first)
+            .chain(others.into_iter().map(|made| {
+                made.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }))
+            .collect()
+    })
 }
 
 /// Carves the plan's image: as RGBA when its alpha is kept (the carve's RGB image is then

@@ -192,8 +192,8 @@ pub struct Request<'a> {
     /// leaves it empty, for callers that never draw it.
     pub energy_map: bool,
     /// How many threads a carve may use: at most this many measure the image in bands of
-    /// rows (the calling thread among them) while, from 2 on, one more draws the input's
-    /// energy map beside them; from 2 on, while the image is at least 512 Ki pixels and
+    /// rows (the calling thread among them) while, from 3 on, one more draws the input's
+    /// energy map beside them (with 2, it is drawn after the carve, on both); from 2 on, while the image is at least 512 Ki pixels and
     /// 32 rows (checked before each seam, so a narrowing carve may drop back to one), a
     /// second thread, kept for the whole carve, also compacts each removed seam's rows,
     /// band by band, while the calling thread finds the seams and keeps their costs. 1 (or 0): the calling
@@ -513,26 +513,25 @@ fn carve_rgb(
         request.faces,
         request.remove,
     )?;
-    // The input's energy map (a picture for the user) is drawn beside the carve.
-    let (energy, carved) = crate::parallel::join(
-        if request.energy_map {
-            request.threads
-        } else {
-            1
-        },
-        || {
-            if !request.energy_map {
-                return None;
-            }
-            let raw = crate::energy::energy_map(
-                image.as_raw().as_chunks::<3>().0,
-                width as usize,
-                height as usize,
-            );
-            EnergyMap::from_raw(width, height, raw)
-        },
-        || carve_layers(image, flags, request, &mut ticker),
-    );
+    // The input's energy map (a picture for the user): drawn beside the carve when a
+    // core is left over (a carve's seams take two threads), else after it on every
+    // thread it may use, rather than on a third thread competing with the carve's two.
+    let energy_map = || {
+        let rgb = image.as_raw().as_chunks::<3>().0;
+        let (w, h) = (width as usize, height as usize);
+        let raw = crate::energy::energy_map_on(rgb, w, h, request.threads);
+        EnergyMap::from_raw(width, height, raw)
+    };
+    let (energy, carved) = match (request.energy_map, request.threads >= 3) {
+        (false, _) => (None, carve_layers(image, flags, request, &mut ticker)),
+        (true, true) => crate::parallel::join(request.threads, energy_map, || {
+            carve_layers(image, flags, request, &mut ticker)
+        }),
+        (true, false) => {
+            let carved = carve_layers(image, flags, request, &mut ticker);
+            (energy_map(), carved)
+        }
+    };
     let taken = carved?;
     Ok(Carved {
         image: taken.image.into_owned(),
