@@ -109,7 +109,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 } else {
                     &mut report
                 };
-                *slot = Some(file.bytes);
+                *slot = Some(file.into_bytes());
                 Ok(())
             },
         )?;

@@ -40,12 +40,17 @@ pub fn render(
             Artifact::Carved => encode(&name, &carved.image, alpha.as_ref())?,
             Artifact::Seams => seams_report(plan, options, input_name, &carved, alpha.as_ref())?,
         };
-        Ok(OutputFile { name, bytes })
+        Ok(OutputFile::new(name, bytes))
     };
     // As many at once as the carve had threads (each file is one thread's work), handed
     // on in order, so that a single photo's pictures use every core too.
     let artifacts: Vec<Artifact> = options.artifacts.iter().copied().collect();
-    for group in artifacts.chunks(options.threads.max(1)) {
+    let at_a_time = if cfg!(target_family = "wasm") {
+        1
+    } else {
+        options.threads.max(1)
+    };
+    for group in artifacts.chunks(at_a_time) {
         for made in at_once(group, &file) {
             emit(made?)?;
         }

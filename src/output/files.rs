@@ -98,13 +98,37 @@ impl FromStr for Artifact {
     }
 }
 
-/// A finished output file, held in memory until it is written whole.
+/// A finished output file, held in memory until it is written whole, with the SHA-256
+/// of its bytes for the manifest, taken when it is made (so that pictures encoded at
+/// once are hashed at once too).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputFile {
     /// File name inside the output directory (flat: no directories).
     pub name: String,
+    bytes: Vec<u8>,
+    sha256: String,
+}
+
+impl OutputFile {
+    /// The file `name` holding `bytes`, hashed.
+    pub fn new(name: String, bytes: Vec<u8>) -> Self {
+        let sha256 = sha256_hex(&bytes);
+        OutputFile {
+            name,
+            bytes,
+            sha256,
+        }
+    }
+
     /// The file's bytes.
-    pub bytes: Vec<u8>,
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The file's bytes, taken.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
 }
 
 /// A file that was written: what the manifest and the progress report need of it.
@@ -119,12 +143,12 @@ pub struct WrittenFile {
 }
 
 impl WrittenFile {
-    /// Describes `file`, hashing its bytes.
+    /// Describes `file`.
     pub fn of(file: &OutputFile) -> Self {
         WrittenFile {
             name: file.name.clone(),
             size: file.bytes.len() as u64,
-            sha256: sha256_hex(&file.bytes),
+            sha256: file.sha256.clone(),
         }
     }
 }

@@ -70,10 +70,10 @@ impl Output for Staged {
         }
         let mut kept = self.with_earlier_files(&Manifest::default());
         kept.files.retain(|f, _| !replaced.contains(f));
-        self.write(&OutputFile {
-            bytes: kept.to_json(),
-            name: self.place.manifest.clone(),
-        })?;
+        self.write(&OutputFile::new(
+            self.place.manifest.clone(),
+            kept.to_json(),
+        ))?;
         Ok(())
     }
 
@@ -90,7 +90,7 @@ impl Output for Staged {
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
         let mut temp = builder.tempfile_in(dir).map_err(failed)?;
-        temp.write_all(&file.bytes)
+        temp.write_all(file.bytes())
             .and_then(|()| temp.flush())
             .map_err(failed)?;
         Ok(Temporary {
@@ -143,10 +143,10 @@ impl Output for Staged {
     }
 
     fn finish(&self, ours: &Manifest) -> Result<WrittenFile> {
-        self.write(&OutputFile {
-            bytes: self.with_earlier_files(ours).to_json(),
-            name: self.place.manifest.clone(),
-        })
+        self.write(&OutputFile::new(
+            self.place.manifest.clone(),
+            self.with_earlier_files(ours).to_json(),
+        ))
     }
 
     /// On SIGINT, SIGTERM or SIGHUP (a closed terminal), removes this run's temporary

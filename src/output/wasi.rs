@@ -67,10 +67,10 @@ impl Output for WriteOnce {
     fn remove_stale(&self, _stem: &str, _written: &[WrittenFile]) {}
 
     fn finish(&self, ours: &Manifest) -> Result<WrittenFile> {
-        self.write(&OutputFile {
-            bytes: ours.to_json(),
-            name: self.place.manifest.clone(),
-        })
+        self.write(&OutputFile::new(
+            self.place.manifest.clone(),
+            ours.to_json(),
+        ))
     }
 }
 
@@ -81,7 +81,7 @@ impl WriteOnce {
         let path = self.place.dir.join(&file.name);
         self.place.owned.may_replace(&path)?;
         let written = fs::File::create(&path).and_then(|mut f| {
-            f.write_all(&file.bytes)?;
+            f.write_all(file.bytes())?;
             f.flush()
         });
         match written {

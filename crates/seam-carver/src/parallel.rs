@@ -74,8 +74,10 @@ pub(crate) struct Helper {
     /// The thread (a pool of one, which runs work that borrows the caller's data and is
     /// done before the call returns); `None` on WebAssembly, for one thread, or when
     /// the system refused to start one.
+    /// (A pool left after a panic in its work runs the next call as before, so a
+    /// carve holding it stays unwind safe, as it was before it held one.)
     #[cfg(not(target_family = "wasm"))]
-    pool: Option<rayon_core::ThreadPool>,
+    pool: Option<std::panic::AssertUnwindSafe<rayon_core::ThreadPool>>,
 }
 
 impl Helper {
@@ -92,6 +94,7 @@ impl Helper {
                         .thread_name(|_| "seam-carver helper".into())
                         .build()
                         .ok()
+                        .map(std::panic::AssertUnwindSafe)
                 })
                 .flatten(),
         }
@@ -106,7 +109,8 @@ impl Helper {
     /// order, and hands each item, once worked on, to `then` on this thread, in the same
     /// order, with what `first` returned; returns that. Without a helper the same calls
     /// run in turn on this thread: `first`, then `work` and `then` for each item. A panic
-    /// on either thread reaches the caller once both have stopped.
+    /// on either thread reaches the caller once both have stopped. (Called from a thread
+    /// of some other rayon pool, the wait at the end may run that pool's jobs meanwhile.)
     pub(crate) fn pipeline<T: Send, S>(
         &self,
         items: Vec<T>,
@@ -115,7 +119,7 @@ impl Helper {
         mut then: impl FnMut(&mut S, T),
     ) -> S {
         #[cfg(not(target_family = "wasm"))]
-        if let Some(pool) = self.pool.as_ref().filter(|_| !items.is_empty()) {
+        if let (Some(pool), false) = (&self.pool, items.is_empty()) {
             // The body runs on this thread; the spawned job on the helper, and the scope
             // ends only once it is done.
             return pool.in_place_scope(|scope| {

@@ -188,16 +188,19 @@ pub struct Request<'a> {
     /// package's `step_ratio`, whose default is 0.5.
     pub step_ratio: Option<f32>,
     /// Whether [`Carved::energy`] gets the input's energy map (the example's gradients
-    /// picture), a pass over the image drawn beside the carve (true, the default); false
-    /// leaves it empty, for callers that never draw it.
+    /// picture), a pass over the image drawn beside the carve or after it (see
+    /// [`Request::threads`]; true, the default); false leaves it empty, for callers that
+    /// never draw it.
     pub energy_map: bool,
     /// How many threads a carve may use: at most this many measure the image in bands of
-    /// rows (the calling thread among them) while, from 3 on, one more draws the input's
-    /// energy map beside them (with 2, it is drawn after the carve, on both); from 2 on, while the image is at least 512 Ki pixels and
-    /// 32 rows (checked before each seam, so a narrowing carve may drop back to one), a
-    /// second thread, kept for the whole carve, also compacts each removed seam's rows,
-    /// band by band, while the calling thread finds the seams and keeps their costs. 1 (or 0): the calling
-    /// thread alone. The result is the same bytes on any number.
+    /// rows (the calling thread among them); from 2 on, while the image is at least 512
+    /// Ki pixels and 32 rows (checked before each seam, so a narrowing carve may drop
+    /// back to one), a second thread, kept for the whole carve, compacts two thirds of
+    /// each removed seam's rows, band by band, while the calling thread compacts the rest,
+    /// finds the seams and keeps their costs. One more thread draws the input's energy
+    /// map beside the carve from 3 on, or for an image too small for that second thread;
+    /// else it is drawn after the carve, on all of them. 1 (or 0): the calling thread
+    /// alone. The result is the same bytes on any number.
     /// [`Request::new`] sets every core the system offers; on WebAssembly there is one.
     pub threads: usize,
 }
@@ -513,23 +516,26 @@ fn carve_rgb(
         request.faces,
         request.remove,
     )?;
-    // The input's energy map (a picture for the user): drawn beside the carve when a
-    // core is left over (a carve's seams take two threads), else after it on every
-    // thread it may use, rather than on a third thread competing with the carve's two.
-    let energy_map = || {
-        let rgb = image.as_raw().as_chunks::<3>().0;
-        let (w, h) = (width as usize, height as usize);
-        let raw = crate::energy::energy_map_on(rgb, w, h, request.threads);
+    // The input's energy map (a picture for the user): drawn on one more thread beside
+    // the carve when a core is left over (a large image's seams take two threads), else
+    // after it on every thread the carve may use, rather than on a thread competing with
+    // the carve's two.
+    let (w, h) = (width as usize, height as usize);
+    let energy_map = |threads| {
+        let raw = crate::energy::energy_map_on(image.as_raw().as_chunks::<3>().0, w, h, threads);
         EnergyMap::from_raw(width, height, raw)
     };
-    let (energy, carved) = match (request.energy_map, request.threads >= 3) {
+    let beside = request.threads >= 3 || !crate::carve::in_bands(w, h);
+    let (energy, carved) = match (request.energy_map, beside) {
         (false, _) => (None, carve_layers(image, flags, request, &mut ticker)),
-        (true, true) => crate::parallel::join(request.threads, energy_map, || {
-            carve_layers(image, flags, request, &mut ticker)
-        }),
+        (true, true) => crate::parallel::join(
+            request.threads,
+            || energy_map(1),
+            || carve_layers(image, flags, request, &mut ticker),
+        ),
         (true, false) => {
-            let carved = carve_layers(image, flags, request, &mut ticker);
-            (energy_map(), carved)
+            let carved = carve_layers(image, flags, request, &mut ticker)?;
+            (energy_map(request.threads), Ok(carved))
         }
     };
     let taken = carved?;
