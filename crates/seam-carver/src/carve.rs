@@ -1168,6 +1168,16 @@ mod tests {
     }
 
     #[test]
+    fn a_carver_holding_its_helper_thread_is_send_and_unwind_safe() {
+        // As it was before it held a thread pool: callers may move it between threads
+        // and catch a panic around it.
+        fn holds<T: Send + std::panic::UnwindSafe + std::panic::RefUnwindSafe>(_: &T) {}
+        let image = RgbImage::from_fn(64, 64, |x, y| image::Rgb([x as u8, y as u8, 7]));
+        let carver = Carver::guided(&image, EnergyKind::Salient, Vec::new(), 2, Purpose::Removal);
+        holds(&carver);
+    }
+
+    #[test]
     fn leftmost_min_matches_a_plain_scan() {
         let mut random = rows(11);
         for len in [1, 2, 15, 16, 17, 40, 64, 65, 300] {
