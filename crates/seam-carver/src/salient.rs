@@ -98,7 +98,7 @@ pub fn measure(
     if width == 0 || height == 0 {
         return Salience::default();
     }
-    let t = threshold(rgb, width, height);
+    let t = threshold(rgb, width, height, threads);
     let smooth = |image: &[[u8; 3]]| sigma_filter(image, width, height, t, threads);
     let guide = smooth(&smooth(rgb));
     let r = surround_radius(width, height);
@@ -174,31 +174,32 @@ fn crowding(guide: &[[u8; 3]], width: usize, height: usize, t: u32, threads: usi
 
 /// The per-channel median of each pixel's 3x3 neighbourhood, border pixels repeated:
 /// a 1-pixel line is gone from it, while outlines and shapes two pixels wide or more stay
-/// (their corners rounded off). Row by row, over padded channel planes, by the 19
-/// exchanges of a median-of-9 network (Paeth) on whole runs of pixels, which the compiler
-/// turns into vector instructions.
+/// (their corners rounded off). Row by row, over padded channel planes (a band's at a
+/// time, on up to `threads` threads), by the 19 exchanges of a median-of-9 network
+/// (Paeth) on whole runs of pixels, which the compiler turns into vector instructions.
 fn median_filter(rgb: &[[u8; 3]], width: usize, height: usize, threads: usize) -> Vec<[u8; 3]> {
-    let (pw, ph) = (width + 2, height + 2);
-    // Each channel with a border of one repeated pixel around it.
-    let planes: [Vec<u8>; 3] = [0, 1, 2].map(|c| {
-        let mut plane = vec![0u8; pw * ph];
-        for py in 0..ph {
-            let y = py.saturating_sub(1).min(height - 1);
-            for px in 0..pw {
-                let x = px.saturating_sub(1).min(width - 1);
-                plane[py * pw + px] = rgb[y * width + x][c];
-            }
-        }
-        plane
-    });
     let mut out = vec![[0u8; 3]; rgb.len()];
     crate::parallel::rows(&mut out, width, threads, |first, band| {
+        // The band's rows and one either side, each channel a plane with a border of one
+        // repeated pixel around it: padded row `py` is image row `first + py - 1`.
+        let (pw, ph) = (width + 2, band.len() / width + 2);
+        let planes: [Vec<u8>; 3] = [0, 1, 2].map(|c| {
+            let mut plane = vec![0u8; pw * ph];
+            for (py, padded) in plane.chunks_exact_mut(pw).enumerate() {
+                let y = (first + py).saturating_sub(1).min(height - 1);
+                let row = &rgb[y * width..(y + 1) * width];
+                for (d, p) in padded[1..=width].iter_mut().zip(row) {
+                    *d = p[c];
+                }
+                (padded[0], padded[width + 1]) = (row[0][c], row[width - 1][c]);
+            }
+            plane
+        });
         let mut v: [Vec<u8>; 9] = std::array::from_fn(|_| vec![0u8; width]);
         for (i, out) in band.chunks_exact_mut(width).enumerate() {
-            let y = first + i;
             for (c, plane) in planes.iter().enumerate() {
                 for (k, lane) in v.iter_mut().enumerate() {
-                    let at = (y + k / 3) * pw + k % 3;
+                    let at = (i + k / 3) * pw + k % 3;
                     lane.copy_from_slice(&plane[at..at + width]);
                 }
                 for (a, b) in MEDIAN_OF_9 {
@@ -274,21 +275,38 @@ fn distinctness(a: [u8; 3], b: [u8; 3]) -> u32 {
 /// 3x3 kernel `[1 -2 1; -2 4 -2; 1 -2 1]` (Immerkaer's noise estimator, which smooth
 /// shading and straight edges barely excite) on the R + G + B sums of the interior
 /// pixels, clamped to [`SIGMA`]: about two standard deviations of the difference between
-/// neighbours that noise or grain makes.
-pub fn threshold(rgb: &[[u8; 3]], width: usize, height: usize) -> u32 {
+/// neighbours that noise or grain makes. The rows are summed in two halves, on two
+/// threads when `threads` allows (an integer total: the same whatever the split).
+pub fn threshold(rgb: &[[u8; 3]], width: usize, height: usize, threads: usize) -> u32 {
     if width < 3 || height < 3 {
         return SIGMA.0;
     }
-    // Row by row over the R + G + B sums, three rows at a time, in lanes the compiler
-    // vectorises (every response fits in 32 bits: at most 16 x 765).
-    let sums: Vec<i32> = rgb
-        .iter()
-        .map(|p| p[0] as i32 + p[1] as i32 + p[2] as i32)
-        .collect();
+    let half = height / 2;
+    let (top, bottom) = crate::parallel::join(
+        threads,
+        || noise_response(rgb, width, 1..half.max(2)),
+        || noise_response(rgb, width, half.max(2)..height - 1),
+    );
+    let pixels = ((width - 2) * (height - 2)) as u64;
+    (((top + bottom) * 6 / (10 * pixels)) as u32).clamp(SIGMA.0, SIGMA.1)
+}
+
+/// The sum of the absolute responses of [`threshold`]'s kernel over the interior pixels
+/// of the rows `rows` (each with a row above and below): row by row over the R + G + B
+/// sums, three rows at a time, in lanes the compiler vectorises (every response fits in
+/// 32 bits: at most 16 x 765).
+fn noise_response(rgb: &[[u8; 3]], width: usize, rows: std::ops::Range<usize>) -> u64 {
+    let sums = |y: usize| -> Vec<i32> {
+        rgb[y * width..(y + 1) * width]
+            .iter()
+            .map(|p| p[0] as i32 + p[1] as i32 + p[2] as i32)
+            .collect()
+    };
     let n = width - 2;
     let mut total: u64 = 0;
-    for y in 1..height - 1 {
-        let [up, mid, down] = [y - 1, y, y + 1].map(|r| &sums[r * width..(r + 1) * width]);
+    let (mut up, mut mid) = (sums(rows.start - 1), sums(rows.start));
+    for y in rows {
+        let down = sums(y + 1);
         let mut row: u64 = 0;
         for x in 0..n {
             let corners = up[x] + up[x + 2] + down[x] + down[x + 2];
@@ -296,9 +314,9 @@ pub fn threshold(rgb: &[[u8; 3]], width: usize, height: usize) -> u32 {
             row += (corners - 2 * sides + 4 * mid[x + 1]).unsigned_abs() as u64;
         }
         total += row;
+        (up, mid) = (mid, down);
     }
-    let pixels = ((width - 2) * (height - 2)) as u64;
-    ((total * 6 / (10 * pixels)) as u32).clamp(SIGMA.0, SIGMA.1)
+    total
 }
 
 /// The rounded mean of those of `pixels` within `t` of `centre` (which is among them).
