@@ -188,8 +188,14 @@ impl Work {
         } else {
             jobs.min(self.groups.len()).max(1)
         };
+        // The cores no input thread uses go to each image (none under WASI, which has
+        // no threads: each image then carves and encodes on the one thread).
         let options = &Options {
-            threads: (jobs / threads).max(1),
+            threads: if cfg!(target_family = "wasm") {
+                1
+            } else {
+                (jobs / threads).max(1)
+            },
             ..options.clone()
         };
         let counter = AtomicUsize::new(0);

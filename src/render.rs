@@ -45,12 +45,7 @@ pub fn render(
     // As many at once as the carve had threads (each file is one thread's work), handed
     // on in order, so that a single photo's pictures use every core too.
     let artifacts: Vec<Artifact> = options.artifacts.iter().copied().collect();
-    let at_a_time = if cfg!(target_family = "wasm") {
-        1
-    } else {
-        options.threads.max(1)
-    };
-    for group in artifacts.chunks(at_a_time) {
+    for group in artifacts.chunks(options.threads.max(1)) {
         for made in at_once(group, &file) {
             emit(made?)?;
         }

@@ -133,8 +133,6 @@ pub struct Carver {
     to_remove: usize,
     /// Protected pixels the last seam removed crossed.
     protected_crossed: usize,
-    /// How many threads a removal may use (see [`Carver::remove_path`]).
-    threads: usize,
     /// The second thread a removal hands bands of rows to, kept for the whole carve
     /// (none on one thread or for an image too small to cut into bands).
     helper: Helper,
@@ -249,7 +247,6 @@ impl Carver {
             },
             flags,
             key_scratch: Vec::new(),
-            threads,
             helper: if in_bands(width, height) {
                 Helper::new(threads)
             } else {
@@ -413,10 +410,10 @@ impl Carver {
     /// are now all compacted), then the cost of row `y - 2` (whose energy and the costs
     /// above are final). For a large image on two threads or more the rows are cut into
     /// bands ([`Carver::band_starts`]): this thread sweeps the first while the carve's
-    /// helper thread compacts the others one after another (all but the cost map, whose every row
-    /// depends on the row above) and hands each over as it is done; this thread then
-    /// joins it to the band above and brings its costs up to date, a band behind. The
-    /// same values either way.
+    /// helper thread compacts the others one after another (all but the cost map, whose
+    /// every row depends on the row above) and hands each over as it is done; this thread
+    /// then joins it to the band above and brings its costs up to date, a band behind.
+    /// The same values either way.
     fn remove_path(&mut self, path: &[u32]) {
         self.rows.narrow();
         let removal = Removal {
@@ -461,12 +458,12 @@ impl Carver {
     }
 
     /// The first row of each band of rows a removal sweeps (see
-    /// [`Carver::remove_path`]): one band, all rows, on one thread or for an image too
-    /// small to gain from a second; else a first band of [`HEAD_PERCENT`] of the rows
-    /// for this thread, then [`BANDS`] for the second.
+    /// [`Carver::remove_path`]): one band, all rows, without a helper thread or for an
+    /// image (narrowed) too small to gain from it; else a first band of
+    /// [`HEAD_PERCENT`] of the rows for this thread, then [`BANDS`] for the helper.
     fn band_starts(&self) -> Vec<usize> {
         let h = self.rows.height();
-        if self.threads < 2 || !in_bands(self.rows.width(), h) {
+        if !self.helper.has_thread() || !in_bands(self.rows.width(), h) {
             return vec![0];
         }
         let head = (h * HEAD_PERCENT / 100).max(2);

@@ -100,6 +100,15 @@ impl Helper {
         }
     }
 
+    /// Whether there is a helper thread (else [`Helper::pipeline`] runs everything on
+    /// the calling thread).
+    pub(crate) fn has_thread(&self) -> bool {
+        #[cfg(not(target_family = "wasm"))]
+        return self.pool.is_some();
+        #[cfg(target_family = "wasm")]
+        return false;
+    }
+
     /// No helper: everything on the calling thread.
     pub(crate) fn none() -> Self {
         Self::new(1)

@@ -23,14 +23,14 @@
 //!   follows a cable and cuts it to pieces.
 //! - For removal only, the *crowding*: how much a pixel's weight grows each time a seam
 //!   takes a pixel beside it in its row, so that seams spread out instead of piling into
-//!   one place, which squashes what is there (a face's skin is smooth and little distinct from its
-//!   surroundings, so every seam might otherwise cross it between the eyes and the
-//!   mouth). It follows the pixel's *detail*, up to [`CROWD_MAX`]: the density of
-//!   outlines around it, the guide's gradient beyond twice the noise threshold after a
-//!   3x3 median (which removes 1-pixel lines, so that cables across a plain sky leave it
-//!   free), box-blurred twice with radius [`detail_radius`]. Nothing grows in a flat or
-//!   softly shaded region (a wall, a sky, a blurred background), where piling seams
-//!   changes nothing to see.
+//!   one place, which squashes what is there (a face's skin is smooth and little
+//!   distinct from its surroundings, so every seam might otherwise cross it between the
+//!   eyes and the mouth). It follows the pixel's *detail*, up to [`CROWD_MAX`]: the
+//!   density of outlines around it, the guide's gradient beyond twice the noise
+//!   threshold after a 3x3 median (which removes 1-pixel lines, so that cables across a
+//!   plain sky leave it free), box-blurred twice with radius [`detail_radius`]. Nothing
+//!   grows in a flat or softly shaded region (a wall, a sky, a blurred background),
+//!   where piling seams changes nothing to see.
 
 use crate::energy::rgb_distance;
 
