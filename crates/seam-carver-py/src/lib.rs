@@ -450,14 +450,17 @@ fn resize(
         protect_skin,
         carve_at_most,
     };
-    // Every layout (C, Fortran, strided views) read in logical order.
+    // Every layout (C, Fortran, strided views) read in logical order: numpy makes a
+    // C-ordered copy of any other (a C-ordered array is read as it is), which is then
+    // copied whole (an element-by-element walk took more time than a short carve).
+    let contiguous = |array| numpy.call_method1("ascontiguousarray", (array,));
     let (bytes, wide): (Vec<u8>, Option<Vec<f64>>) = if is_u8 {
-        let view: PyReadonlyArrayDyn<'_, u8> = array.extract()?;
-        (view.as_array().iter().copied().collect(), None)
+        let view: PyReadonlyArrayDyn<'_, u8> = contiguous(array.clone())?.extract()?;
+        (view.as_slice()?.to_vec(), None)
     } else {
-        let floats = array.call_method1("astype", ("float64",))?;
+        let floats = contiguous(array.call_method1("astype", ("float64",))?)?;
         let view: PyReadonlyArrayDyn<'_, f64> = floats.extract()?;
-        let wide: Vec<f64> = view.as_array().iter().copied().collect();
+        let wide: Vec<f64> = view.as_slice()?.to_vec();
         let bytes = wide
             .iter()
             .map(|v| v.round().clamp(0.0, 255.0) as u8)

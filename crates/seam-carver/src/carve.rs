@@ -598,13 +598,61 @@ fn step_map(measured: &[[u8; 3]], weight: &[u16], rows: &Rows, threads: usize) -
                 let y = first + i;
                 let row = RowSteps::new(measured, rows, y);
                 let weight = (!weight.is_empty()).then(|| rows.row(weight, y));
-                for (x, o) in out.iter_mut().enumerate() {
-                    *o = row.at(x, weight.map_or(0, |w| w[x] as u32));
-                }
+                step_row(&row, weight, out);
             }
         });
     }
     all
+}
+
+/// The step costs of every cell of a row into `out` (see [`RowSteps::at`]): the two edge
+/// cells as `at` has them; between them, the three distances of each channel (the bytes
+/// three either side of it) in loops without edge cases that the compiler turns into
+/// vector code, then each pixel's three channels summed and packed: the same values.
+#[multiversion::multiversion(targets("x86_64+avx2", "x86_64+sse4.1"))]
+fn step_row(row: &RowSteps, weight: Option<&[u16]>, out: &mut [u32]) {
+    let width = out.len();
+    let weight_at = |x: usize| weight.map_or(0, |w| w[x] as u32);
+    if width < 3 {
+        for (x, o) in out.iter_mut().enumerate() {
+            *o = row.at(x, weight_at(x));
+        }
+        return;
+    }
+    out[0] = row.at(0, weight_at(0));
+    out[width - 1] = row.at(width - 1, weight_at(width - 1));
+    // Byte j + 3 is channel j % 3 of pixel j / 3 + 1: its left neighbour is byte j and
+    // its right one byte j + 6 of the row; the pixel above it byte j + 3 of `up`.
+    let n = 3 * width - 6;
+    let here = row.row.as_flattened();
+    let (left, right) = (&here[..n], &here[6..3 * width]);
+    let mut across = vec![0u16; n];
+    for ((a, l), r) in across.iter_mut().zip(left).zip(right) {
+        *a = l.abs_diff(*r) as u16;
+    }
+    let (mut to_left, mut to_right) = (vec![0u16; n], vec![0u16; n]);
+    if let Some(up) = row.up {
+        let up = &up.as_flattened()[3..3 * width - 3];
+        for (((tl, tr), u), (l, r)) in to_left
+            .iter_mut()
+            .zip(to_right.iter_mut())
+            .zip(up)
+            .zip(left.iter().zip(right))
+        {
+            (*tl, *tr) = (u.abs_diff(*l) as u16, u.abs_diff(*r) as u16);
+        }
+    }
+    let sum = |v: &[u16]| v[0] as u32 + v[1] as u32 + v[2] as u32;
+    for (x, (((o, a), tl), tr)) in out[1..width - 1]
+        .iter_mut()
+        .zip(across.chunks_exact(3))
+        .zip(to_left.chunks_exact(3))
+        .zip(to_right.chunks_exact(3))
+        .enumerate()
+    {
+        let straight = sum(a) + weight_at(x + 1);
+        *o = pack_steps([straight + sum(tl), straight, straight + sum(tr)]);
+    }
 }
 
 /// What the step costs of a row are computed from: its pixels and those of the row above
@@ -1050,6 +1098,38 @@ impl Sweep<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_of_steps_at_once_is_every_cell_on_its_own() {
+        // Widths 1 to 40 (the vector loops' remainders), with a row above and without
+        // (the top row), with weights and without; colours including the extremes.
+        let mut random = rows(7);
+        for width in 1..=40 {
+            let colours = |values: Vec<u32>| -> Vec<[u8; 3]> {
+                values
+                    .chunks_exact(3)
+                    .map(|c| [c[0], c[1], c[2]].map(|v| [0, 255, 17, 200, v as u8][v as usize % 5]))
+                    .collect()
+            };
+            let up = colours(random(3 * width, 256));
+            let here = colours(random(3 * width, 256));
+            let weight: Vec<u16> = random(width, 3331).iter().map(|&w| w as u16).collect();
+            for above in [None, Some(&up[..])] {
+                for weight in [None, Some(&weight[..])] {
+                    let row = RowSteps {
+                        row: &here,
+                        up: above,
+                    };
+                    let mut out = vec![0; width];
+                    step_row(&row, weight, &mut out);
+                    let cells: Vec<u32> = (0..width)
+                        .map(|x| row.at(x, weight.map_or(0, |w| w[x] as u32)))
+                        .collect();
+                    assert_eq!(out, cells, "width {width}");
+                }
+            }
+        }
+    }
 
     /// A small xorshift generator for test rows.
     fn rows(seed: u64) -> impl FnMut(usize, u32) -> Vec<u32> {

@@ -20,6 +20,13 @@ pub(crate) fn measured<I: GenericImageView>(image: &I) -> RgbImage {
     let max = <<I::Pixel as Pixel>::Subpixel as Primitive>::DEFAULT_MAX_VALUE
         .to_f64()
         .unwrap_or(255.0);
+    if max == 255.0 && !<I::Pixel as Pixel>::HAS_ALPHA {
+        // Opaque 8-bit pixels are their own colours (the commonest case: no arithmetic).
+        return RgbImage::from_fn(image.width(), image.height(), |x, y| {
+            let Rgb(rgb) = image.get_pixel(x, y).to_rgb();
+            Rgb(rgb.map(|v| v.to_u8().unwrap_or(0)))
+        });
+    }
     if max == 255.0 {
         let byte = |v: <I::Pixel as Pixel>::Subpixel| v.to_u8().unwrap_or(0) as u32;
         return RgbImage::from_fn(image.width(), image.height(), |x, y| {

@@ -1012,29 +1012,30 @@ fn insert_columns(layer: &Layer, stretched: &[bool], seams: &[Vec<u32>]) -> (Lay
         }
     }
     let new_width = width + seams.len() as u32;
+    let has_flags = !layer.flags.is_empty();
     let mut raw = Vec::with_capacity(new_width as usize * h * 3);
-    let mut flags = Vec::with_capacity(if layer.flags.is_empty() {
-        0
-    } else {
-        new_width as usize * h
-    });
+    let mut flags = Vec::with_capacity(if has_flags { new_width as usize * h } else { 0 });
     let mut now_stretched = Vec::with_capacity(new_width as usize * h);
+    let pixels = layer.image.as_raw().as_chunks::<3>().0;
     for y in 0..h {
-        for x in 0..w {
-            let Rgb(p) = *layer.image.get_pixel(x as u32, y as u32);
+        let row = &pixels[y * w..(y + 1) * w];
+        let doubled = &doubled[y * w..(y + 1) * w];
+        let was = stretched.get(y * w..(y + 1) * w);
+        for (x, (&p, &twice)) in row.iter().zip(doubled).enumerate() {
             raw.extend_from_slice(&p);
-            if !layer.flags.is_empty() {
-                flags.push(layer.flags[y * w + x]);
-            }
-            let twice = doubled[y * w + x];
-            now_stretched.push(twice || stretched.get(y * w + x).copied().unwrap_or(false));
+            now_stretched.push(twice || was.is_some_and(|was| was[x]));
             if twice {
-                let Rgb(q) = *layer.image.get_pixel((x + 1).min(w - 1) as u32, y as u32);
+                let q = row[(x + 1).min(w - 1)];
                 raw.extend((0..3).map(|c| (p[c] as u16 + q[c] as u16).div_ceil(2) as u8));
-                if !layer.flags.is_empty() {
-                    flags.push(layer.flags[y * w + x]);
-                }
                 now_stretched.push(true);
+            }
+        }
+        if has_flags {
+            for (&flag, &twice) in layer.flags[y * w..(y + 1) * w].iter().zip(doubled) {
+                flags.push(flag);
+                if twice {
+                    flags.push(flag);
+                }
             }
         }
     }
