@@ -1,12 +1,14 @@
 //! Object benchmark: do the things in a picture survive the carve?
 //!
-//! `cargo run --release --example objects -- [--set tuning|validation] [--extreme] [--gallery DIR]`
+//! `cargo run --release --example objects -- [--set tuning|validation|holdout] [--extreme] [--gallery DIR]`
 //!
 //! Generated scenes (a person on a beach, a face on a wall, a building with a roof,
 //! windows and cables, a logo's ring, a car) on backgrounds of several kinds (uniform,
 //! gradient, two levels of noise, stripes, sand, grass); each generator also knows its
 //! objects, drawn in flat colours of their own. Two seeds make two sets: `tuning`, to
-//! look at while choosing a default, and `validation`, scored only at the end.
+//! look at while choosing a default, and `validation`, scored only at the end. A third,
+//! `holdout` (seed 3), is for the next change to the default once `validation` has been
+//! looked at: it is scored only at the end of that change.
 //!
 //! Every method (ours: backward, forward, the default, and the default's energy in the
 //! interleaved and optimal orders; liblqr via ImageMagick's `-liquid-rescale`) resizes
@@ -764,7 +766,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--set" => set = args.next().ok_or("--set needs tuning or validation")?,
+            "--set" => {
+                set = args
+                    .next()
+                    .ok_or("--set needs tuning, validation or holdout")?
+            }
             "--extreme" => extreme = true,
             "--gallery" => gallery = args.next().map(PathBuf::from),
             "--only" => only = args.next(),
@@ -774,7 +780,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seed = match set.as_str() {
         "tuning" => 1,
         "validation" => 2,
-        other => return Err(format!("--set {other}: tuning or validation").into()),
+        "holdout" => 3,
+        other => return Err(format!("--set {other}: tuning, validation or holdout").into()),
     };
     if liblqr(&RgbImage::from_pixel(8, 4, Rgb([0; 3])), 6, 4).is_none() {
         return Err(
