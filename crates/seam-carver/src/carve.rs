@@ -39,6 +39,46 @@ pub struct Seam {
     pub inserted: Option<u32>,
 }
 
+/// The Optimal mapping of [`original_columns`] into `columns` (one of `height` per seam),
+/// compiled also for CPUs that count bits in one instruction.
+#[multiversion::multiversion(targets("x86_64+popcnt+bmi1"))]
+fn map_rows(seams: &[Seam], width: u32, height: usize, columns: &mut [Vec<u32>]) {
+    let words = (width as usize).div_ceil(64);
+    let mut left = vec![0u64; words];
+    for y in 0..height {
+        left.fill(!0);
+        if !width.is_multiple_of(64) {
+            left[words - 1] = (1 << (width % 64)) - 1;
+        }
+        for (seam, out) in seams.iter().zip(columns.iter_mut()) {
+            out[y] = take_set_bit(&mut left, seam.path[y]);
+        }
+    }
+}
+
+/// Clears the `x`-th set bit (from 0, lowest first) of `bits` and returns its position.
+#[inline(always)]
+fn take_set_bit(bits: &mut [u64], mut x: u32) -> u32 {
+    let mut word = 0;
+    while bits[word].count_ones() <= x {
+        x -= bits[word].count_ones();
+        word += 1;
+    }
+    let mut v = bits[word];
+    let mut at = 0;
+    while (v & 0xff).count_ones() <= x {
+        x -= (v & 0xff).count_ones();
+        v >>= 8;
+        at += 8;
+    }
+    for _ in 0..x {
+        v &= v - 1;
+    }
+    at += v.trailing_zeros();
+    bits[word] &= !(1 << at);
+    word as u32 * 64 + at
+}
+
 /// Maps each seam (in removal order, each in the coordinates of the image it was removed
 /// from) to columns of the original image; returns, per seam, the original column in each
 /// row, top row first.
@@ -56,17 +96,13 @@ pub(crate) fn original_columns(
     let h = height as usize;
     match rule {
         SeamRule::Optimal => {
-            let mut alive: Vec<Vec<u32>> = vec![(0..width).collect(); h];
-            seams
-                .iter()
-                .map(|seam| {
-                    seam.path
-                        .iter()
-                        .zip(alive.iter_mut())
-                        .map(|(&x, row)| row.remove(x as usize))
-                        .collect()
-                })
-                .collect()
+            // Row by row, each seam's column is the x-th column still there, found by
+            // counting the bits of a bitset of the columns left (a word of 64 columns
+            // at a time, then a byte, then a bit), where taking it out of a list of the
+            // columns moved half the row each time.
+            let mut columns: Vec<Vec<u32>> = vec![vec![0; h]; seams.len()];
+            map_rows(seams, width, h, &mut columns);
+            columns
         }
         SeamRule::Imageproc => {
             let mut offsets: Vec<Vec<u32>> = vec![Vec::new(); h];
@@ -1098,6 +1134,38 @@ impl Sweep<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn original_columns_are_the_columns_a_list_would_give() {
+        // Any x below the row's current width is a seam's column there (the mapping does
+        // not need neighbouring rows to touch): every width from 1 to 200 (one to four
+        // words of columns), up to every column taken, against taking them out of a list.
+        let mut random = rows(11);
+        for width in 1..=200u32 {
+            let taken = random(1, width + 1)[0];
+            let seams: Vec<Seam> = (0..taken)
+                .map(|i| Seam {
+                    path: random(3, width - i),
+                    cost: 0,
+                    inserted: None,
+                })
+                .collect();
+            let mut alive = vec![(0..width).collect::<Vec<u32>>(); 3];
+            let want: Vec<Vec<u32>> = seams
+                .iter()
+                .map(|seam| {
+                    (seam.path.iter().zip(alive.iter_mut()))
+                        .map(|(&x, row)| row.remove(x as usize))
+                        .collect()
+                })
+                .collect();
+            assert_eq!(
+                original_columns(&seams, width, 3, SeamRule::Optimal),
+                want,
+                "width {width}, {taken} seams"
+            );
+        }
+    }
 
     #[test]
     fn a_row_of_steps_at_once_is_every_cell_on_its_own() {
