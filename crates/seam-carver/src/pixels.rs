@@ -20,8 +20,12 @@ pub(crate) fn measured<I: GenericImageView>(image: &I) -> RgbImage {
     let max = <<I::Pixel as Pixel>::Subpixel as Primitive>::DEFAULT_MAX_VALUE
         .to_f64()
         .unwrap_or(255.0);
-    if max == 255.0 && !<I::Pixel as Pixel>::HAS_ALPHA {
+    let opaque =
+        !<I::Pixel as Pixel>::HAS_ALPHA && matches!(<I::Pixel as Pixel>::CHANNEL_COUNT, 1 | 3);
+    if max == 255.0 && opaque {
         // Opaque 8-bit pixels are their own colours (the commonest case: no arithmetic).
+        // Gray or RGB only: a pixel type of another crate with an alpha channel may not
+        // say so (HAS_ALPHA defaults to false), and its alpha must still count.
         return RgbImage::from_fn(image.width(), image.height(), |x, y| {
             let Rgb(rgb) = image.get_pixel(x, y).to_rgb();
             Rgb(rgb.map(|v| v.to_u8().unwrap_or(0)))
