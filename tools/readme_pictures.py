@@ -2,9 +2,10 @@
 """Redraws the README's pictures of flags that show the default carve beside other
 results: docs/gallery/shapes.jpg, amount.jpg, order.jpg and prescale.jpg.
 
-    cargo build --release -p seam-carver-cli && python3 tools/readme_pictures.py
+    python3 tools/readme_pictures.py
 
-It runs the release binary ($CARGO_TARGET_DIR or target/, release/seam-carver) on the
+It builds the release binary first (cargo, into $CARGO_TARGET_DIR or target/: a binary
+left from other work would draw what that work carved), then runs it on the
 bundled photo and the shared photos (../shared/images beside the checkout, or
 SEAM_CARVER_PARITY_DIR), and ImageMagick's convert for liblqr's panels, and lays each
 picture's panels out in rows on white, 10 pixels apart. Needs Pillow. Run it again after
@@ -73,8 +74,11 @@ def save(sheet, name):
 
 
 def main():
-    if not BINARY.exists():
-        sys.exit(f"{BINARY} is missing: cargo build --release -p seam-carver-cli")
+    built = subprocess.run(
+        ["cargo", "build", "--release", "-q", "-p", "seam-carver-cli"], cwd=ROOT
+    )
+    if built.returncode != 0 or not BINARY.exists():
+        sys.exit(f"could not build {BINARY}")
     chelsea, astronaut = SHARED / "chelsea.png", SHARED / "astronaut.png"
     for needed in (chelsea, astronaut):
         if not needed.exists():
