@@ -24,6 +24,16 @@ fn sobel_root(n: u32) -> u32 {
     nearest - (nearest * nearest > n) as u32
 }
 
+/// One channel's Sobel magnitude (its integer root, [`sobel_root`]) at the centre of a
+/// 3x3 window: the row above, the centre's left and right neighbours, the row below,
+/// each left to right.
+#[inline(always)]
+fn sobel_channel([a, b, c]: [i32; 3], [d, f]: [i32; 2], [g, h, i]: [i32; 3]) -> u32 {
+    let gx = (c - a) + 2 * (f - d) + (i - g);
+    let gy = (g - a) + 2 * (h - b) + (i - c);
+    sobel_root((gx * gx + gy * gy) as u32)
+}
+
 /// Rows `y - 1`, `y` and `y + 1` of `rgb`, the border row repeated at the edges.
 #[inline]
 pub fn neighbour_rows<'a>(rgb: &'a [[u8; 3]], rows: &Rows, y: usize) -> [&'a [[u8; 3]]; 3] {
@@ -44,12 +54,12 @@ pub fn energy_between(up: &[[u8; 3]], mid: &[[u8; 3]], down: &[[u8; 3]], x: usiz
     let xr = if x + 1 < width { x + 1 } else { x };
     let mut sum = 0u32;
     for c in 0..3 {
-        let (a, b, cc) = (up[xl][c] as i32, up[x][c] as i32, up[xr][c] as i32);
-        let (d, f) = (mid[xl][c] as i32, mid[xr][c] as i32);
-        let (g, h, i) = (down[xl][c] as i32, down[x][c] as i32, down[xr][c] as i32);
-        let gx = (cc - a) + 2 * (f - d) + (i - g);
-        let gy = (g - a) + 2 * (h - b) + (i - cc);
-        sum += sobel_root((gx * gx + gy * gy) as u32);
+        let three = |row: &[[u8; 3]]| [xl, x, xr].map(|at| row[at][c] as i32);
+        sum += sobel_channel(
+            three(up),
+            [mid[xl][c] as i32, mid[xr][c] as i32],
+            three(down),
+        );
     }
     (sum / 3) as u16
 }
@@ -116,12 +126,11 @@ fn energy_row(up: &[[u8; 3]], mid: &[[u8; 3]], down: &[[u8; 3]], out: &mut [u16]
     let (ml, mr) = (&m[..n], &m[6..]);
     let (dl, dc, dr) = (&d[..n], &d[3..n + 3], &d[6..]);
     for j in 0..n {
-        let (a, b, c) = (ul[j] as i32, uc[j] as i32, ur[j] as i32);
-        let (f, g) = (ml[j] as i32, mr[j] as i32);
-        let (p, q, r) = (dl[j] as i32, dc[j] as i32, dr[j] as i32);
-        let gx = (c - a) + 2 * (g - f) + (r - p);
-        let gy = (p - a) + 2 * (q - b) + (r - c);
-        roots[j] = sobel_root((gx * gx + gy * gy) as u32) as u16;
+        roots[j] = sobel_channel(
+            [ul[j], uc[j], ur[j]].map(i32::from),
+            [ml[j], mr[j]].map(i32::from),
+            [dl[j], dc[j], dr[j]].map(i32::from),
+        ) as u16;
     }
     for (e, pixel) in out[1..width - 1].iter_mut().zip(roots.chunks_exact(3)) {
         *e = ((pixel[0] as u32 + pixel[1] as u32 + pixel[2] as u32) / 3) as u16;
