@@ -99,8 +99,8 @@ python:
     PROFILE=release tools/ensure-python.sh
     @echo "ready: ${CARGO_TARGET_DIR:-target}/python/bin/python -c 'import seam_carver; help(seam_carver.resize)'"
 
-# Speed table: ms per seam per megapixel for the reference, imageproc, ours native and wasm, ImageMagick.
-bench:
+# Speed table: ms per seam per megapixel for the reference, imageproc, ours native and wasm, ImageMagick. Sections alone: `just bench cores` (speed, batch, cores, faces, thin, python).
+bench *sections:
     #!/usr/bin/env bash
     set -euo pipefail
     if ! convert -version 2>/dev/null | grep -q lqr && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -108,9 +108,19 @@ bench:
       apt-get install -y -qq imagemagick >/dev/null || echo "could not install ImageMagick; its row is left out" >&2
     fi
     cargo build --release -q -p seam-carver-cli
-    cargo bench -p seam-carver-cli
-    PROFILE=release tools/ensure-python.sh
-    "${CARGO_TARGET_DIR:-target}/python/bin/python" crates/seam-carver-py/bench.py
+    sections=({{sections}})
+    rust=()
+    python=$([ ${#sections[@]} = 0 ] && echo yes || echo no)
+    for s in "${sections[@]}"; do
+      if [ "$s" = python ]; then python=yes; else rust+=("$s"); fi
+    done
+    if [ ${#sections[@]} = 0 ] || [ ${#rust[@]} -gt 0 ]; then
+      cargo bench -p seam-carver-cli -- "${rust[@]}"
+    fi
+    if [ "$python" = yes ]; then
+      PROFILE=release tools/ensure-python.sh
+      "${CARGO_TARGET_DIR:-target}/python/bin/python" crates/seam-carver-py/bench.py
+    fi
 
 # Quality tables: every method (the example, ours backward, forward and salient, liblqr) on the photos and generated hard cases (outline measures, pictures in docs/quality/), then the object benchmark's tuning and validation sets (objects kept, per-case verdicts against liblqr, both axes in every order), and its large removals against plain scaling (--extreme).
 quality *IMAGES:

@@ -84,6 +84,21 @@ fn imagemagick_has_lqr() -> bool {
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` does not: then just check it runs.
     let quick = !std::env::args().any(|a| a == "--bench");
+    // Sections named after `--` (`cargo bench -p seam-carver-cli -- cores`, `just bench
+    // cores`) run alone: speed, batch, cores, faces, thin. None named: all of them.
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    const SECTIONS: [&str; 5] = ["speed", "batch", "cores", "faces", "thin"];
+    if let Some(unknown) = named.iter().find(|n| !SECTIONS.contains(&n.as_str())) {
+        eprintln!(
+            "no bench section {unknown:?}; the sections: {}",
+            SECTIONS.join(", ")
+        );
+        std::process::exit(2);
+    }
+    let wants = |section: &str| named.is_empty() || named.iter().any(|n| n == section);
     let photo = image::open(support::root().join("inputs/coffee.png"))
         .unwrap()
         .to_rgb8();
@@ -92,15 +107,20 @@ fn main() {
     let tall = imageops::rotate90(&wide);
     let module = support::wasm_module();
 
-    println!(
-        "| {:<48} | {:<16} | {:>5} | {:>10} | {:>10} |",
-        "variant", "image", "seams", "total ms", "ms/seam/MP"
-    );
-    println!(
-        "|{:-<50}|{:-<18}|{:-<7}|{:-<12}|{:-<12}|",
-        "", "", "", "", ""
-    );
+    if wants("speed") {
+        println!(
+            "| {:<48} | {:<16} | {:>5} | {:>10} | {:>10} |",
+            "variant", "image", "seams", "total ms", "ms/seam/MP"
+        );
+        println!(
+            "|{:-<50}|{:-<18}|{:-<7}|{:-<12}|{:-<12}|",
+            "", "", "", "", ""
+        );
+    }
     for (name, image) in [("wide", &wide), ("tall", &tall)] {
+        if !wants("speed") {
+            break;
+        }
         let (w, h) = image.dimensions();
         let label = format!("{name} {w}x{h}");
         let mp = (w * h) as f64 / 1e6;
@@ -269,10 +289,18 @@ fn main() {
             println!("| (ImageMagick with liblqr is not installed: apt-get install imagemagick) |");
         }
     }
-    batch(&photo, &module, quick);
-    cores(&photo, quick);
-    faces(quick);
-    long_and_thin(quick);
+    if wants("batch") {
+        batch(&photo, &module, quick);
+    }
+    if wants("cores") {
+        cores(&photo, quick);
+    }
+    if wants("faces") {
+        faces(quick);
+    }
+    if wants("thin") {
+        long_and_thin(quick);
+    }
 }
 
 /// Images one pixel high, whose carve costs the square of their length: the longest

@@ -1,6 +1,7 @@
 //! A planned input carved (the library's `resize`, here) and drawn: its artifacts encoded
-//! as many at once as the carve had threads (one at a time under WASI), and the seams
-//! JSON.
+//! on as many threads as the carve had (one at a time under WASI), and the seams JSON.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use image::{ExtendedColorType, GrayImage, ImageBuffer, Pixel, RgbImage, RgbaImage};
 use seam_carver::annotate::{
@@ -14,8 +15,8 @@ use crate::plan::{Found, Options, Plan, SeamPaths};
 
 /// Carves a planned image and renders the requested artifacts for an input named
 /// `input_name` whose output files start with `stem`, handing each finished file to
-/// `emit` in order as soon as it and those before it are encoded (so only as many are
-/// held in memory at a time as the carve had threads: one under WASI).
+/// `emit` in order as soon as it and those before it are encoded (one at a time under
+/// WASI).
 /// `progress(done, total)` is called after each seam.
 pub fn render(
     plan: &Plan,
@@ -42,35 +43,69 @@ pub fn render(
         };
         Ok(OutputFile::new(name, bytes))
     };
-    // As many at once as the carve had threads (each file is one thread's work), handed
-    // on in order, so that a single photo's pictures use every core too.
+    // On as many threads as the carve had, each taking the next file as it finishes one
+    // (so a single photo's pictures use every core too), handed on in order.
     let artifacts: Vec<Artifact> = options.artifacts.iter().copied().collect();
-    for group in artifacts.chunks(options.threads.max(1)) {
-        for made in at_once(group, &file) {
-            emit(made?)?;
-        }
-    }
-    Ok(())
+    in_order(&artifacts, options.threads, &file, &mut |made| emit(made?))
 }
 
-/// `make` of each of `items`, on a thread each (the first on this one; all on this one
-/// under WebAssembly, which has no threads), in order.
-fn at_once<T: Sync, R: Send>(items: &[T], make: &(impl Fn(&T) -> R + Sync)) -> Vec<R> {
-    if cfg!(target_family = "wasm") || items.len() < 2 {
-        return items.iter().map(make).collect();
+/// `make` of each of `items` on up to `threads` threads (this one among them; only this
+/// one under WebAssembly, which has no threads), each thread taking the next item as it
+/// finishes one, and `take` of each result on this thread in the items' order, as soon
+/// as it and those before it are made. The first error `take` returns ends the work
+/// (threads finish the item they are on) and is returned.
+fn in_order<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    make: &(impl Fn(&T) -> R + Sync),
+    take: &mut dyn FnMut(R) -> Result<()>,
+) -> Result<()> {
+    if cfg!(target_family = "wasm") || threads < 2 || items.len() < 2 {
+        return items.iter().try_for_each(|item| take(make(item)));
     }
+    let next = AtomicUsize::new(0);
+    let claim = || Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < items.len());
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, R)>();
     std::thread::scope(|scope| {
-        let others: Vec<_> = items[1..]
-            .iter()
-            .map(|item| scope.spawn(move || make(item)))
-            .collect();
-        let first = make(&items[0]);
-        std::iter::once(first)
-            .chain(others.into_iter().map(|made| {
-                made.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }))
-            .collect()
+        for _ in 1..threads.min(items.len()) {
+            let (sender, claim) = (sender.clone(), &claim);
+            scope.spawn(move || {
+                while let Some(i) = claim() {
+                    if sender.send((i, make(&items[i]))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut made: Vec<Option<R>> = items.iter().map(|_| None).collect();
+        let mut handed = 0;
+        loop {
+            for (i, result) in receiver.try_iter() {
+                made[i] = Some(result);
+            }
+            while let Some(result) = made.get_mut(handed).and_then(Option::take) {
+                if let Err(error) = take(result) {
+                    // No more items begin; the others stop after their current one.
+                    next.store(items.len(), Ordering::Relaxed);
+                    return Err(error);
+                }
+                handed += 1;
+            }
+            if handed == items.len() {
+                break;
+            }
+            match claim() {
+                Some(i) => made[i] = Some(make(&items[i])),
+                // Every item is taken: wait for one (a thread that panicked has dropped
+                // its sender; the scope then passes its panic on).
+                None => match receiver.recv() {
+                    Ok((i, result)) => made[i] = Some(result),
+                    Err(_) => break,
+                },
+            }
+        }
+        Ok(())
     })
 }
 
@@ -233,4 +268,54 @@ fn seams_report(
         seams,
     }
     .to_json())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Items that take uneven times (the later ones quicker, so they finish first).
+    fn slow(i: &u64) -> u64 {
+        std::thread::sleep(std::time::Duration::from_micros((40 - i % 40) * 50));
+        i * 3
+    }
+
+    #[test]
+    fn items_made_on_many_threads_are_taken_in_order() {
+        let items: Vec<u64> = (0..60).collect();
+        for threads in [1, 2, 3, 8, 100] {
+            let mut taken = Vec::new();
+            let ran = in_order(&items, threads, &slow, &mut |r| {
+                taken.push(r);
+                Ok(())
+            });
+            assert!(ran.is_ok());
+            let expected: Vec<u64> = items.iter().map(|i| i * 3).collect();
+            assert_eq!(taken, expected, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn the_first_refusal_ends_the_work_and_is_returned() {
+        let items: Vec<u64> = (0..60).collect();
+        for threads in [1, 2, 4] {
+            let made = AtomicUsize::new(0);
+            let make = |i: &u64| {
+                made.fetch_add(1, Ordering::Relaxed);
+                slow(i)
+            };
+            let mut taken = Vec::new();
+            let ran = in_order(&items, threads, &make, &mut |r| {
+                if r == 15 {
+                    return Err(Error::Empty);
+                }
+                taken.push(r);
+                Ok(())
+            });
+            assert!(matches!(ran, Err(Error::Empty)), "{threads} threads");
+            assert_eq!(taken, [0, 3, 6, 9, 12], "{threads} threads");
+            // Not every item made: none begins after the refusal.
+            assert!(made.load(Ordering::Relaxed) < 30, "{threads} threads");
+        }
+    }
 }
