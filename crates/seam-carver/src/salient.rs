@@ -476,7 +476,6 @@ fn box_blur<const N: usize>(
     threads: usize,
 ) -> Vec<[u8; N]> {
     let span = RoundedMean::new((2 * r + 1) as u32);
-    let mean = |s: [u32; N]| s.map(|v| span.of(v));
     let add = |s: &mut [u32; N], p: [u8; N]| (0..N).for_each(|c| s[c] += p[c] as u32);
     let sub = |s: &mut [u32; N], p: [u8; N]| (0..N).for_each(|c| s[c] -= p[c] as u32);
     let mut across = vec![[0u8; N]; rgb.len()];
@@ -485,42 +484,43 @@ fn box_blur<const N: usize>(
         return out;
     }
     crate::parallel::rows(&mut across, width, threads, |first, band| {
+        let mut sums = vec![[0u32; N]; width];
         for (i, out) in band.chunks_exact_mut(width).enumerate() {
             let y = first + i;
             let row = &rgb[y * width..(y + 1) * width];
-            let at = |i: isize| row[i.clamp(0, width as isize - 1) as usize];
+            // The window of x = 0, the left border repeated; then each step takes in the
+            // pixel r + 1 to the right and lets go of the one r to the left (borders
+            // repeated), running sums only, the means all at once after.
             let mut sum = [0u32; N];
-            for i in -(r as isize)..=(r as isize) {
-                add(&mut sum, at(i));
+            for i in 0..=2 * r {
+                add(&mut sum, row[i.saturating_sub(r).min(width - 1)]);
             }
-            for (x, o) in out.iter_mut().enumerate() {
-                *o = mean(sum);
-                add(&mut sum, at(x as isize + r as isize + 1));
-                sub(&mut sum, at(x as isize - r as isize));
+            for (x, s) in sums.iter_mut().enumerate() {
+                *s = sum;
+                add(&mut sum, row[(x + r + 1).min(width - 1)]);
+                sub(&mut sum, row[x.saturating_sub(r)]);
             }
+            span.of_all(sums.as_flattened(), out.as_flattened_mut());
         }
     });
     let row = |i: isize| {
         let y = i.clamp(0, height as isize - 1) as usize;
-        &across[y * width..(y + 1) * width]
+        across[y * width..(y + 1) * width].as_flattened()
     };
     crate::parallel::rows(&mut out, width, threads, |first, band| {
         let first = first as isize;
-        let mut sums = vec![[0u32; N]; width];
+        let mut sums = vec![0u32; width * N];
         for i in first - r as isize..=first + r as isize {
             for (s, &p) in sums.iter_mut().zip(row(i)) {
-                add(s, p);
+                *s += p as u32;
             }
         }
         for (i, out) in band.chunks_exact_mut(width).enumerate() {
             let y = first + i as isize;
-            for (o, s) in out.iter_mut().zip(&sums) {
-                *o = mean(*s);
-            }
+            span.of_all(&sums, out.as_flattened_mut());
             let (incoming, outgoing) = (row(y + r as isize + 1), row(y - r as isize));
             for ((s, &p), &q) in sums.iter_mut().zip(incoming).zip(outgoing) {
-                add(s, p);
-                sub(s, q);
+                *s = *s + p as u32 - q as u32;
             }
         }
     });
@@ -551,6 +551,17 @@ impl RoundedMean {
             span,
             multiplier,
             shift,
+        }
+    }
+
+    /// [`RoundedMean::of`] of every sum of `sums` into `out`, in a loop the compiler
+    /// turns into vector instructions.
+    fn of_all(&self, sums: &[u32], out: &mut [u8]) {
+        let (half, shift) = (self.span / 2, self.shift);
+        match self.multiplier {
+            0 => (out.iter_mut().zip(sums)).for_each(|(o, &v)| *o = self.of(v)),
+            m => (out.iter_mut().zip(sums))
+                .for_each(|(o, &v)| *o = (((v + half) as u64 * m) >> shift) as u8),
         }
     }
 
@@ -721,6 +732,56 @@ mod tests {
                         assert_eq!(got[y * w + x], want, "{w}x{h} at {x},{y}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn box_blur_is_each_window_s_rounded_mean() {
+        let mut seed = 11u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) as u8
+        };
+        for (width, height, r) in [(1, 1, 0), (7, 5, 1), (13, 9, 3), (5, 40, 9), (30, 3, 2)] {
+            let rgb: Vec<[u8; 3]> = (0..width * height).map(|_| [next(), next(), 255]).collect();
+            let span = (2 * r + 1) as u32;
+            let at = |x: isize, y: isize| {
+                let (x, y) = (
+                    x.clamp(0, width as isize - 1),
+                    y.clamp(0, height as isize - 1),
+                );
+                rgb[y as usize * width + x as usize]
+            };
+            // Along rows first (rounded), then along columns of that (rounded again).
+            let across: Vec<[u8; 3]> = (0..width * height)
+                .map(|i| {
+                    let (x, y) = ((i % width) as isize, (i / width) as isize);
+                    std::array::from_fn(|c| {
+                        let s: u32 = (-(r as isize)..=r as isize)
+                            .map(|d| at(x + d, y)[c] as u32)
+                            .sum();
+                        ((s + span / 2) / span) as u8
+                    })
+                })
+                .collect();
+            let down = |x: isize, y: isize| {
+                across[y.clamp(0, height as isize - 1) as usize * width + x as usize]
+            };
+            let expected: Vec<[u8; 3]> = (0..width * height)
+                .map(|i| {
+                    let (x, y) = ((i % width) as isize, (i / width) as isize);
+                    std::array::from_fn(|c| {
+                        let s: u32 = (-(r as isize)..=r as isize)
+                            .map(|d| down(x, y + d)[c] as u32)
+                            .sum();
+                        ((s + span / 2) / span) as u8
+                    })
+                })
+                .collect();
+            for threads in [1, 3] {
+                let out = box_blur(&rgb, width, height, r, threads);
+                assert_eq!(out, expected, "{width}x{height}, r {r}, {threads} threads");
             }
         }
     }
