@@ -26,30 +26,78 @@ pub(crate) fn measured<I: GenericImageView>(image: &I) -> RgbImage {
         // Opaque 8-bit pixels are their own colours (the commonest case: no arithmetic).
         // Gray or RGB only: a pixel type of another crate with an alpha channel may not
         // say so (HAS_ALPHA defaults to false), and its alpha must still count.
-        return RgbImage::from_fn(image.width(), image.height(), |x, y| {
-            let Rgb(rgb) = image.get_pixel(x, y).to_rgb();
-            Rgb(rgb.map(|v| v.to_u8().unwrap_or(0)))
-        });
+        return each_pixel(image, |p| p.to_rgb().0.map(|v| v.to_u8().unwrap_or(0)));
     }
     if max == 255.0 {
         let byte = |v: <I::Pixel as Pixel>::Subpixel| v.to_u8().unwrap_or(0) as u32;
-        return RgbImage::from_fn(image.width(), image.height(), |x, y| {
-            let rgba = image.get_pixel(x, y).to_rgba();
+        return each_pixel(image, |p| {
+            let rgba = p.to_rgba();
             let alpha = byte(rgba[3]);
-            Rgb([0, 1, 2].map(|c| ((byte(rgba[c]) * alpha + 127) / 255) as u8))
+            [0, 1, 2].map(|c| ((byte(rgba[c]) * alpha + 127) / 255) as u8)
         });
     }
     let unit = |v: <I::Pixel as Pixel>::Subpixel| v.to_f64().unwrap_or(0.0) / max;
-    RgbImage::from_fn(image.width(), image.height(), |x, y| {
-        let rgba = image.get_pixel(x, y).to_rgba();
+    each_pixel(image, |p| {
+        let rgba = p.to_rgba();
         let alpha = unit(rgba[3]);
-        Rgb([0, 1, 2].map(|c| (unit(rgba[c]) * alpha * 255.0).round() as u8))
+        [0, 1, 2].map(|c| (unit(rgba[c]) * alpha * 255.0).round() as u8)
     })
+}
+
+/// An RGB image of `colour` of each pixel of `image`: row by row over its samples when
+/// it lends them ([`sample_rows`]), else pixel by pixel.
+fn each_pixel<I: GenericImageView>(image: &I, colour: impl Fn(I::Pixel) -> [u8; 3]) -> RgbImage {
+    let Some(rows) = sample_rows(image) else {
+        return RgbImage::from_fn(image.width(), image.height(), |x, y| {
+            Rgb(colour(image.get_pixel(x, y)))
+        });
+    };
+    let channels = <I::Pixel as Pixel>::CHANNEL_COUNT as usize;
+    let mut raw = Vec::with_capacity(image.width() as usize * image.height() as usize * 3);
+    for row in rows {
+        raw.extend(
+            row.chunks_exact(channels)
+                .flat_map(|p| colour(*I::Pixel::from_slice(p))),
+        );
+    }
+    RgbImage::from_raw(image.width(), image.height(), raw).expect("three bytes a pixel")
+}
+
+/// Each row of `image`'s samples, `width` pixels' channels side by side, when it lends
+/// them ([`GenericImageView::to_pixel_view`]: an `ImageBuffer`, or a view of one) in
+/// that layout; `None` for any other image or layout, and on WebAssembly, where the
+/// copy pixel by pixel keeps the module (inline in every Bacalhau job, whose size is
+/// bounded) 4 KB smaller.
+fn sample_rows<I: GenericImageView>(image: &I) -> Option<Vec<&[<I::Pixel as Pixel>::Subpixel]>> {
+    if cfg!(target_family = "wasm") {
+        return None;
+    }
+    let flat = image.to_pixel_view()?.into_inner();
+    let layout = flat.layout;
+    let channels = <I::Pixel as Pixel>::CHANNEL_COUNT as usize;
+    if (layout.width, layout.height) != image.dimensions()
+        || layout.channels as usize != channels
+        || layout.channel_stride != 1
+        || layout.width_stride != channels
+    {
+        return None;
+    }
+    let len = layout.width as usize * channels;
+    (0..layout.height as usize)
+        .map(|y| {
+            let start = y.checked_mul(layout.height_stride)?;
+            flat.samples.get(start..start.checked_add(len)?)
+        })
+        .collect()
 }
 
 /// Copies a view into a buffer of its own pixel type.
 pub(crate) fn buffer<I: GenericImageView>(image: &I) -> Buffer<I::Pixel> {
-    ImageBuffer::from_fn(image.width(), image.height(), |x, y| image.get_pixel(x, y))
+    match sample_rows(image) {
+        Some(rows) => ImageBuffer::from_raw(image.width(), image.height(), rows.concat())
+            .expect("the rows of the image"),
+        None => ImageBuffer::from_fn(image.width(), image.height(), |x, y| image.get_pixel(x, y)),
+    }
 }
 
 /// The image a carve's seams make of `image`: runs of vertical seams (removals, then
@@ -248,6 +296,59 @@ mod tests {
                 assert_eq!(measured(&image).get_pixel(0, 0)[0], want, "{c} at {a}");
             }
         }
+    }
+
+    /// An image that lends no samples: every pixel through `get_pixel`.
+    struct PixelByPixel<'a, I>(&'a I);
+
+    impl<I: GenericImageView> GenericImageView for PixelByPixel<'_, I> {
+        type Pixel = I::Pixel;
+        fn dimensions(&self) -> (u32, u32) {
+            self.0.dimensions()
+        }
+        fn get_pixel(&self, x: u32, y: u32) -> Self::Pixel {
+            self.0.get_pixel(x, y)
+        }
+    }
+
+    /// `measured` and `buffer` of `image`, and of a view inside it, row by row over its
+    /// samples as pixel by pixel.
+    fn rows_as_pixels<P: Pixel + 'static>(image: &Buffer<P>)
+    where
+        P::Subpixel: PartialEq + std::fmt::Debug,
+    {
+        assert_eq!(sample_rows(image).is_some(), !cfg!(target_family = "wasm"));
+        let one = PixelByPixel(image);
+        assert_eq!(measured(image), measured(&one));
+        assert_eq!(buffer(image).as_raw(), buffer(&one).as_raw());
+        let (w, h) = image.dimensions();
+        let view = image.view(1, 2, w - 3, h - 2);
+        assert_eq!(sample_rows(&*view).is_some(), !cfg!(target_family = "wasm"));
+        let one = PixelByPixel(&*view);
+        assert_eq!(measured(&*view), measured(&one));
+        assert_eq!(buffer(&*view).as_raw(), buffer(&one).as_raw());
+        assert_eq!(buffer(&*view).as_raw(), view.to_image().as_raw());
+    }
+
+    #[test]
+    fn images_that_lend_their_samples_are_read_as_pixel_by_pixel() {
+        let (w, h) = (9, 7);
+        let v = |x: u32, y: u32, c: u32| ((x * 37 + y * 91 + c * 53) % 256) as u8;
+        rows_as_pixels(&RgbImage::from_fn(w, h, |x, y| {
+            Rgb([0, 1, 2].map(|c| v(x, y, c)))
+        }));
+        rows_as_pixels(&image::RgbaImage::from_fn(w, h, |x, y| {
+            image::Rgba([0, 1, 2, 3].map(|c| v(x, y, c)))
+        }));
+        rows_as_pixels(&image::GrayImage::from_fn(w, h, |x, y| {
+            image::Luma([v(x, y, 0)])
+        }));
+        rows_as_pixels(&image::ImageBuffer::from_fn(w, h, |x, y| {
+            image::Rgb([0, 1, 2].map(|c| v(x, y, c) as u16 * 256 + 3))
+        }));
+        rows_as_pixels(&image::Rgba32FImage::from_fn(w, h, |x, y| {
+            image::Rgba([0, 1, 2, 3].map(|c| v(x, y, c) as f32 / 255.0))
+        }));
     }
 
     #[test]
