@@ -339,9 +339,10 @@ impl Carver {
 
     /// The cumulative cost map the next seam will be traced through, row by row
     /// (`width * height` values); `None` for a carve with masks, whose map holds
-    /// lexicographic keys instead of costs.
+    /// lexicographic keys instead of costs, and for an image taller than
+    /// [`crate::MAX_SEAM_LENGTH`], whose costs need not fit in 32 bits.
     pub fn cost(&mut self) -> Option<Vec<u32>> {
-        if self.has_masks() {
+        if self.has_masks() || self.too_tall().is_err() {
             return None;
         }
         self.ensure_cost();
@@ -382,10 +383,12 @@ impl Carver {
     }
 
     /// Finds the next seam with `rule`, removes it and returns it; refused with
-    /// [`Error::TooManySeams`] when the image is 1 pixel wide, and with
-    /// [`Error::TooSmall`] when it has no rows (as [`crate::resize`] refuses it).
+    /// [`Error::TooManySeams`] when the image is 1 pixel wide, with [`Error::TooSmall`]
+    /// when it has no rows, and with [`Error::SeamTooLong`] when it has more than
+    /// [`crate::MAX_SEAM_LENGTH`] (as [`crate::resize`] refuses them).
     /// Forward energy and masks always take the optimal rule.
     pub fn remove_seam(&mut self, rule: SeamRule) -> Result<Seam> {
+        self.too_tall()?;
         if self.rows.height() == 0 {
             return Err(Error::TooSmall {
                 width: self.width(),
@@ -402,6 +405,17 @@ impl Carver {
             });
         }
         Ok(self.take_seam(rule))
+    }
+
+    /// Refused when a seam would be longer than the costs are counted for.
+    fn too_tall(&self) -> Result<()> {
+        match self.height() {
+            len if len <= crate::MAX_SEAM_LENGTH => Ok(()),
+            len => Err(Error::SeamTooLong {
+                len,
+                max: crate::MAX_SEAM_LENGTH,
+            }),
+        }
     }
 
     /// [`Carver::remove_seam`] where the width is known to be at least 2.
@@ -1134,6 +1148,23 @@ impl Sweep<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seams_longer_than_costs_are_counted_for_are_refused() {
+        let len = crate::MAX_SEAM_LENGTH;
+        // A checkerboard: the largest energy there is, on every pixel.
+        let board =
+            |h: u32| RgbImage::from_fn(2, h, |x, y| image::Rgb([((x + y) % 2 * 255) as u8; 3]));
+        let mut carver = Carver::new(&board(len + 1));
+        assert!(carver.cost().is_none());
+        assert!(matches!(
+            carver.remove_seam(SeamRule::Optimal),
+            Err(Error::SeamTooLong { len: l, max }) if l == len + 1 && max == len
+        ));
+        let mut carver = Carver::new(&board(len));
+        assert!(carver.cost().is_some());
+        assert!(carver.remove_seam(SeamRule::Optimal).is_ok());
+    }
 
     #[test]
     fn original_columns_are_the_columns_a_list_would_give() {
