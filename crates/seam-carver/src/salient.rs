@@ -106,12 +106,13 @@ pub fn measure(
     let surround = blur(&blur(&guide));
     let mut weight = vec![0u16; width * height];
     crate::parallel::rows(&mut weight, width, threads, |first, band| {
+        let mut padded = Vec::with_capacity(width + 2);
         for (i, out) in band.chunks_exact_mut(width).enumerate() {
             let at = (first + i) * width;
             let (row, around) = (&guide[at..at + width], &surround[at..at + width]);
-            for (x, w) in out.iter_mut().enumerate() {
-                let g = row[x];
-                let (left, right) = (row[x.saturating_sub(1)], row[(x + 1).min(width - 1)]);
+            let (left, right) = beside(row, &mut padded);
+            let pixels = out.iter_mut().zip(row).zip(left).zip(right).zip(around);
+            for ((((w, &g), &left), &right), &around) in pixels {
                 // Within twice the noise threshold it is texture, not a line.
                 let line = match removal {
                     true => rgb_distance(g, left)
@@ -119,7 +120,7 @@ pub fn measure(
                         .saturating_sub(2 * t),
                     false => 0,
                 };
-                *w = (distinctness(g, around[x]) * WEIGHT_NUM / WEIGHT_DEN + RIDGE * line) as u16;
+                *w = (distinctness(g, around) * WEIGHT_NUM / WEIGHT_DEN + RIDGE * line) as u16;
             }
         }
     });
@@ -148,6 +149,7 @@ fn crowding(guide: &[[u8; 3]], width: usize, height: usize, t: u32, threads: usi
     let median = median_filter(guide, width, height, threads);
     let mut gradient = vec![[0u8; 1]; width * height];
     crate::parallel::rows(&mut gradient, width, threads, |first, band| {
+        let mut padded = Vec::with_capacity(width + 2);
         for (i, out) in band.chunks_exact_mut(width).enumerate() {
             let y = first + i;
             let row = |y: usize| &median[y * width..(y + 1) * width];
@@ -156,10 +158,9 @@ fn crowding(guide: &[[u8; 3]], width: usize, height: usize, t: u32, threads: usi
                 row(y),
                 row((y + 1).min(height - 1)),
             );
-            for (x, g) in out.iter_mut().enumerate() {
-                let (l, r) = (mid[x.saturating_sub(1)], mid[(x + 1).min(width - 1)]);
-                g[0] = ((rgb_distance(l, r) + rgb_distance(up[x], down[x])).saturating_sub(floor)
-                    / 6) as u8;
+            let (left, right) = beside(mid, &mut padded);
+            for ((((g, &l), &r), &u), &d) in out.iter_mut().zip(left).zip(right).zip(up).zip(down) {
+                g[0] = ((rgb_distance(l, r) + rgb_distance(u, d)).saturating_sub(floor) / 6) as u8;
             }
         }
     });
@@ -170,6 +171,18 @@ fn crowding(guide: &[[u8; 3]], width: usize, height: usize, t: u32, threads: usi
         .iter()
         .map(|&[detail]| (CROWD_PER_DETAIL * detail as u32).min(CROWD_MAX as u32) as u8)
         .collect()
+}
+
+/// Each pixel's left and right neighbours along `row`, the end pixels repeated, as two
+/// slices of `padded` (the row with its ends repeated, made here), so that a loop over
+/// a row and its neighbours has no bounds to clamp and the compiler vectorises it.
+fn beside<'a>(row: &[[u8; 3]], padded: &'a mut Vec<[u8; 3]>) -> (&'a [[u8; 3]], &'a [[u8; 3]]) {
+    let width = row.len();
+    padded.clear();
+    padded.extend(row.first());
+    padded.extend_from_slice(row);
+    padded.extend(row.last());
+    (&padded[..width], &padded[2.min(padded.len())..])
 }
 
 /// The per-channel median of each pixel's 3x3 neighbourhood, border pixels repeated:
@@ -398,8 +411,11 @@ fn sigma_filter(
         let top = first.saturating_sub(1);
         let end = (first + band.len() / width + 1).min(height);
         let cells = &rgb[top * width..end * width];
-        let plane = |c: usize| -> Vec<u16> { cells.iter().map(|p| p[c] as u16).collect() };
-        let planes = [plane(0), plane(1), plane(2)];
+        let mut planes = [(); 3].map(|()| vec![0u16; cells.len()]);
+        let [r, g, b] = &mut planes;
+        for (((p, r), g), b) in cells.iter().zip(r).zip(g).zip(b) {
+            (*r, *g, *b) = (p[0] as u16, p[1] as u16, p[2] as u16);
+        }
         let mut sums = [vec![0u16; n], vec![0u16; n], vec![0u16; n]];
         let mut count = vec![0u16; n];
         for (i, out) in band.chunks_exact_mut(width).enumerate() {
@@ -485,20 +501,30 @@ fn box_blur<const N: usize>(
     }
     crate::parallel::rows(&mut across, width, threads, |first, band| {
         let mut sums = vec![[0u32; N]; width];
+        let mut padded = Vec::with_capacity(width + 2 * r + 1);
         for (i, out) in band.chunks_exact_mut(width).enumerate() {
             let y = first + i;
             let row = &rgb[y * width..(y + 1) * width];
-            // The window of x = 0, the left border repeated; then each step takes in the
-            // pixel r + 1 to the right and lets go of the one r to the left (borders
-            // repeated), running sums only, the means all at once after.
+            // The row with r + 1 copies of its last pixel after it and r of its first
+            // before: the window of x = 0 is the first 2r + 1; then each step takes in
+            // the pixel 2r + 1 further on and lets go of the first, running sums only,
+            // the means all at once after.
+            padded.clear();
+            padded.extend(std::iter::repeat_n(row[0], r));
+            padded.extend_from_slice(row);
+            padded.extend(std::iter::repeat_n(row[width - 1], r + 1));
             let mut sum = [0u32; N];
-            for i in 0..=2 * r {
-                add(&mut sum, row[i.saturating_sub(r).min(width - 1)]);
+            for &p in &padded[..2 * r + 1] {
+                add(&mut sum, p);
             }
-            for (x, s) in sums.iter_mut().enumerate() {
+            let steps = sums
+                .iter_mut()
+                .zip(&padded[2 * r + 1..])
+                .zip(&padded[..width]);
+            for ((s, &incoming), &outgoing) in steps {
                 *s = sum;
-                add(&mut sum, row[(x + r + 1).min(width - 1)]);
-                sub(&mut sum, row[x.saturating_sub(r)]);
+                add(&mut sum, incoming);
+                sub(&mut sum, outgoing);
             }
             span.of_all(sums.as_flattened(), out.as_flattened_mut());
         }
