@@ -409,13 +409,7 @@ impl Carver {
 
     /// Refused when a seam would be longer than the costs are counted for.
     fn too_tall(&self) -> Result<()> {
-        match self.height() {
-            len if len <= crate::MAX_SEAM_LENGTH => Ok(()),
-            len => Err(Error::SeamTooLong {
-                len,
-                max: crate::MAX_SEAM_LENGTH,
-            }),
-        }
+        crate::resize::seam_length(self.height())
     }
 
     /// [`Carver::remove_seam`] where the width is known to be at least 2.

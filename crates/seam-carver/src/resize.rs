@@ -21,6 +21,17 @@ use crate::seam::SeamRule;
 /// diagonal step).
 pub const MAX_SEAM_LENGTH: u32 = 800_000;
 
+/// Refuses a seam across `len` pixels when it is longer than [`MAX_SEAM_LENGTH`].
+pub(crate) fn seam_length(len: u32) -> Result<()> {
+    match len {
+        len if len <= MAX_SEAM_LENGTH => Ok(()),
+        len => Err(Error::SeamTooLong {
+            len,
+            max: MAX_SEAM_LENGTH,
+        }),
+    }
+}
+
 /// The result of a carve: the new image, of the input's pixel type, and the seams
 /// taken, in order.
 #[derive(Clone)]
@@ -263,11 +274,8 @@ impl<'a> Request<'a> {
         let vertical = self.width != width || self.remove.is_some();
         let horizontal = self.height != height;
         for (works, len) in [(vertical, height), (horizontal, self.width.max(width))] {
-            if works && len > MAX_SEAM_LENGTH {
-                return Err(Error::SeamTooLong {
-                    len,
-                    max: MAX_SEAM_LENGTH,
-                });
+            if works {
+                seam_length(len)?;
             }
         }
         if self.keep_size && self.remove.is_none() {
