@@ -130,7 +130,25 @@ fn assert_enlarged(label: &str, got: &seam_carver::Carved, want: &reference::Enl
         assert_eq!(&g.path, path, "{label}: path of seam {i}");
         assert_eq!(g.cost, *cost, "{label}: cost of seam {i}");
     }
-    assert_eq!(&got.image, want_image, "{label}: pixels");
+    if let Some((i, (g, w))) = got
+        .image
+        .pixels()
+        .zip(want_image.pixels())
+        .enumerate()
+        .find(|(_, (g, w))| g != w)
+    {
+        let width = want_image.width() as usize;
+        panic!(
+            "{label}: pixel ({}, {}) is {g:?}, the reference's {w:?}",
+            i % width,
+            i / width
+        );
+    }
+    assert_eq!(
+        got.image.dimensions(),
+        want_image.dimensions(),
+        "{label}: size"
+    );
 }
 
 #[test]

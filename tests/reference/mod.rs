@@ -530,7 +530,7 @@ pub type Enlarged = (RgbImage, Flags, Vec<(u32, Vec<u32>, u64)>);
 
 /// Inserts `k` seams: passes of at most the width less one; in each, the seams removal would
 /// take (tracked to their columns before the pass), each doubled by the rounded average
-/// of the pixel and its right neighbour. In later passes the pixels earlier passes
+/// of the pixel and its right neighbour, or a copy of one ([`new_pixel`]). In later passes the pixels earlier passes
 /// doubled or inserted count as protected. Returns the image, the flags and, per seam, its
 /// pass, its columns before the pass and its cost.
 pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlarged {
@@ -569,6 +569,8 @@ pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlar
             }
             seams.push((pass, columns, seam.cost));
         }
+        // The new pixels are made from the image before the pass.
+        let before = p.clone();
         for y in 0..p.len() {
             let mut row = Vec::new();
             let mut frow = Vec::new();
@@ -579,10 +581,7 @@ pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlar
                 srow.push(stretched[y][x] || doubled[y][x]);
                 if doubled[y][x] {
                     srow.push(true);
-                    let a = p[y][x];
-                    let b = p[y][(x + 1).min(w - 1)];
-                    let avg = |c: usize| ((a[c] as u32 + b[c] as u32 + 1) / 2) as u8;
-                    row.push([avg(0), avg(1), avg(2)]);
+                    row.push(new_pixel(&before, &doubled, x, y));
                     frow.push(f[y][x]);
                 }
             }
@@ -593,6 +592,73 @@ pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlar
         left -= n;
     }
     (to_image(&p), f, seams)
+}
+
+/// The pixel inserted after column `x` of row `y`: the rounded mean of the pixel `a` and
+/// its right neighbour `b` (itself at the right edge), except where the two differ by at
+/// least 96 (summed over R, G and B) and a one-pixel line steps a row at the gap.
+/// A copy of `a` when, in a row beside (`y - 1` or `y + 1`, with a row on the other side
+/// too), the pixel right of `a` is within a quarter of that difference of `a`, the pixel
+/// beside `a` and the one on the other side of `a` are each at least half of it away, and
+/// the pixel beside `a` is within a quarter of it of `b`. Else a copy of `b` when the same
+/// holds mirrored (the pixel left of `b` in that row like `b`, the ones beside and across
+/// `b` unlike it, the one beside `b` like `a`) and, with every row's new pixels in place,
+/// the line's last pixel in that row (the pixel left of `b` there, or its own copy) ends
+/// more than one column before `b`.
+fn new_pixel(p: &[Vec<[u8; 3]>], doubled: &[Vec<bool>], x: usize, y: usize) -> [u8; 3] {
+    let w = p[0].len();
+    let a = p[y][x];
+    let b = p[y][(x + 1).min(w - 1)];
+    let mean = [0, 1, 2].map(|c| ((a[c] as u32 + b[c] as u32 + 1) / 2) as u8);
+    let d = diff(a, b);
+    if x + 1 == w || d < 96 {
+        return mean;
+    }
+    if copies_left(p, x, y) {
+        return a;
+    }
+    // Where column c of row r lands: c plus the pixels inserted before it.
+    let lands = |r: usize, c: usize| c + doubled[r][..c].iter().filter(|&&t| t).count();
+    for (v, o) in beside(p.len(), y) {
+        let end = lands(v, x) + usize::from(doubled[v][x] && copies_left(p, x, v));
+        if 4 * diff(b, p[v][x]) <= d
+            && 2 * diff(b, p[v][x + 1]) >= d
+            && 2 * diff(b, p[o][x + 1]) >= d
+            && 4 * diff(p[v][x + 1], a) <= d
+            && lands(y, x + 1) > end + 1
+        {
+            return b;
+        }
+    }
+    mean
+}
+
+fn diff(u: [u8; 3], v: [u8; 3]) -> i64 {
+    (0..3).map(|c| (u[c] as i64 - v[c] as i64).abs()).sum()
+}
+
+/// The rows beside row `y` of `h` (`v`) that have a row on `y`'s other side (`o`).
+fn beside(h: usize, y: usize) -> Vec<(usize, usize)> {
+    let (y, h) = (y as i64, h as i64);
+    [(y - 1, y + 1), (y + 1, y - 1)]
+        .into_iter()
+        .filter(|&(v, o)| v >= 0 && o >= 0 && v < h && o < h)
+        .map(|(v, o)| (v as usize, o as usize))
+        .collect()
+}
+
+/// Whether the pixel inserted after column `x` of row `y` copies that pixel (see
+/// [`new_pixel`]).
+fn copies_left(p: &[Vec<[u8; 3]>], x: usize, y: usize) -> bool {
+    let (a, b) = (p[y][x], p[y][x + 1]);
+    let d = diff(a, b);
+    d >= 96
+        && beside(p.len(), y).into_iter().any(|(v, o)| {
+            4 * diff(a, p[v][x + 1]) <= d
+                && 2 * diff(a, p[v][x]) >= d
+                && 2 * diff(a, p[o][x]) >= d
+                && 4 * diff(p[v][x], b) <= d
+        })
 }
 
 /// Object removal: guided seams until no pixel flagged REMOVE is left.

@@ -89,6 +89,20 @@ pub fn generated() -> Vec<(String, RgbImage)> {
             }
         }),
     ));
+    // One-pixel lines stepping a row every few pixels, both ways, on light noise: the
+    // lines an enlargement must not break (inserted pixels copy them at their steps).
+    let mut rng = Rng::new(7);
+    out.push((
+        "cables".into(),
+        RgbImage::from_fn(36, 18, |x, y| {
+            if y == 3 + x / 6 || y == 14 - x / 5 {
+                Rgb([12, 12, 12])
+            } else {
+                let v = 150 + rng.below(30) as u8;
+                Rgb([v / 2, v, v / 3])
+            }
+        }),
+    ));
     out.push((
         "diagonal".into(),
         RgbImage::from_fn(22, 22, |x, y| {

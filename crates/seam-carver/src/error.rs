@@ -28,7 +28,7 @@ impl fmt::Display for Axis {
 pub enum Operation {
     /// Removing seams (a seam needs a neighbour to go beside).
     Carve,
-    /// Inserting seams (a new pixel is the average of a pixel and its neighbour).
+    /// Inserting seams (a new pixel is made from a pixel and its neighbour).
     Enlarge,
     /// Removing the object of a mask.
     RemoveObject,

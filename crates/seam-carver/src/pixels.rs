@@ -14,6 +14,7 @@ pub(crate) type Buffer<P> = ImageBuffer<P, Vec<<P as Pixel>::Subpixel>>;
 /// The 8-bit RGB image a carve of `image` is measured on: each pixel's colour scaled to
 /// 0..255 and multiplied by its opacity, so transparent pixels count as black (flat, and
 /// cheap to carve) whatever colour they hold, and an opaque RGB image is itself.
+#[inline(never)]
 pub(crate) fn measured<I: GenericImageView>(image: &I) -> RgbImage {
     // 8-bit channels in integers: round(c * a / 255), which is never a half, so the
     // same as the floating-point rule below; and quicker, for the commonest case.
@@ -182,30 +183,137 @@ fn remove<P: Pixel>(image: &Buffer<P>, seams: &[Seam]) -> Buffer<P> {
 }
 
 /// The image with a new pixel after every pixel one of `seams` names (its column in each
-/// row): the rounded average of that pixel and its right neighbour (itself at the right
-/// edge), channel by channel, alpha included.
+/// row), channel by channel, alpha included, made as [`new_pixels`] says from the image's
+/// 8-bit colours ([`measured`]): the rounded average of that pixel and its right
+/// neighbour (itself at the right edge), or a copy of one of the two.
 fn insert<P: Pixel>(image: &Buffer<P>, seams: &[Seam]) -> Buffer<P> {
     let (width, height) = image.dimensions();
     let w = width as usize;
     let channels = P::CHANNEL_COUNT as usize;
     let new_width = width + seams.len() as u32;
     let mut raw = Vec::with_capacity(new_width as usize * height as usize * channels);
-    let mut doubled = vec![false; w];
-    for (y, row) in image.as_raw().chunks_exact(w * channels).enumerate() {
-        doubled.fill(false);
-        for seam in seams {
-            doubled[seam.path[y] as usize] = true;
+    let mut doubled = vec![false; w * height as usize];
+    for seam in seams {
+        for (y, &x) in seam.path.iter().enumerate() {
+            doubled[y * w + x as usize] = true;
         }
+    }
+    let guide = measured(image);
+    let mut made = new_pixels(guide.as_raw().as_chunks::<3>().0, w, &doubled).into_iter();
+    for (row, doubled) in image
+        .as_raw()
+        .chunks_exact(w * channels)
+        .zip(doubled.chunks_exact(w))
+    {
         for x in 0..w {
             let pixel = &row[x * channels..][..channels];
             raw.extend_from_slice(pixel);
             if doubled[x] {
                 let right = &row[(x + 1).min(w - 1) * channels..][..channels];
-                raw.extend(pixel.iter().zip(right).map(|(&a, &b)| mean(a, b)));
+                match made.next() {
+                    Some(NewPixel::Left) => raw.extend_from_slice(pixel),
+                    Some(NewPixel::Right) => raw.extend_from_slice(right),
+                    _ => raw.extend(pixel.iter().zip(right).map(|(&a, &b)| mean(a, b))),
+                }
             }
         }
     }
     ImageBuffer::from_raw(new_width, height, raw).expect("buffer matches the new size")
+}
+
+/// What a pixel inserted after another is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NewPixel {
+    /// The rounded mean of the pixel and its right neighbour.
+    Mean,
+    /// A copy of the pixel.
+    Left,
+    /// A copy of its right neighbour.
+    Right,
+}
+
+/// What each pixel inserted after a `doubled` pixel of an image of 8-bit colours `guide`
+/// (`w` pixels a row) is made of, in the order of the doubled pixels, row by row.
+///
+/// The mean of the pixel `p` and its right neighbour `q`, unless that parts a thin line
+/// from its next step. That is looked for only where `p` and `q` differ clearly (by at
+/// least [`LINE_CONTRAST`], summed over R, G and B): a one-pixel line steps a row at the
+/// gap when `p` is like the pixel right of the gap in the row above or below, but unlike
+/// the pixel beside it there and the one on its other side, and that pixel beside it is
+/// like `q` (a background both share; "like": within a quarter of the difference of `p`
+/// and `q`, "unlike": at least half of it away). Then the new pixel copies `p`, taking
+/// the line one pixel further towards its step. Likewise, mirrored, it copies `q`, but
+/// only where the line's end in the other row, as inserted (with its own copy, if it
+/// has one), is still more than a pixel short of `q`'s column: the rows' insertions
+/// need not line up, and where they do a second copy would only thicken the step.
+pub(crate) fn new_pixels(guide: &[[u8; 3]], w: usize, doubled: &[bool]) -> Vec<NewPixel> {
+    let h = guide.len() / w;
+    let steps = |a: usize, b: usize, y: usize, v: usize| steps(guide, w, a, b, y, v);
+    let left =
+        |x: usize, y: usize| steps(x, x + 1, y, y.wrapping_sub(1)) || steps(x, x + 1, y, y + 1);
+    let twice = |x: usize, y: usize| y < h && doubled[y * w + x];
+    let mut made = Vec::new();
+    for y in 0..h {
+        // The pixels rows y - 1, y and y + 1 gain left of column x: where a pixel lands
+        // is its column plus those.
+        let mut gained = [0; 3];
+        for x in 0..w {
+            if twice(x, y) {
+                made.push(if x + 1 == w {
+                    NewPixel::Mean
+                } else if left(x, y) {
+                    NewPixel::Left
+                } else if [(0, y.wrapping_sub(1)), (2, y + 1)]
+                    .into_iter()
+                    .any(|(i, v)| {
+                        // q lands more than a pixel beyond the line's end in row v (with the
+                        // copy after it, if it has one).
+                        steps(x + 1, x, y, v)
+                            && gained[1] + 1 > gained[i] + (twice(x, v) && left(x, v)) as usize
+                    })
+                {
+                    NewPixel::Right
+                } else {
+                    NewPixel::Mean
+                });
+            }
+            for (i, r) in [y.wrapping_sub(1), y, y + 1].into_iter().enumerate() {
+                gained[i] += twice(x, r) as usize;
+            }
+        }
+    }
+    made
+}
+
+/// Whether the one-pixel line through `(a, y)` of an image of 8-bit colours `guide`, `w`
+/// pixels a row, steps to row `v` at column `b` (`a + 1` or `a - 1`): see [`new_pixels`].
+/// Called in four places; inlined into each, it took the WASI module (inline in every
+/// Bacalhau job, whose size is bounded) a few hundred bytes more.
+#[inline(never)]
+fn steps(guide: &[[u8; 3]], w: usize, a: usize, b: usize, y: usize, v: usize) -> bool {
+    let h = guide.len() / w;
+    // The row on the line's other side.
+    let o = (2 * y).wrapping_sub(v);
+    if v >= h || o >= h {
+        return false;
+    }
+    let at = |x: usize, y: usize| guide[y * w + x];
+    let (line, other) = (at(a, y), at(b, y));
+    let across = distance(line, other);
+    across >= LINE_CONTRAST
+        && 4 * distance(line, at(b, v)) <= across
+        && 2 * distance(line, at(a, v)) >= across
+        && 2 * distance(line, at(a, o)) >= across
+        && 4 * distance(at(a, v), other) <= across
+}
+
+/// The least difference between a pixel and its neighbour (the sum over R, G and B) at
+/// which [`new_pixels`] looks for a line to keep whole: grain and noise stay below it.
+const LINE_CONTRAST: u32 = 96;
+
+/// The sum of the absolute differences of two colours' channels.
+fn distance(a: [u8; 3], b: [u8; 3]) -> u32 {
+    (0..3).map(|c| a[c].abs_diff(b[c]) as u32).sum()
 }
 
 /// The mean of two channel values, rounded up for integer channels (as the RGB carve

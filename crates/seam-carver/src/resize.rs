@@ -13,7 +13,7 @@ use crate::faces::Face;
 use crate::guided::PROTECT;
 use crate::mask::{self, Mask};
 use crate::order::Order;
-use crate::pixels::{self, Buffer};
+use crate::pixels::{self, Buffer, NewPixel};
 use crate::seam::SeamRule;
 
 /// The longest seam carved: its cost must fit in 32 bits (at most 5,118 a pixel: a
@@ -120,7 +120,8 @@ impl<P: Pixel> Carved<P> {
 
     /// The same seams applied to another image of the input's size, of any pixel type:
     /// a mask, a depth map or an alpha channel that should follow the carve. Inserted
-    /// pixels are the mean of their two neighbours, as in the carve.
+    /// pixels are the mean of their two neighbours, or a copy of one where a one-pixel line
+    /// of this image would break, as in the carve.
     ///
     /// ```
     /// use seam_carver::{Request, resize};
@@ -419,7 +420,7 @@ impl Layer {
 /// floating-point ones, a [`image::DynamicImage`] (as RGBA), views. Seams are measured on
 /// the 8-bit colours multiplied by their opacity (a transparent pixel counts as black),
 /// and taken from the image's own pixels; an inserted pixel is the mean of two
-/// neighbours, channel by channel.
+/// neighbours, channel by channel, or a copy of one where a one-pixel line would break.
 ///
 /// ```
 /// use seam_carver::{Request, SeamRule, resize};
@@ -936,7 +937,8 @@ fn remove_object(
 
 /// Inserts `count` vertical seams (Avidan and Shamir 2007): finds the seams removal would
 /// take, then after each of their pixels inserts the rounded average of that pixel and
-/// its right neighbour. A pass inserts at most the current width less one (liblqr's
+/// its right neighbour, or a copy of one where a thin line would break
+/// ([`pixels::new_pixels`]). A pass inserts at most the current width less one (liblqr's
 /// default step, twice the width), so growth to about twice the width is one pass in
 /// which nearly every pixel is doubled once, as plain scaling would, rather than two
 /// passes whose seams wander across outlines; larger growth takes several passes, each
@@ -1007,9 +1009,9 @@ fn enlarge(
 }
 
 /// The layer with a new pixel after every pixel the seams (columns per row) name: the
-/// rounded average of that pixel and its right neighbour (itself at the right edge),
-/// with the pixel's flags; and which pixels are now `stretched` (were, or are one of a
-/// doubled pair).
+/// rounded average of that pixel and its right neighbour (itself at the right edge), or a
+/// copy of one ([`pixels::new_pixels`]), with the pixel's flags; and which pixels are now
+/// `stretched` (were, or are one of a doubled pair).
 fn insert_columns(layer: &Layer, stretched: &[bool], seams: &[Vec<u32>]) -> (Layer, Vec<bool>) {
     let (width, height) = layer.image.dimensions();
     let (w, h) = (width as usize, height as usize);
@@ -1024,26 +1026,24 @@ fn insert_columns(layer: &Layer, stretched: &[bool], seams: &[Vec<u32>]) -> (Lay
     let mut raw = Vec::with_capacity(new_width as usize * h * 3);
     let mut flags = Vec::with_capacity(if has_flags { new_width as usize * h } else { 0 });
     let mut now_stretched = Vec::with_capacity(new_width as usize * h);
-    let pixels = layer.image.as_raw().as_chunks::<3>().0;
-    for y in 0..h {
-        let row = &pixels[y * w..(y + 1) * w];
-        let doubled = &doubled[y * w..(y + 1) * w];
-        let was = stretched.get(y * w..(y + 1) * w);
-        for (x, (&p, &twice)) in row.iter().zip(doubled).enumerate() {
-            raw.extend_from_slice(&p);
-            now_stretched.push(twice || was.is_some_and(|was| was[x]));
-            if twice {
-                let q = row[(x + 1).min(w - 1)];
-                raw.extend((0..3).map(|c| (p[c] as u16 + q[c] as u16).div_ceil(2) as u8));
-                now_stretched.push(true);
-            }
-        }
+    let colours = layer.image.as_raw().as_chunks::<3>().0;
+    let mut made = pixels::new_pixels(colours, w, &doubled).into_iter();
+    for (i, (&p, &twice)) in colours.iter().zip(&doubled).enumerate() {
+        raw.extend_from_slice(&p);
+        now_stretched.push(twice || stretched.get(i).is_some_and(|&was| was));
         if has_flags {
-            for (&flag, &twice) in layer.flags[y * w..(y + 1) * w].iter().zip(doubled) {
-                flags.push(flag);
-                if twice {
-                    flags.push(flag);
-                }
+            flags.push(layer.flags[i]);
+        }
+        if twice {
+            let q = colours[if (i + 1) % w == 0 { i } else { i + 1 }];
+            raw.extend_from_slice(&match made.next() {
+                Some(NewPixel::Left) => p,
+                Some(NewPixel::Right) => q,
+                _ => [0, 1, 2].map(|c| (p[c] as u16 + q[c] as u16).div_ceil(2) as u8),
+            });
+            now_stretched.push(true);
+            if has_flags {
+                flags.push(layer.flags[i]);
             }
         }
     }

@@ -252,3 +252,72 @@ fn step_ratio_bounds_each_insertion_pass() {
         19
     );
 }
+
+/// Pieces of `colour` in `image`, 8-connected.
+fn pieces(image: &RgbImage, colour: Rgb<u8>) -> usize {
+    let (w, h) = (image.width() as i64, image.height() as i64);
+    let mut seen = vec![false; (w * h) as usize];
+    let mut count = 0;
+    for start in 0..w * h {
+        if seen[start as usize]
+            || *image.get_pixel((start % w) as u32, (start / w) as u32) != colour
+        {
+            continue;
+        }
+        count += 1;
+        seen[start as usize] = true;
+        let mut stack = vec![start];
+        while let Some(i) = stack.pop() {
+            for (dx, dy) in (-1..=1).flat_map(|dx| (-1..=1).map(move |dy| (dx, dy))) {
+                let (x, y) = (i % w + dx, i / w + dy);
+                let j = y * w + x;
+                if (0..w).contains(&x)
+                    && (0..h).contains(&y)
+                    && !seen[j as usize]
+                    && *image.get_pixel(x as u32, y as u32) == colour
+                {
+                    seen[j as usize] = true;
+                    stack.push(j);
+                }
+            }
+        }
+    }
+    count
+}
+
+#[test]
+fn a_one_pixel_line_enlarged_stays_in_one_piece_in_every_pixel_type() {
+    // A dark cable stepping down a row every 7 pixels across grass-like noise.
+    const CABLE: Rgb<u8> = Rgb([10, 10, 10]);
+    let mut next = bytes(6);
+    let image = RgbImage::from_fn(60, 24, |x, y| {
+        if y == 6 + x / 7 {
+            CABLE
+        } else {
+            let v = 140 + next() % 40;
+            Rgb([v / 2, v, v / 3])
+        }
+    });
+    assert_eq!(pieces(&image, CABLE), 1);
+    let rgba = RgbaImage::from_fn(60, 24, |x, y| image.get_pixel(x, y).to_rgba());
+    let gray = GrayImage::from_fn(60, 24, |x, y| Luma([image.get_pixel(x, y)[1]]));
+    let twin = RgbImage::from_fn(60, 24, |x, y| Rgb([gray.get_pixel(x, y)[0]; 3]));
+    for width in [78, 119, 120, 150] {
+        let request = Request::to(width, 24);
+        let carved = resize(&image, &request).unwrap();
+        // Every step of the line is still joined at a corner: a new pixel between the
+        // line's last pixel of a row and the grass copies the line, not their mean.
+        assert_eq!(pieces(&carved.image, CABLE), 1, "{width}");
+        let got = resize(&rgba, &request).unwrap().image;
+        for (g, w) in got.pixels().zip(carved.image.pixels()) {
+            assert_eq!(*g, Rgba([w[0], w[1], w[2], 255]), "RGBA {width}");
+        }
+        assert_eq!(carved.apply_to(&rgba).unwrap(), got, "apply_to {width}");
+        let gray_got = resize(&gray, &request).unwrap().image;
+        let twin_got = resize(&twin, &request).unwrap().image;
+        assert_eq!(pieces(&twin_got, Rgb([10, 10, 10])), 1, "gray {width}");
+        for (g, w) in gray_got.pixels().zip(twin_got.pixels()) {
+            assert_eq!(g[0], w[0], "gray {width}");
+        }
+    }
+}
