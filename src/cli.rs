@@ -434,6 +434,15 @@ impl Args {
                 model.display()
             ));
         }
+        // (clap's `requires` is not enforced when --width or --height is given, since
+        // --aspect conflicts with them.)
+        if self.enlarge && self.aspect.is_none() {
+            return Err(
+                "--enlarge only changes --aspect (a width or height above the image's \
+                 size enlarges by itself); give --aspect W:H, or drop --enlarge"
+                    .to_string(),
+            );
+        }
         let (width, height, direction) = self.sizes()?;
         let artifacts: BTreeSet<Artifact> = if self.only.is_empty() {
             Artifact::ALL.into_iter().collect()

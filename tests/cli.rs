@@ -2177,6 +2177,14 @@ fn aspect_usage_errors_name_the_problem() {
         ),
         (vec!["--enlarge"], "--aspect"),
         (
+            vec!["--width", "150%", "--enlarge"],
+            "--enlarge only changes --aspect",
+        ),
+        (
+            vec!["--height", "80%", "--enlarge"],
+            "--enlarge only changes --aspect",
+        ),
+        (
             vec!["--aspect", "2:1", "--enlarge", "--seams", "imageproc"],
             "enlarging uses the optimal rule",
         ),

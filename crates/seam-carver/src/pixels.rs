@@ -248,37 +248,45 @@ pub(crate) enum NewPixel {
 /// need not line up, and where they do a second copy would only thicken the step.
 pub(crate) fn new_pixels(guide: &[[u8; 3]], w: usize, doubled: &[bool]) -> Vec<NewPixel> {
     let h = guide.len() / w;
+    let at = |x: usize, y: usize| guide[y * w + x];
     let steps = |a: usize, b: usize, y: usize, v: usize| steps(guide, w, a, b, y, v);
     let left =
         |x: usize, y: usize| steps(x, x + 1, y, y.wrapping_sub(1)) || steps(x, x + 1, y, y + 1);
     let twice = |x: usize, y: usize| y < h && doubled[y * w + x];
     let mut made = Vec::new();
     for y in 0..h {
+        let rows = [y.wrapping_sub(1), y, y + 1].map(|r| match r < h {
+            true => &doubled[r * w..(r + 1) * w],
+            false => &[][..],
+        });
         // The pixels rows y - 1, y and y + 1 gain left of column x: where a pixel lands
         // is its column plus those.
         let mut gained = [0; 3];
         for x in 0..w {
-            if twice(x, y) {
-                made.push(if x + 1 == w {
-                    NewPixel::Mean
-                } else if left(x, y) {
-                    NewPixel::Left
-                } else if [(0, y.wrapping_sub(1)), (2, y + 1)]
-                    .into_iter()
-                    .any(|(i, v)| {
-                        // q lands more than a pixel beyond the line's end in row v (with the
-                        // copy after it, if it has one).
-                        steps(x + 1, x, y, v)
-                            && gained[1] + 1 > gained[i] + (twice(x, v) && left(x, v)) as usize
-                    })
-                {
-                    NewPixel::Right
-                } else {
-                    NewPixel::Mean
-                });
+            if rows[1][x] {
+                made.push(
+                    if x + 1 == w || distance(at(x, y), at(x + 1, y)) < LINE_CONTRAST {
+                        // (The quick answer for most pixels: no line to keep.)
+                        NewPixel::Mean
+                    } else if left(x, y) {
+                        NewPixel::Left
+                    } else if [(0, y.wrapping_sub(1)), (2, y + 1)]
+                        .into_iter()
+                        .any(|(i, v)| {
+                            // q lands more than a pixel beyond the line's end in row v (with the
+                            // copy after it, if it has one).
+                            steps(x + 1, x, y, v)
+                                && gained[1] + 1 > gained[i] + (twice(x, v) && left(x, v)) as usize
+                        })
+                    {
+                        NewPixel::Right
+                    } else {
+                        NewPixel::Mean
+                    },
+                );
             }
-            for (i, r) in [y.wrapping_sub(1), y, y + 1].into_iter().enumerate() {
-                gained[i] += twice(x, r) as usize;
+            for (count, row) in gained.iter_mut().zip(&rows) {
+                *count += row.get(x).is_some_and(|&twice| twice) as usize;
             }
         }
     }
