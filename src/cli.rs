@@ -133,7 +133,7 @@ pub struct Args {
     pub amount: u8,
 
     /// With --aspect: reach the shape by inserting seams instead of removing them.
-    #[arg(long, requires = "aspect")]
+    #[arg(long)]
     pub enlarge: bool,
 
     /// When both axes change, the order of their seams: `width-first` (every vertical
@@ -434,8 +434,8 @@ impl Args {
                 model.display()
             ));
         }
-        // (clap's `requires` is not enforced when --width or --height is given, since
-        // --aspect conflicts with them.)
+        // Here, not as clap's `requires = "aspect"`: clap does not enforce that when
+        // --width or --height is given (they conflict with --aspect).
         if self.enlarge && self.aspect.is_none() {
             return Err(
                 "--enlarge only changes --aspect (a width or height above the image's \

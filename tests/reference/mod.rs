@@ -530,8 +530,8 @@ pub type Enlarged = (RgbImage, Flags, Vec<(u32, Vec<u32>, u64)>);
 
 /// Inserts `k` seams: passes of at most the width less one; in each, the seams removal would
 /// take (tracked to their columns before the pass), each doubled by the rounded average
-/// of the pixel and its right neighbour, or a copy of one ([`new_pixel`]). In later passes the pixels earlier passes
-/// doubled or inserted count as protected. Returns the image, the flags and, per seam, its
+/// of the pixel and its right neighbour, or a copy of one ([`new_pixel`]). In later
+/// passes the pixels earlier passes doubled or inserted count as protected. Returns the image, the flags and, per seam, its
 /// pass, its columns before the pass and its cost.
 pub fn enlarge(image: &RgbImage, k: u32, flags: &Flags, energy: Energy) -> Enlarged {
     let mut p = to_pixels(image);

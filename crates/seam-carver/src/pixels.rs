@@ -14,6 +14,8 @@ pub(crate) type Buffer<P> = ImageBuffer<P, Vec<<P as Pixel>::Subpixel>>;
 /// The 8-bit RGB image a carve of `image` is measured on: each pixel's colour scaled to
 /// 0..255 and multiplied by its opacity, so transparent pixels count as black (flat, and
 /// cheap to carve) whatever colour they hold, and an opaque RGB image is itself.
+/// (Never inlined: called for the carve and for each insertion pass of a replay, one
+/// copy keeps the WASI module, inline in every Bacalhau job, smaller.)
 #[inline(never)]
 pub(crate) fn measured<I: GenericImageView>(image: &I) -> RgbImage {
     // 8-bit channels in integers: round(c * a / 255), which is never a half, so the
@@ -192,12 +194,7 @@ fn insert<P: Pixel>(image: &Buffer<P>, seams: &[Seam]) -> Buffer<P> {
     let channels = P::CHANNEL_COUNT as usize;
     let new_width = width + seams.len() as u32;
     let mut raw = Vec::with_capacity(new_width as usize * height as usize * channels);
-    let mut doubled = vec![false; w * height as usize];
-    for seam in seams {
-        for (y, &x) in seam.path.iter().enumerate() {
-            doubled[y * w + x as usize] = true;
-        }
-    }
+    let doubled = doubled(w, height as usize, seams.iter().map(|seam| &seam.path[..]));
     let guide = measured(image);
     let mut made = new_pixels(guide.as_raw().as_chunks::<3>().0, w, &doubled).into_iter();
     for (row, doubled) in image
@@ -219,6 +216,18 @@ fn insert<P: Pixel>(image: &Buffer<P>, seams: &[Seam]) -> Buffer<P> {
         }
     }
     ImageBuffer::from_raw(new_width, height, raw).expect("buffer matches the new size")
+}
+
+/// Which pixels of a `w` x `h` image gain a new pixel after them, row by row: those the
+/// `paths` (a column in each row) name.
+pub(crate) fn doubled<'a>(w: usize, h: usize, paths: impl Iterator<Item = &'a [u32]>) -> Vec<bool> {
+    let mut doubled = vec![false; w * h];
+    for path in paths {
+        for (y, &x) in path.iter().enumerate() {
+            doubled[y * w + x as usize] = true;
+        }
+    }
+    doubled
 }
 
 /// What a pixel inserted after another is made of.
@@ -252,7 +261,6 @@ pub(crate) fn new_pixels(guide: &[[u8; 3]], w: usize, doubled: &[bool]) -> Vec<N
     let steps = |a: usize, b: usize, y: usize, v: usize| steps(guide, w, a, b, y, v);
     let left =
         |x: usize, y: usize| steps(x, x + 1, y, y.wrapping_sub(1)) || steps(x, x + 1, y, y + 1);
-    let twice = |x: usize, y: usize| y < h && doubled[y * w + x];
     let mut made = Vec::new();
     for y in 0..h {
         let rows = [y.wrapping_sub(1), y, y + 1].map(|r| match r < h {
@@ -276,7 +284,7 @@ pub(crate) fn new_pixels(guide: &[[u8; 3]], w: usize, doubled: &[bool]) -> Vec<N
                             // q lands more than a pixel beyond the line's end in row v (with the
                             // copy after it, if it has one).
                             steps(x + 1, x, y, v)
-                                && gained[1] + 1 > gained[i] + (twice(x, v) && left(x, v)) as usize
+                                && gained[1] + 1 > gained[i] + (rows[i][x] && left(x, v)) as usize
                         })
                     {
                         NewPixel::Right

@@ -1015,12 +1015,7 @@ fn enlarge(
 fn insert_columns(layer: &Layer, stretched: &[bool], seams: &[Vec<u32>]) -> (Layer, Vec<bool>) {
     let (width, height) = layer.image.dimensions();
     let (w, h) = (width as usize, height as usize);
-    let mut doubled = vec![false; w * h];
-    for seam in seams {
-        for (y, &x) in seam.iter().enumerate() {
-            doubled[y * w + x as usize] = true;
-        }
-    }
+    let doubled = pixels::doubled(w, h, seams.iter().map(|seam| &seam[..]));
     let new_width = width + seams.len() as u32;
     let has_flags = !layer.flags.is_empty();
     let mut raw = Vec::with_capacity(new_width as usize * h * 3);
